@@ -1,0 +1,316 @@
+"""Hardened YAML loading with positions (SPEC §9).
+
+Two passes. The first streams libyaml's parser events and rejects what qtgov never accepts
+(nesting deeper than 64, anchors, aliases, merge keys, tags, extra documents) with the event's
+mark. libyaml's *composer* recurses per nesting level and segfaults the whole process on deep
+input, so we never call it: the second pass composes plain Python values from the already
+checked event list and records the line/column of every key and value as it goes.
+
+Scalars follow qtgov's rules, not YAML 1.1's: only plain `true`, `false`, `null`, integers and
+decimals are typed; every other plain scalar (`NO`, `on`, `0755`, `1:30`, `1e3`, dates) is a str.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import re
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from qtgov.findings import Finding, Severity
+
+MAX_DEPTH = 64
+MAX_BYTES = 1024 * 1024
+
+PathKey = tuple[str | int, ...]
+
+_INT = re.compile(r"-?(0|[1-9][0-9]*)\Z")
+_DECIMAL = re.compile(r"-?(0|[1-9][0-9]*)\.[0-9]+\Z")
+# C0 controls except TAB, LF, CR; DEL; C1 controls; bidi embeddings, overrides and isolates.
+_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_BOM = "\ufeff"
+
+try:
+    _Parser: Any = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - libyaml missing; the pure-Python parser is slower
+    _Parser = yaml.SafeLoader
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A 1-based line and column."""
+
+    line: int
+    column: int
+
+
+@dataclass
+class Document:
+    """A loaded YAML file: plain data plus the position of every value and mapping key."""
+
+    path: str
+    data: Any
+    marks: dict[PathKey, Mark] = field(default_factory=dict)
+    key_marks: dict[PathKey, Mark] = field(default_factory=dict)
+
+    def mark(self, path: PathKey = ()) -> Mark:
+        """Position of the value at `path`, or of its nearest existing ancestor."""
+        path = tuple(path)
+        while path not in self.marks and path:
+            path = path[:-1]
+        return self.marks.get(path, Mark(1, 1))
+
+    def key_mark(self, path: PathKey) -> Mark:
+        """Position of the mapping key that holds `path` (falls back to the value's mark)."""
+        path = tuple(path)
+        return self.key_marks.get(path) or self.mark(path)
+
+
+@dataclass
+class LoadResult:
+    document: Document | None
+    findings: list[Finding]
+
+
+def _finding(path: str, line: int, column: int, rule: str, message: str) -> Finding:
+    return Finding(path, line, column, rule, Severity.ERROR, message)
+
+
+def _mark_of(path: str, event_mark: Any) -> tuple[int, int]:
+    return (event_mark.line + 1, event_mark.column + 1) if event_mark is not None else (1, 1)
+
+
+def typed_scalar(value: str, plain: bool) -> Any:
+    """Apply qtgov's scalar rules to one scalar (SPEC §9)."""
+    if not plain:
+        return value
+    if value in ("", "null"):
+        return None
+    if value == "true":
+        return True
+    if value == "false":
+        return False
+    if _INT.match(value):
+        return int(value)
+    if _DECIMAL.match(value):
+        return float(value)
+    return value
+
+
+def read_checked(root: Path, relpath: str) -> tuple[str | None, list[Finding]]:
+    """Read a file's text after the checks that must come before parsing.
+
+    Never follows symlinks; refuses non-regular and oversized files before reading them.
+    """
+    full = root / relpath
+    try:
+        st = os.lstat(full)
+    except OSError as exc:
+        return None, [_finding(relpath, 1, 1, "file-type", f"cannot read file: {exc.strerror}")]
+    if stat.S_ISLNK(st.st_mode):
+        return None, [_finding(relpath, 1, 1, "file-type", "symbolic links are not followed; commit the file itself")]
+    if not stat.S_ISREG(st.st_mode):
+        return None, [_finding(relpath, 1, 1, "file-type", "not a regular file")]
+    if st.st_size > MAX_BYTES:
+        return None, [
+            _finding(relpath, 1, 1, "file-size", f"file is {st.st_size} bytes; the limit is {MAX_BYTES} bytes")
+        ]
+    try:
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+        fd = os.open(full, flags)
+        with os.fdopen(fd, "rb") as fh:
+            raw = fh.read(MAX_BYTES + 1)
+    except OSError as exc:
+        return None, [_finding(relpath, 1, 1, "file-type", f"cannot read file: {exc.strerror}")]
+    return decode_checked(relpath, raw)
+
+
+def decode_checked(relpath: str, raw: bytes) -> tuple[str | None, list[Finding]]:
+    """Decode UTF-8 (a BOM is fine) and reject NUL, control and bidi-override characters."""
+    try:
+        text = codecs.decode(raw, "utf-8")
+    except UnicodeDecodeError as exc:
+        good = raw[: exc.start].decode("utf-8", errors="replace")
+        line = good.count("\n") + 1
+        column = len(good) - (good.rfind("\n") + 1) + 1
+        return None, [_finding(relpath, line, column, "file-encoding", "file is not valid UTF-8")]
+    if text.startswith(_BOM):
+        text = text[1:]
+    findings = []
+    for match in _BAD_CHARS.finditer(text):
+        before = text[: match.start()]
+        line = before.count("\n") + 1
+        column = match.start() - (before.rfind("\n") + 1) + 1
+        findings.append(
+            _finding(
+                relpath,
+                line,
+                column,
+                "file-characters",
+                f"forbidden character U+{ord(match.group()):04X} (control or bidirectional override)",
+            )
+        )
+        if len(findings) >= 20:
+            break
+    if findings:
+        return None, findings
+    return text, []
+
+
+def _events(relpath: str, text: str) -> tuple[list[Any] | None, list[Finding]]:
+    """Pass one: stream the parser's events, rejecting unsupported constructs by their marks."""
+    events: list[Any] = []
+    depth = 0
+    documents = 0
+    try:
+        for event in yaml.parse(text, Loader=_Parser):
+            line, column = _mark_of(relpath, event.start_mark)
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    return None, [
+                        _finding(relpath, line, column, "yaml-multi-document", "only one YAML document per file")
+                    ]
+            elif isinstance(event, yaml.AliasEvent):
+                return None, [_finding(relpath, line, column, "yaml-anchor", "aliases (*name) are not allowed")]
+            elif isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
+                if event.anchor is not None:
+                    return None, [_finding(relpath, line, column, "yaml-anchor", "anchors (&name) are not allowed")]
+                if event.tag is not None:
+                    return None, [_finding(relpath, line, column, "yaml-tag", f"tags are not allowed ({event.tag})")]
+                if isinstance(event, yaml.CollectionStartEvent):
+                    depth += 1
+                    if depth > MAX_DEPTH:
+                        return None, [
+                            _finding(relpath, line, column, "yaml-depth", f"nesting deeper than {MAX_DEPTH} levels")
+                        ]
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+            events.append(event)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = _mark_of(relpath, mark)
+        problem = exc.problem or "syntax error"
+        if exc.context:
+            problem = f"{problem} ({exc.context})"
+        return None, [_finding(relpath, line, column, "yaml-syntax", problem)]
+    except yaml.YAMLError as exc:
+        return None, [_finding(relpath, 1, 1, "yaml-syntax", str(exc).splitlines()[0] if str(exc) else "syntax error")]
+    return events, []
+
+
+class _Composer:
+    """Pass two: build Python values from checked events, recording marks (iteratively)."""
+
+    def __init__(self, relpath: str, events: list[Any]) -> None:
+        self.relpath = relpath
+        self.events = events
+        self.pos = 0
+        self.findings: list[Finding] = []
+        self.marks: dict[PathKey, Mark] = {}
+        self.key_marks: dict[PathKey, Mark] = {}
+
+    def compose(self) -> Any:
+        # Skip StreamStart and DocumentStart; an empty stream has no document at all.
+        root: Any = None
+        stack: list[tuple[Any, PathKey, Any]] = []  # (container, path, pending key or None)
+        result_set = False
+        for event in self.events:
+            if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
+                continue
+            if isinstance(event, yaml.DocumentStartEvent):
+                continue
+            if isinstance(event, yaml.CollectionEndEvent):
+                stack.pop()
+                continue
+            mark = Mark(event.start_mark.line + 1, event.start_mark.column + 1)
+            if isinstance(event, yaml.ScalarEvent):
+                value: Any = typed_scalar(event.value, event.style in (None, ""))
+            elif isinstance(event, yaml.MappingStartEvent):
+                value = {}
+            else:
+                value = []
+            if not stack:
+                root, result_set = value, True
+                self.marks[()] = mark
+                if isinstance(value, (dict, list)):
+                    stack.append((value, (), _NO_KEY))
+                continue
+            container, cpath, pending = stack[-1]
+            if isinstance(container, list):
+                child: PathKey = (*cpath, len(container))
+                container.append(value)
+                self.marks[child] = mark
+            elif pending is _NO_KEY:
+                # This event is a key.
+                key_ok = self._check_key(event, value, container, mark)
+                stack[-1] = (container, cpath, (value if key_ok else _BAD_KEY, mark))
+                if isinstance(value, (dict, list)):
+                    # A complex key: consume it into a throw-away container.
+                    stack.append((value, (*cpath, "\0key"), _NO_KEY))
+                continue
+            else:
+                key, key_mark = pending
+                stack[-1] = (container, cpath, _NO_KEY)
+                if key is _BAD_KEY:
+                    child = (*cpath, "\0bad")
+                else:
+                    child = (*cpath, key)
+                    container[key] = value
+                    self.marks[child] = mark
+                    self.key_marks[child] = key_mark
+            if isinstance(value, (dict, list)):
+                stack.append((value, child, _NO_KEY))
+        return root if result_set else None
+
+    def _check_key(self, event: Any, value: Any, container: dict[str, Any], mark: Mark) -> bool:
+        if isinstance(value, (dict, list)):
+            self.findings.append(_finding(self.relpath, mark.line, mark.column, "yaml-key", "mapping keys must be plain strings"))
+            return False
+        if isinstance(event, yaml.ScalarEvent) and event.style in (None, "") and event.value == "<<":
+            self.findings.append(_finding(self.relpath, mark.line, mark.column, "yaml-anchor", "merge keys (<<) are not allowed"))
+            return False
+        if not isinstance(value, str):
+            self.findings.append(
+                _finding(
+                    self.relpath,
+                    mark.line,
+                    mark.column,
+                    "yaml-key",
+                    f"mapping key {event.value!r} is not a string; quote it",
+                )
+            )
+            return False
+        if value in container:
+            self.findings.append(
+                _finding(self.relpath, mark.line, mark.column, "yaml-duplicate-key", f"duplicate key {value!r}")
+            )
+            return False
+        return True
+
+
+_NO_KEY = object()
+_BAD_KEY = object()
+
+
+def parse_text(relpath: str, text: str) -> LoadResult:
+    events, findings = _events(relpath, text)
+    if events is None:
+        return LoadResult(None, findings)
+    composer = _Composer(relpath, events)
+    data = composer.compose()
+    doc = Document(relpath, data, composer.marks, composer.key_marks)
+    return LoadResult(doc, composer.findings)
+
+
+def load_file(root: Path, relpath: str) -> LoadResult:
+    """Load one file of the repository at `root`; a bad file yields findings, never an exception."""
+    text, findings = read_checked(root, relpath)
+    if text is None:
+        return LoadResult(None, findings)
+    return parse_text(relpath, text)
