@@ -102,8 +102,8 @@ def typed_scalar(value: str, plain: bool) -> Any:
     return value
 
 
-def read_checked(root: Path, relpath: str) -> tuple[str | None, list[Finding]]:
-    """Read a file's text after the checks that must come before parsing.
+def read_raw(root: Path, relpath: str) -> tuple[bytes | None, list[Finding]]:
+    """Read a file's bytes after the checks that must come before parsing.
 
     Never follows symlinks; refuses non-regular and oversized files before reading them.
     """
@@ -121,13 +121,16 @@ def read_checked(root: Path, relpath: str) -> tuple[str | None, list[Finding]]:
             _finding(relpath, 1, 1, "file-size", f"file is {st.st_size} bytes; the limit is {MAX_BYTES} bytes")
         ]
     try:
-        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
-        fd = os.open(full, flags)
+        fd = os.open(full, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
         with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                return None, [_finding(relpath, 1, 1, "file-type", "not a regular file")]
             raw = fh.read(MAX_BYTES + 1)
     except OSError as exc:
         return None, [_finding(relpath, 1, 1, "file-type", f"cannot read file: {exc.strerror}")]
-    return decode_checked(relpath, raw)
+    if len(raw) > MAX_BYTES:
+        return None, [_finding(relpath, 1, 1, "file-size", f"file is over the limit of {MAX_BYTES} bytes")]
+    return raw, []
 
 
 def decode_checked(relpath: str, raw: bytes) -> tuple[str | None, list[Finding]]:
@@ -308,9 +311,16 @@ def parse_text(relpath: str, text: str) -> LoadResult:
     return LoadResult(doc, composer.findings)
 
 
-def load_file(root: Path, relpath: str) -> LoadResult:
-    """Load one file of the repository at `root`; a bad file yields findings, never an exception."""
-    text, findings = read_checked(root, relpath)
+def parse_bytes(relpath: str, raw: bytes) -> LoadResult:
+    text, findings = decode_checked(relpath, raw)
     if text is None:
         return LoadResult(None, findings)
     return parse_text(relpath, text)
+
+
+def load_file(root: Path, relpath: str) -> LoadResult:
+    """Load one file of the repository at `root`; a bad file yields findings, never an exception."""
+    raw, findings = read_raw(root, relpath)
+    if raw is None:
+        return LoadResult(None, findings)
+    return parse_bytes(relpath, raw)

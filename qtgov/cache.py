@@ -1,0 +1,114 @@
+"""The validation cache: per-file load and schema results keyed by a hash of the file's bytes,
+qtgov's version and the schemas, so a warm `validate` only re-parses what changed.
+
+Stored as JSON (never pickle: a cache file must not be able to run code) outside the repository,
+under $QTGOV_CACHE_DIR or the user's cache directory; QTGOV_NO_CACHE=1 disables it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from qtgov import __version__
+from qtgov.findings import Finding, Related, Severity
+from qtgov.schemas import fingerprint
+from qtgov.yamlload import Document, LoadResult, Mark
+
+_FORMAT = 1
+
+
+def cache_dir() -> Path:
+    explicit = os.environ.get("QTGOV_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "qtgov"
+
+
+def _finding_to_json(f: Finding) -> list[Any]:
+    return [f.path, f.line, f.column, f.rule, int(f.severity), f.message, f.pointer,
+            [[r.path, r.line, r.column, r.message] for r in f.related]]
+
+
+def _finding_from_json(v: list[Any]) -> Finding:
+    return Finding(v[0], v[1], v[2], v[3], Severity(v[4]), v[5], v[6], tuple(Related(*r) for r in v[7]))
+
+
+class FileCache:
+    def __init__(self, path: Path | None, entries: dict[str, Any]) -> None:
+        self.path = path
+        self.entries = entries
+        self.salt = f"{_FORMAT}\0{__version__}\0{fingerprint()}\0"
+        self.dirty = False
+
+    @classmethod
+    def open(cls, root: Path) -> FileCache:
+        if os.environ.get("QTGOV_NO_CACHE"):
+            return cls(None, {})
+        key = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:24]
+        path = cache_dir() / f"{key}.json"
+        try:
+            entries = json.loads(path.read_text("utf-8"))
+            if not isinstance(entries, dict):
+                entries = {}
+        except (OSError, ValueError):
+            entries = {}
+        return cls(path, entries)
+
+    def key(self, raw: bytes) -> str:
+        return hashlib.sha256(self.salt.encode() + raw).hexdigest()
+
+    def get(self, relpath: str, raw: bytes) -> tuple[LoadResult, list[Finding]] | None:
+        entry = self.entries.get(relpath)
+        if not isinstance(entry, dict) or entry.get("key") != self.key(raw):
+            return None
+        try:
+            doc = None
+            if entry["doc"] is not None:
+                data, marks, key_marks = entry["doc"]
+                doc = Document(
+                    relpath,
+                    data,
+                    {tuple(m[:-2]): Mark(m[-2], m[-1]) for m in marks},
+                    {tuple(m[:-2]): Mark(m[-2], m[-1]) for m in key_marks},
+                )
+            load = [_finding_from_json(v) for v in entry["load"]]
+            schema = [_finding_from_json(v) for v in entry["schema"]]
+        except (KeyError, TypeError, ValueError, IndexError):
+            return None
+        return LoadResult(doc, load), schema
+
+    def put(self, relpath: str, raw: bytes, result: LoadResult, schema: list[Finding]) -> None:
+        doc = result.document
+        self.entries[relpath] = {
+            "key": self.key(raw),
+            "doc": None
+            if doc is None
+            else [
+                doc.data,
+                [[*k, m.line, m.column] for k, m in doc.marks.items()],
+                [[*k, m.line, m.column] for k, m in doc.key_marks.items()],
+            ],
+            "load": [_finding_to_json(f) for f in result.findings],
+            "schema": [_finding_to_json(f) for f in schema],
+        }
+        self.dirty = True
+
+    def save(self, keep: set[str] | None = None) -> None:
+        if self.path is None or not self.dirty:
+            return
+        if keep is not None:
+            self.entries = {k: v for k, v in self.entries.items() if k in keep}
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-", suffix=".json")
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(self.entries, fh, ensure_ascii=False, separators=(",", ":"))
+            os.replace(tmp, self.path)
+        except OSError:
+            pass  # a cache that cannot be written only costs time

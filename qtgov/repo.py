@@ -1,0 +1,141 @@
+"""Discover and load an alliance repository's record files into an Index (per-file findings
+included). A bad file never stops the run: it becomes findings and an entry in `Index.known`."""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qtgov.cache import FileCache
+from qtgov.errors import RepositoryError
+from qtgov.findings import Finding, Severity
+from qtgov.index import Index, Record
+from qtgov.schemas import schema_findings
+from qtgov.yamlload import LoadResult, parse_bytes, read_raw
+
+ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{1,62}\Z")
+RESERVED_IDS = frozenset({"shared"})
+ALLIANCE_FILE = "charter/alliance.yaml"
+TAXONOMY_DIR = "charter/taxonomy"
+
+
+@dataclass
+class LoadedRepository:
+    index: Index
+    findings: list[Finding] = field(default_factory=list)
+
+
+def _name_finding(path: str, message: str) -> Finding:
+    return Finding(path, 1, 1, "file-name", Severity.ERROR, message)
+
+
+def _list_dir(root: Path, rel: str) -> list[str]:
+    """Entries of a record directory (dot-files skipped), repository-relative, sorted."""
+    full = root / rel
+    try:
+        st = os.lstat(full)
+    except FileNotFoundError:
+        return []
+    if not stat.S_ISDIR(st.st_mode):
+        return []
+    return sorted(f"{rel}/{name}" for name in os.listdir(full) if not name.startswith("."))
+
+
+def discover(root: Path) -> list[tuple[str, str]]:
+    """(kind, relative path) of every record file in the repository."""
+    files: list[tuple[str, str]] = []
+    if os.path.lexists(root / ALLIANCE_FILE):
+        files.append(("alliance", ALLIANCE_FILE))
+    files.extend(("taxonomy", p) for p in _list_dir(root, TAXONOMY_DIR))
+    files.extend(("member", p) for p in _list_dir(root, "members"))
+    files.extend(("agreement", p) for p in _list_dir(root, "agreements"))
+    return files
+
+
+def check_file_name(kind: str, relpath: str) -> tuple[str | None, list[Finding]]:
+    """The record id a file name implies, or findings when the name is not a usable id."""
+    name = relpath.rsplit("/", 1)[-1]
+    if kind == "alliance":
+        return None, []
+    stem, dot, ext = name.rpartition(".")
+    if not dot or ext != "yaml":
+        return None, [_name_finding(relpath, f"record files end in .yaml: rename {name!r}")]
+    if not ID_RE.match(stem):
+        return None, [
+            _name_finding(
+                relpath,
+                f"file name {name!r} is not a lower-case slug (letters a-z, digits and '-', 2-63 characters)",
+            )
+        ]
+    if stem in RESERVED_IDS and kind != "taxonomy":
+        return None, [_name_finding(relpath, f"{stem!r} is reserved and cannot be a record id")]
+    return stem, []
+
+
+def load_repository(root: Path, *, use_cache: bool = True) -> LoadedRepository:
+    """Load every record file of the repository at `root`."""
+    root = Path(root)
+    if not root.is_dir():
+        raise RepositoryError(f"{root}: not a directory")
+    if not (root / ALLIANCE_FILE).exists() and not (root / "members").is_dir():
+        raise RepositoryError(
+            f"{root}: not an alliance repository (no {ALLIANCE_FILE} and no members/ directory)"
+        )
+    cache = FileCache.open(root) if use_cache else None
+    index = Index(root=root)
+    findings: list[Finding] = []
+    files = discover(root)
+    for kind, relpath in files:
+        ident, name_findings = check_file_name(kind, relpath)
+        findings.extend(name_findings)
+        if name_findings:
+            continue
+        result, schema_errors = _load_one(root, kind, relpath, cache)
+        findings.extend(result.findings)
+        findings.extend(schema_errors)
+        if ident is not None:
+            index.known[kind].add(ident)
+        doc = result.document
+        if doc is None:
+            continue
+        valid = not result.findings and not schema_errors
+        if kind == "alliance":
+            index.alliance = Record(kind, str((doc.data or {}).get("id", "")) if isinstance(doc.data, dict) else "",
+                                    relpath, doc, valid)
+            continue
+        assert ident is not None
+        record = Record(kind, ident, relpath, doc, valid)
+        if kind == "taxonomy":
+            scheme = record.get("scheme") if valid else None
+            if isinstance(scheme, str):
+                index.taxonomies[scheme] = record
+            continue
+        if valid:
+            getattr(index, f"{kind}s")[ident] = record
+    if cache is not None:
+        cache.save(keep={p for _, p in files})
+    index.charter_pages = sorted(p.name for p in (root / "charter").glob("*.md")) if (root / "charter").is_dir() else []
+    return LoadedRepository(index, findings)
+
+
+def _load_one(root: Path, kind: str, relpath: str, cache: FileCache | None) -> tuple[LoadResult, list[Finding]]:
+    raw, read_findings = read_raw(root, relpath)
+    if raw is None:
+        return LoadResult(None, read_findings), []
+    if cache is not None:
+        hit = cache.get(relpath, raw)
+        if hit is not None:
+            return hit
+    result = parse_bytes(relpath, raw)
+    schema_errors: list[Finding] = []
+    if result.document is not None and not result.findings:
+        if result.document.data is None:
+            schema_errors = [Finding(relpath, 1, 1, "file-empty", Severity.ERROR, "the file holds no record")]
+        else:
+            schema_errors = schema_findings(kind, result.document)
+    if cache is not None:
+        cache.put(relpath, raw, result, schema_errors)
+    return result, schema_errors

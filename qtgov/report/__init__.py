@@ -1,0 +1,59 @@
+"""Output formats: each is a pure function from a list of findings to text.
+
+Nothing here prints, exits or looks at the environment; the CLI picks the format (and whether to
+colour, honouring ``NO_COLOR``), writes the text and chooses the exit code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from qtgov import __version__
+from qtgov.findings import Finding, Severity
+from qtgov.report import github, json, sarif, text
+from qtgov.rules import DEFAULT_HELP_BASE
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    """Everything a format may need besides the findings."""
+
+    help_base: str = DEFAULT_HELP_BASE
+    #: Colour the severity in text output; the CLI decides (TTY, ``NO_COLOR``).
+    color: bool = False
+    #: Warnings fail the run too (``--strict``); only the JSON ``status`` depends on it.
+    strict: bool = False
+    version: str = __version__
+    #: Paths changed in the pull request; their GitHub annotations go first.
+    changed_paths: frozenset[str] = field(default_factory=frozenset)
+
+
+Render = Callable[[Sequence[Finding], ReportContext], str]
+
+
+def failed(findings: Sequence[Finding], *, strict: bool = False) -> bool:
+    """Whether these findings fail a run: any error, or any warning when strict."""
+    worst = Severity.WARNING if strict else Severity.ERROR
+    return any(f.severity <= worst for f in findings)
+
+
+def _text(findings: Sequence[Finding], ctx: ReportContext) -> str:
+    return text.render(findings, color=ctx.color)
+
+
+def _json(findings: Sequence[Finding], ctx: ReportContext) -> str:
+    return json.render(findings, help_base=ctx.help_base, strict=ctx.strict, version=ctx.version)
+
+
+def _github(findings: Sequence[Finding], ctx: ReportContext) -> str:
+    return github.render(findings, changed_paths=ctx.changed_paths)
+
+
+def _sarif(findings: Sequence[Finding], ctx: ReportContext) -> str:
+    return sarif.render(findings, help_base=ctx.help_base, version=ctx.version)
+
+
+FORMATS: dict[str, Render] = {"text": _text, "json": _json, "github": _github, "sarif": _sarif}
+
+__all__ = ["FORMATS", "Render", "ReportContext", "failed"]

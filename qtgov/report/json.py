@@ -1,0 +1,30 @@
+"""The JSON report of ``validate``: a stable interface that CI scripts parse (SPEC §8)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from qtgov import __version__, disclaimer
+from qtgov.findings import Finding, Severity, sort_findings, summarize
+from qtgov.rules import DEFAULT_HELP_BASE, help_url
+
+
+def render(
+    findings: Sequence[Finding],
+    *,
+    help_base: str = DEFAULT_HELP_BASE,
+    strict: bool = False,
+    version: str = __version__,
+) -> str:
+    """``{"qtgov", "disclaimer", "status", "summary", "findings"}``; keys in this order, UTF-8 kept."""
+    ordered = sort_findings(findings)
+    worst = Severity.WARNING if strict else Severity.ERROR
+    document = {
+        "qtgov": version,
+        "disclaimer": disclaimer.TEXT,
+        "status": "fail" if any(f.severity <= worst for f in ordered) else "ok",
+        "summary": summarize(ordered),
+        "findings": [f.as_dict(help_url(f.rule, help_base)) for f in ordered],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,152 @@
+"""The JSON Schemas (draft 2020-12): preloaded by `$id`, never fetched, errors mapped to lines.
+
+The schema files live in the repository's top-level `schemas/` and ship inside the wheel as
+`qtgov/schemas/` (hatch force-include); whichever exists is used.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from pathlib import Path
+from typing import Any, Iterator
+
+from qtgov.findings import Finding, Severity
+from qtgov.yamlload import Document
+
+KINDS = ("alliance", "taxonomy", "member", "agreement")
+BASE_ID = "https://quanttide.github.io/qtgov/schemas/"
+
+
+def schema_dir() -> Path:
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "schemas", here.parent / "schemas"):
+        if (candidate / "member.schema.json").is_file():
+            return candidate
+    raise FileNotFoundError("qtgov's schemas are missing from the installation")
+
+
+@functools.cache
+def schema_files() -> dict[str, bytes]:
+    """File name -> bytes of every shipped schema."""
+    d = schema_dir()
+    return {p.name: p.read_bytes() for p in sorted(d.glob("*.schema.json"))}
+
+
+@functools.cache
+def schemas() -> dict[str, dict[str, Any]]:
+    return {name: json.loads(raw) for name, raw in schema_files().items()}
+
+
+@functools.cache
+def fingerprint() -> str:
+    """A hash of every schema's bytes, part of the validation cache key."""
+    h = hashlib.sha256()
+    for name, raw in schema_files().items():
+        h.update(name.encode() + b"\0" + raw + b"\0")
+    return h.hexdigest()
+
+
+@functools.cache
+def _validators() -> dict[str, Any]:
+    import jsonschema
+    from referencing import Registry, Resource
+
+    loaded = schemas()
+    registry: Registry[Any] = Registry().with_resources(
+        (s["$id"], Resource.from_contents(s)) for s in loaded.values()
+    )
+    checker = jsonschema.Draft202012Validator.FORMAT_CHECKER
+    out = {}
+    for kind in KINDS:
+        schema = loaded[f"{kind}.schema.json"]
+        out[kind] = jsonschema.Draft202012Validator(schema, registry=registry, format_checker=checker)
+    return out
+
+
+def _deepest(error: Any) -> Any:
+    """For oneOf/anyOf, descend to the most relevant sub-error (jsonschema's best_match)."""
+    from jsonschema.exceptions import best_match
+
+    while error.context:
+        best = best_match(error.context)
+        if best is None or best is error:
+            break
+        error = best
+    return error
+
+
+def _pointer(path: tuple[str | int, ...]) -> str:
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
+
+
+def iter_schema_findings(kind: str, doc: Document) -> Iterator[Finding]:
+    validator = _validators()[kind]
+    for error in validator.iter_errors(doc.data):
+        err = _deepest(error)
+        path = tuple(err.absolute_path)
+        mark = doc.mark(path)
+        message = err.message
+        if err.validator == "additionalProperties" and isinstance(err.instance, dict):
+            allowed = set(err.schema.get("properties", {}))
+            extra = [k for k in err.instance if k not in allowed and not str(k).startswith("x-")]
+            if extra:
+                path = (*path, extra[0])
+                mark = doc.key_mark(path)
+                message = f"unknown field {extra[0]!r} (add an x- prefix for alliance-specific fields)"
+        elif err.validator == "required":
+            message = f"missing required field: {message.split(' ')[0]}"
+        elif err.validator == "pattern" and isinstance(err.instance, str):
+            message = f"{err.instance!r} does not have the expected form"
+            desc = err.schema.get("description")
+            if desc:
+                message += f": {desc}"
+        yield Finding(doc.path, mark.line, mark.column, "schema", Severity.ERROR, message, _pointer(path))
+
+
+def schema_findings(kind: str, doc: Document) -> list[Finding]:
+    return list(iter_schema_findings(kind, doc))
+
+
+def sensitive_paths(kind: str) -> list[tuple[str, ...]]:
+    """Property paths marked `x-sensitive: true` in a kind's schema ("*" stands for array items)."""
+    loaded = schemas()
+    out: list[tuple[str, ...]] = []
+
+    def resolve(node: Any) -> Any:
+        ref = node.get("$ref") if isinstance(node, dict) else None
+        if not ref:
+            return node
+        target, _, frag = ref.partition("#")
+        schema = loaded[target.rsplit("/", 1)[-1]] if target else current[0]
+        for part in [p for p in frag.split("/") if p]:
+            schema = schema[part]
+        return schema
+
+    current: list[Any] = [loaded[f"{kind}.schema.json"]]
+
+    def walk(node: Any, path: tuple[str, ...], seen: frozenset[int]) -> None:
+        if not isinstance(node, dict) or id(node) in seen or len(path) > 12:
+            return
+        seen = seen | {id(node)}
+        if node.get("x-sensitive") is True and path:
+            out.append(path)
+        node = resolve(node)
+        if node.get("x-sensitive") is True and path and path not in out:
+            out.append(path)
+        for key in ("allOf", "anyOf", "oneOf"):
+            for sub in node.get(key, []):
+                walk(sub, path, seen)
+        for key in ("then", "else"):
+            if key in node:
+                walk(node[key], path, seen)
+        for name, sub in node.get("properties", {}).items():
+            walk(sub, (*path, name), seen)
+        if "items" in node:
+            walk(node["items"], (*path, "*"), seen)
+        for sub in node.get("$defs", {}).values() if not path else ():
+            pass
+
+    walk(current[0], (), frozenset())
+    return sorted(set(out))
