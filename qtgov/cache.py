@@ -31,8 +31,16 @@ def cache_dir() -> Path:
 
 
 def _finding_to_json(f: Finding) -> list[Any]:
-    return [f.path, f.line, f.column, f.rule, int(f.severity), f.message, f.pointer,
-            [[r.path, r.line, r.column, r.message] for r in f.related]]
+    return [
+        f.path,
+        f.line,
+        f.column,
+        f.rule,
+        int(f.severity),
+        f.message,
+        f.pointer,
+        [[r.path, r.line, r.column, r.message] for r in f.related],
+    ]
 
 
 def _finding_from_json(v: list[Any]) -> Finding:

@@ -81,9 +81,7 @@ def load_repository(root: Path, *, use_cache: bool = True) -> LoadedRepository:
     if not root.is_dir():
         raise RepositoryError(f"{root}: not a directory")
     if not (root / ALLIANCE_FILE).exists() and not (root / "members").is_dir():
-        raise RepositoryError(
-            f"{root}: not an alliance repository (no {ALLIANCE_FILE} and no members/ directory)"
-        )
+        raise RepositoryError(f"{root}: not an alliance repository (no {ALLIANCE_FILE} and no members/ directory)")
     cache = FileCache.open(root) if use_cache else None
     index = Index(root=root)
     findings: list[Finding] = []
@@ -103,8 +101,9 @@ def load_repository(root: Path, *, use_cache: bool = True) -> LoadedRepository:
             continue
         valid = not result.findings and not schema_errors
         if kind == "alliance":
-            index.alliance = Record(kind, str((doc.data or {}).get("id", "")) if isinstance(doc.data, dict) else "",
-                                    relpath, doc, valid)
+            index.alliance = Record(
+                kind, str((doc.data or {}).get("id", "")) if isinstance(doc.data, dict) else "", relpath, doc, valid
+            )
             continue
         assert ident is not None
         record = Record(kind, ident, relpath, doc, valid)

@@ -9,8 +9,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from qtgov.findings import Finding, Severity
 from qtgov.yamlload import Document
@@ -54,9 +55,7 @@ def _validators() -> dict[str, Any]:
     from referencing import Registry, Resource
 
     loaded = schemas()
-    registry: Registry[Any] = Registry().with_resources(
-        (s["$id"], Resource.from_contents(s)) for s in loaded.values()
-    )
+    registry: Registry[Any] = Registry().with_resources((s["$id"], Resource.from_contents(s)) for s in loaded.values())
     checker = jsonschema.Draft202012Validator.FORMAT_CHECKER
     out = {}
     for kind in KINDS:
@@ -145,8 +144,6 @@ def sensitive_paths(kind: str) -> list[tuple[str, ...]]:
             walk(sub, (*path, name), seen)
         if "items" in node:
             walk(node["items"], (*path, "*"), seen)
-        for sub in node.get("$defs", {}).values() if not path else ():
-            pass
 
     walk(current[0], (), frozenset())
     return sorted(set(out))

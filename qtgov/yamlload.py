@@ -273,10 +273,14 @@ class _Composer:
 
     def _check_key(self, event: Any, value: Any, container: dict[str, Any], mark: Mark) -> bool:
         if isinstance(value, (dict, list)):
-            self.findings.append(_finding(self.relpath, mark.line, mark.column, "yaml-key", "mapping keys must be plain strings"))
+            self.findings.append(
+                _finding(self.relpath, mark.line, mark.column, "yaml-key", "mapping keys must be plain strings")
+            )
             return False
         if isinstance(event, yaml.ScalarEvent) and event.style in (None, "") and event.value == "<<":
-            self.findings.append(_finding(self.relpath, mark.line, mark.column, "yaml-anchor", "merge keys (<<) are not allowed"))
+            self.findings.append(
+                _finding(self.relpath, mark.line, mark.column, "yaml-anchor", "merge keys (<<) are not allowed")
+            )
             return False
         if not isinstance(value, str):
             self.findings.append(

@@ -10,8 +10,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from qtgov import __version__
-from qtgov.findings import Finding, Severity
+from qtgov.findings import Finding
 from qtgov.report import github, json, sarif, text
+from qtgov.report.json import failed
 from qtgov.rules import DEFAULT_HELP_BASE
 
 
@@ -30,12 +31,6 @@ class ReportContext:
 
 
 Render = Callable[[Sequence[Finding], ReportContext], str]
-
-
-def failed(findings: Sequence[Finding], *, strict: bool = False) -> bool:
-    """Whether these findings fail a run: any error, or any warning when strict."""
-    worst = Severity.WARNING if strict else Severity.ERROR
-    return any(f.severity <= worst for f in findings)
 
 
 def _text(findings: Sequence[Finding], ctx: ReportContext) -> str:

@@ -10,6 +10,12 @@ from qtgov.findings import Finding, Severity, sort_findings, summarize
 from qtgov.rules import DEFAULT_HELP_BASE, help_url
 
 
+def failed(findings: Sequence[Finding], *, strict: bool = False) -> bool:
+    """Whether these findings fail a run (exit 1): any error, or any warning when strict."""
+    worst = Severity.WARNING if strict else Severity.ERROR
+    return any(f.severity <= worst for f in findings)
+
+
 def render(
     findings: Sequence[Finding],
     *,
@@ -19,11 +25,10 @@ def render(
 ) -> str:
     """``{"qtgov", "disclaimer", "status", "summary", "findings"}``; keys in this order, UTF-8 kept."""
     ordered = sort_findings(findings)
-    worst = Severity.WARNING if strict else Severity.ERROR
     document = {
         "qtgov": version,
         "disclaimer": disclaimer.TEXT,
-        "status": "fail" if any(f.severity <= worst for f in ordered) else "ok",
+        "status": "fail" if failed(ordered, strict=strict) else "ok",
         "summary": summarize(ordered),
         "findings": [f.as_dict(help_url(f.rule, help_base)) for f in ordered],
     }

@@ -9,8 +9,9 @@ passes (overlaps, lifecycle against a base) are declared with the same metadata 
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from qtgov.findings import Finding, Related, Severity
 

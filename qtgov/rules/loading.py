@@ -1,0 +1,160 @@
+"""Rules whose findings come from reading and parsing files (SPEC §9) and from the schemas."""
+
+from qtgov.findings import Severity
+from qtgov.rules import declare
+
+LOAD = "files and YAML"
+
+declare(
+    "file-name",
+    Severity.ERROR,
+    "Record file names are lower-case slugs ending in .yaml",
+    """
+    A record's id is its file name without `.yaml`, so the name must be a usable id: 2–63
+    characters, lower-case letters `a-z`, digits and `-`, starting with a letter or digit.
+    Upper-case letters, spaces, dots and other characters are refused because ids become URLs,
+    output paths and git paths, and two names that differ only by case collide on some systems.
+    `shared` is reserved (it means "all parties" in an allocation) and cannot be a record id.
+    Rename the file; fix every reference to the old id.
+    """,
+    LOAD,
+)
+declare(
+    "file-type",
+    Severity.ERROR,
+    "Records are regular files, never symbolic links",
+    """
+    qtgov never follows a symbolic link and reads only regular files: a link could point outside
+    the repository (for example at a secret) and its target would be published. Commit the file
+    itself in place of the link, and remove devices, pipes and directories from record folders.
+    """,
+    LOAD,
+)
+declare(
+    "file-size",
+    Severity.ERROR,
+    "Record files stay under the size limit",
+    """
+    A record file larger than 1 MiB is refused before it is parsed: no real member or agreement
+    needs that much text, and parsing arbitrarily large input would let one bad file stall CI.
+    Keep long texts in `documents` (by path and hash) and keep the record itself short.
+    """,
+    LOAD,
+)
+declare(
+    "file-encoding",
+    Severity.ERROR,
+    "Record files are UTF-8",
+    """
+    Records must be UTF-8 (a byte-order mark is accepted). The finding points at the first byte
+    that is not valid UTF-8. Re-save the file as UTF-8 in your editor.
+    """,
+    LOAD,
+)
+declare(
+    "file-characters",
+    Severity.ERROR,
+    "No NUL, control or bidirectional-override characters",
+    """
+    NUL, control characters (other than tab and line breaks) and Unicode bidirectional
+    embedding, override and isolate characters (U+202A–U+202E, U+2066–U+2069) are refused. Bidi
+    overrides can make text display differently from what it says — in a signed agreement that is
+    a way to mislead a signatory — and control characters corrupt reports and terminals.
+    """,
+    LOAD,
+)
+declare(
+    "file-empty",
+    Severity.ERROR,
+    "A record file holds a record",
+    """A record file that is empty, or holds only comments or `null`, is an error: delete it or
+    write the record.""",
+    LOAD,
+)
+declare(
+    "yaml-syntax",
+    Severity.ERROR,
+    "YAML syntax error",
+    """The file is not well-formed YAML. The position is where the parser noticed the problem;
+    the mistake is often on the line before (a missing `:`, bad indentation, an unclosed quote).""",
+    LOAD,
+)
+declare(
+    "yaml-depth",
+    Severity.ERROR,
+    "Nesting deeper than 64 levels",
+    """
+    Records are never nested more than a few levels deep. Anything deeper than 64 levels is
+    refused while streaming the parser's events, before a document is built: libyaml's composer
+    recurses once per level and crashes the whole process on deeply nested input, so a hostile
+    file could otherwise take CI down with it.
+    """,
+    LOAD,
+)
+declare(
+    "yaml-anchor",
+    Severity.ERROR,
+    "No anchors, aliases or merge keys",
+    """
+    YAML anchors (`&a`), aliases (`*a`) and merge keys (`<<`) are refused. They make a record say
+    things that are not written where a reviewer reads them, and aliases allow exponential
+    "billion laughs" expansion. Write each value out in full.
+    """,
+    LOAD,
+)
+declare(
+    "yaml-tag",
+    Severity.ERROR,
+    "No YAML tags",
+    """Explicit tags (`!!str`, `!!python/object`, `!custom`) are refused: records are plain data.
+    Quote a value to make it a string.""",
+    LOAD,
+)
+declare(
+    "yaml-multi-document",
+    Severity.ERROR,
+    "One YAML document per file",
+    """A record file holds exactly one YAML document; a second `---` starts another and is
+    refused. Put each record in its own file.""",
+    LOAD,
+)
+declare(
+    "yaml-duplicate-key",
+    Severity.ERROR,
+    "Duplicate mapping key",
+    """
+    A key appears twice in one mapping. YAML parsers disagree on which value wins (most keep the
+    last silently), so a reviewer may read one value while qtgov and the signatories' tools use
+    another. Remove one of them.
+    """,
+    LOAD,
+)
+declare(
+    "yaml-key",
+    Severity.ERROR,
+    "Mapping keys are plain strings",
+    """
+    Every key must be a string. Under qtgov's scalar rules a plain `1`, `true` or `null` as a key
+    is a number, boolean or null, and complex keys (`? [a, b]`) are never meaningful in a record.
+    Quote the key (`"2025": …`).
+
+    qtgov's scalar rules, for values: only plain `true`, `false`, `null`, integers and decimals
+    are typed; every other plain scalar — `NO`, `on`, `0755`, `1:30`, `1e3`, `2025-01-01` — is a
+    string, so YAML 1.1's surprises (`NO` read as false, `1:30` as 90) cannot happen.
+    """,
+    LOAD,
+)
+declare(
+    "schema",
+    Severity.ERROR,
+    "Record does not match its JSON Schema",
+    """
+    Every record is validated against its JSON Schema (draft 2020-12, shipped with qtgov and
+    downloadable from the handbook). Objects are closed: an unknown field is an error, so typos
+    are caught; alliance-specific fields use an `x-` prefix. Dates are `YYYY-MM-DD`, durations
+    ISO 8601 (`P12M`), and text fields take a string or a map of language to string. The finding
+    points at the offending value (or key, for unknown fields); for choices between alternatives
+    the most relevant error is shown.
+    """,
+    "schema",
+)

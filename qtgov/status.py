@@ -1,0 +1,165 @@
+"""`qtgov status`: what is in force on a day, and which deadlines come up (SPEC §3.4)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from qtgov.agreements import effective_date, in_force_interval
+from qtgov.dates import ONE_DAY, add_duration, parse_date, parse_duration, sub_duration
+from qtgov.errors import UsageError
+from qtgov.index import Index, Record, party_ids
+
+_WINDOW = re.compile(r"(\d+)([dwmy])\Z")
+
+
+def parse_window(text: str) -> dt.timedelta:
+    """`60d`, `8w`, `3m`, `1y` (months of 30 and years of 365 days) as a timedelta."""
+    m = _WINDOW.match(text.strip().lower())
+    if not m:
+        raise UsageError(f"--due {text!r}: give a number and a unit, such as 60d, 8w, 3m or 1y")
+    n, unit = int(m.group(1)), m.group(2)
+    return dt.timedelta(days=n * {"d": 1, "w": 7, "m": 30, "y": 365}[unit])
+
+
+def parse_day(text: str, option: str) -> dt.date:
+    day = parse_date(text)
+    if day is None:
+        raise UsageError(f"{option} {text!r}: give a date as YYYY-MM-DD")
+    return day
+
+
+@dataclass(frozen=True)
+class InForce:
+    id: str
+    path: str
+    type: str
+    parties: tuple[str, ...]
+    effective: dt.date
+    last_day: dt.date | None  # None: open-ended
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "path": self.path,
+            "type": self.type,
+            "parties": list(self.parties),
+            "effective": self.effective.isoformat(),
+            "end": self.last_day.isoformat() if self.last_day else None,
+        }
+
+
+@dataclass(frozen=True)
+class Deadline:
+    day: dt.date
+    kind: str  # expiry | renewal | notice
+    id: str
+    path: str
+    parties: tuple[str, ...]
+    note: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "date": self.day.isoformat(),
+            "kind": self.kind,
+            "id": self.id,
+            "path": self.path,
+            "parties": list(self.parties),
+            "note": self.note,
+        }
+
+
+def in_force_on(index: Index, day: dt.date) -> list[InForce]:
+    rows = []
+    for agreement in index.agreements.values():
+        interval = in_force_interval(agreement, index)
+        if interval is None or not interval.contains(day):
+            continue
+        last = _current_term_end(agreement, interval.start, day)
+        if interval.last_day is not None and (last is None or interval.last_day < last):
+            last = interval.last_day
+        rows.append(
+            InForce(
+                agreement.id, agreement.path, agreement.get("type"), tuple(party_ids(agreement)), interval.start, last
+            )
+        )
+    return sorted(rows, key=lambda r: (r.type, r.id))
+
+
+def _current_term_end(agreement: Record, start: dt.date, day: dt.date) -> dt.date | None:
+    """Last day of the term running on `day`, following automatic renewals."""
+    term = agreement.get("term") or {}
+    end = parse_date(term.get("end"))
+    duration = parse_duration(term.get("duration"))
+    first_end = end + ONE_DAY if end else (add_duration(start, duration) if duration else None)
+    if first_end is None:
+        return None
+    renewal = agreement.get("renewal") or {}
+    period = parse_duration(renewal.get("period"))
+    boundary = first_end
+    if renewal.get("auto") and period and not agreement.get("termination"):
+        while boundary <= day:
+            boundary = add_duration(boundary, period)
+    return boundary - ONE_DAY
+
+
+def deadlines(index: Index, today: dt.date, window: dt.timedelta) -> list[Deadline]:
+    """Expiries, automatic renewals and notice deadlines in `[today, today + window]`."""
+    horizon = today + window
+    out: list[Deadline] = []
+    for agreement in index.agreements.values():
+        interval = in_force_interval(agreement, index)
+        if interval is None or (interval.end is not None and interval.end <= today):
+            continue
+        parties = tuple(party_ids(agreement))
+        start = effective_date(agreement) or interval.start
+        renewal = agreement.get("renewal") or {}
+        auto = bool(renewal.get("auto")) and not agreement.get("termination")
+        period = parse_duration(renewal.get("period"))
+        notice = parse_duration(renewal.get("notice"))
+        last = _current_term_end(agreement, start, max(today, interval.start) - ONE_DAY)
+        # Walk the term boundaries that fall inside the window.
+        guard = 0
+        while last is not None and guard < 500:
+            guard += 1
+            boundary = last + ONE_DAY
+            if notice:
+                notice_day = sub_duration(boundary, notice)
+                if today <= notice_day <= horizon:
+                    what = "renewal" if auto else "expiry"
+                    out.append(
+                        Deadline(
+                            notice_day,
+                            "notice",
+                            agreement.id,
+                            agreement.path,
+                            parties,
+                            f"last day to give notice before the {what} on {boundary}",
+                        )
+                    )
+            if last > horizon:
+                break
+            if last >= today:
+                if auto:
+                    out.append(
+                        Deadline(
+                            boundary,
+                            "renewal",
+                            agreement.id,
+                            agreement.path,
+                            parties,
+                            f"renews automatically for {renewal.get('period')}",
+                        )
+                    )
+                else:
+                    out.append(Deadline(last, "expiry", agreement.id, agreement.path, parties, "last day in force"))
+            if not (auto and period):
+                break
+            last = add_duration(boundary, period) - ONE_DAY
+        if interval.end is not None and today <= interval.end - ONE_DAY <= horizon:
+            ended = interval.end - ONE_DAY
+            if not any(d.id == agreement.id and d.kind == "expiry" and d.day == ended for d in out):
+                note = "last day in force (terminated)" if agreement.get("termination") else "last day in force"
+                out.append(Deadline(ended, "expiry", agreement.id, agreement.path, parties, note))
+    return sorted(out, key=lambda d: (d.day, d.id, d.kind))

@@ -1,0 +1,40 @@
+"""`qtgov validate`: every finding of a repository in one run, sorted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from qtgov.findings import Finding, Severity, sort_findings, summarize
+from qtgov.index import Index
+from qtgov.repo import load_repository
+from qtgov.rules import checks
+
+
+@dataclass
+class Validation:
+    index: Index
+    findings: list[Finding]
+
+    @property
+    def summary(self) -> dict[str, int]:
+        return summarize(self.findings)
+
+    def failed(self, strict: bool = False) -> bool:
+        worst = {f.severity for f in self.findings}
+        return Severity.ERROR in worst or (strict and Severity.WARNING in worst)
+
+
+def run_checks(index: Index) -> list[Finding]:
+    """Every cross-record rule over an already loaded index."""
+    out: list[Finding] = []
+    for rule in checks():
+        assert rule.check is not None
+        out.extend(rule.check(index))
+    return out
+
+
+def validate(root: Path, *, use_cache: bool = True) -> Validation:
+    loaded = load_repository(root, use_cache=use_cache)
+    findings = loaded.findings + run_checks(loaded.index)
+    return Validation(loaded.index, sort_findings(findings))
