@@ -167,18 +167,29 @@ def hash_command(file: Path) -> None:
     The hash covers the RFC 8785 canonical JSON of the record without signatures, status,
     termination, legal_review and visibility.
     """
+    from dataclasses import replace
+
+    from qtgov.findings import Finding, Severity
     from qtgov.hashing import content_sha256
     from qtgov.report.text import render
     from qtgov.yamlload import load_file
 
-    result = load_file(file.parent if str(file.parent) else Path("."), file.name)
-    if result.document is None or result.findings:
-        findings = [f.__class__(str(file), f.line, f.column, f.rule, f.severity, f.message) for f in result.findings]
-        click.echo(render(findings), err=True, nl=False)
+    if not os.path.lexists(file):
+        raise UsageError(f"{file}: no such file")
+    result = load_file(file.parent, file.name)
+    findings = list(result.findings)
+    doc = result.document
+    if doc is not None and not findings and not isinstance(doc.data, dict):
+        mark = doc.mark()
+        findings.append(
+            Finding(file.name, 1, 1, "file-empty", Severity.ERROR, "the file holds no record")
+            if doc.data is None
+            else Finding(file.name, mark.line, mark.column, "schema", Severity.ERROR, "a record is a mapping of fields")
+        )
+    if doc is None or findings:
+        click.echo(render([replace(f, path=str(file)) for f in findings]), err=True, nl=False)
         sys.exit(EXIT_FINDINGS)
-    if not isinstance(result.document.data, dict):
-        _fail(f"{file}: not a record (expected a mapping at the top level)")
-    click.echo(content_sha256(result.document.data))
+    click.echo(content_sha256(doc.data))
 
 
 @main.command()

@@ -20,6 +20,7 @@ ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{1,62}\Z")
 RESERVED_IDS = frozenset({"shared"})
 ALLIANCE_FILE = "charter/alliance.yaml"
 TAXONOMY_DIR = "charter/taxonomy"
+RECORD_DIRS = ("charter", TAXONOMY_DIR, "members", "agreements")
 
 
 @dataclass
@@ -44,14 +45,30 @@ def _list_dir(root: Path, rel: str) -> list[str]:
     return sorted(f"{rel}/{name}" for name in os.listdir(full) if not name.startswith("."))
 
 
+def linked_directories(root: Path) -> list[str]:
+    """Record directories that are symbolic links (the outermost link only); never followed."""
+    linked: list[str] = []
+    for rel in RECORD_DIRS:
+        if any(rel.startswith(f"{outer}/") for outer in linked):
+            continue
+        if os.path.islink(root / rel):
+            linked.append(rel)
+    return linked
+
+
 def discover(root: Path) -> list[tuple[str, str]]:
-    """(kind, relative path) of every record file in the repository."""
+    """(kind, relative path) of every record file in the repository, never through a linked directory."""
+    linked = linked_directories(root)
+
+    def reachable(rel: str) -> bool:
+        return not any(rel == d or rel.startswith(f"{d}/") for d in linked)
+
     files: list[tuple[str, str]] = []
-    if os.path.lexists(root / ALLIANCE_FILE):
+    if reachable("charter") and os.path.lexists(root / ALLIANCE_FILE):
         files.append(("alliance", ALLIANCE_FILE))
-    files.extend(("taxonomy", p) for p in _list_dir(root, TAXONOMY_DIR))
-    files.extend(("member", p) for p in _list_dir(root, "members"))
-    files.extend(("agreement", p) for p in _list_dir(root, "agreements"))
+    for kind, rel in (("taxonomy", TAXONOMY_DIR), ("member", "members"), ("agreement", "agreements")):
+        if reachable(rel):
+            files.extend((kind, p) for p in _list_dir(root, rel))
     return files
 
 
@@ -84,7 +101,17 @@ def load_repository(root: Path, *, use_cache: bool = True) -> LoadedRepository:
         raise RepositoryError(f"{root}: not an alliance repository (no {ALLIANCE_FILE} and no members/ directory)")
     cache = FileCache.open(root) if use_cache else None
     index = Index(root=root)
-    findings: list[Finding] = []
+    findings: list[Finding] = [
+        Finding(
+            rel,
+            1,
+            1,
+            "file-type",
+            Severity.ERROR,
+            "a symbolic link to a directory is not followed; commit the directory itself",
+        )
+        for rel in linked_directories(root)
+    ]
     files = discover(root)
     for kind, relpath in files:
         ident, name_findings = check_file_name(kind, relpath)
@@ -94,8 +121,8 @@ def load_repository(root: Path, *, use_cache: bool = True) -> LoadedRepository:
         result, schema_errors = _load_one(root, kind, relpath, cache)
         findings.extend(result.findings)
         findings.extend(schema_errors)
-        if ident is not None:
-            index.known[kind].add(ident)
+        # Known even when broken, so that it is not also reported as missing or unknown.
+        index.known[kind].add(ident if ident is not None else relpath)
         doc = result.document
         if doc is None:
             continue

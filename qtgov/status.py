@@ -123,6 +123,8 @@ def deadlines(index: Index, today: dt.date, window: dt.timedelta) -> list[Deadli
         guard = 0
         while last is not None and guard < 500:
             guard += 1
+            if interval.end is not None and last >= interval.end:
+                break  # terminated or amended before this term would end
             boundary = last + ONE_DAY
             if notice:
                 notice_day = sub_duration(boundary, notice)

@@ -13,6 +13,7 @@ decimals are typed; every other plain scalar (`NO`, `on`, `0755`, `1:30`, `1e3`,
 from __future__ import annotations
 
 import codecs
+import math
 import os
 import re
 import stat
@@ -26,6 +27,8 @@ from qtgov.findings import Finding, Severity
 
 MAX_DEPTH = 64
 MAX_BYTES = 1024 * 1024
+# JSON (and so RFC 8785, which signatures hash) represents integers exactly only up to 2**53 - 1.
+MAX_SAFE_INTEGER = 2**53 - 1
 
 PathKey = tuple[str | int, ...]
 
@@ -96,7 +99,8 @@ def typed_scalar(value: str, plain: bool) -> Any:
     if value == "false":
         return False
     if _INT.match(value):
-        return int(value)
+        # Python refuses to convert more than 4300 digits; such a number is out of range anyway.
+        return int(value) if len(value) <= 64 else (-math.inf if value.startswith("-") else math.inf)
     if _DECIMAL.match(value):
         return float(value)
     return value
@@ -199,8 +203,15 @@ def _events(relpath: str, text: str) -> tuple[list[Any] | None, list[Finding]]:
         mark = exc.problem_mark or exc.context_mark
         line, column = _mark_of(relpath, mark)
         problem = exc.problem or "syntax error"
+        if problem.startswith("exceeded maximum nesting depth"):
+            # libyaml's own limit (1,000 levels) can stop its scanner's look-ahead before the
+            # 65th collection reaches us as an event; it is the same problem.
+            return None, [_finding(relpath, line, column, "yaml-depth", f"nesting deeper than {MAX_DEPTH} levels")]
         if exc.context:
-            problem = f"{problem} ({exc.context})"
+            started = ""
+            if exc.context_mark is not None and mark is not None and exc.context_mark.line != mark.line:
+                started = f" started at line {exc.context_mark.line + 1}, column {exc.context_mark.column + 1}"
+            problem = f"{problem} ({exc.context}{started})"
         return None, [_finding(relpath, line, column, "yaml-syntax", problem)]
     except yaml.YAMLError as exc:
         return None, [_finding(relpath, 1, 1, "yaml-syntax", str(exc).splitlines()[0] if str(exc) else "syntax error")]
@@ -234,6 +245,18 @@ class _Composer:
             mark = Mark(event.start_mark.line + 1, event.start_mark.column + 1)
             if isinstance(event, yaml.ScalarEvent):
                 value: Any = typed_scalar(event.value, event.style in (None, ""))
+                if not _representable(value):
+                    self.findings.append(
+                        _finding(
+                            self.relpath,
+                            mark.line,
+                            mark.column,
+                            "yaml-number",
+                            f"the number {event.value} is outside the range JSON represents exactly "
+                            f"(±{MAX_SAFE_INTEGER}); quote it if it is text",
+                        )
+                    )
+                    value = event.value
             elif isinstance(event, yaml.MappingStartEvent):
                 value = {}
             else:
@@ -299,6 +322,15 @@ class _Composer:
             )
             return False
         return True
+
+
+def _representable(value: Any) -> bool:
+    """Whether a typed scalar survives JSON and RFC 8785 exactly (no huge integers, no infinity)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return True
+    if isinstance(value, int):
+        return abs(value) <= MAX_SAFE_INTEGER
+    return math.isfinite(value)
 
 
 _NO_KEY = object()

@@ -145,6 +145,19 @@ declare(
     LOAD,
 )
 declare(
+    "yaml-number",
+    Severity.ERROR,
+    "Numbers stay within JSON's exact range",
+    """
+    A plain number must be representable exactly in JSON: integers between −(2⁵³−1) and
+    2⁵³−1, and decimals that are finite. Records are hashed as RFC 8785 canonical JSON when they
+    are signed, and JSON cannot carry larger integers without rounding them, so two different
+    numbers could otherwise sign as the same content. Quote the value if it is an identifier or
+    other text (`"12345678901234567890"`).
+    """,
+    LOAD,
+)
+declare(
     "schema",
     Severity.ERROR,
     "Record does not match its JSON Schema",

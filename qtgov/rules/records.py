@@ -6,9 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
-from qtgov.agreements import execution_date
+from qtgov.agreements import Interval, execution_date, in_force_interval
 from qtgov.dates import parse_date, parse_duration
 from qtgov.findings import Finding, Related, Severity
 from qtgov.hashing import content_sha256
@@ -56,11 +57,12 @@ def check_record_id(index: Index) -> Iterator[Finding]:
             yield check_record_id.finding(
                 *_at(alliance, "hub"), f"the hub {hub_id!r} is a member whose kind is not 'hub'", pointer="/hub"
             )
+        named = f"names {hub_id!r}" if hub_id else "names no hub"
         for other in hubs:
             if other != hub_id:
                 yield check_record_id.finding(
                     *_at(index.members[other], "kind"),
-                    f"{other!r} says it is the hub, but charter/alliance.yaml names {hub_id!r}",
+                    f"{other!r} says it is the hub, but charter/alliance.yaml {named}",
                     pointer="/kind",
                 )
 
@@ -72,7 +74,7 @@ def check_alliance_file(index: Index) -> Iterator[Finding]:
     taxonomy schemes and settings. Without it qtgov cannot tell which member is the hub or which
     taxonomy a claim uses. `qtgov init` writes one.
     """
-    if index.alliance is None:
+    if index.alliance is None and not index.known["alliance"]:
         yield check_alliance_file.finding("charter/alliance.yaml", 1, 1, "charter/alliance.yaml is missing")
 
 
@@ -398,7 +400,9 @@ def check_lifecycle(index: Index) -> Iterator[Finding]:
             )
         if status in ("active", "suspended") and not member.get("joined") and member.get("kind") != "hub":
             yield check_lifecycle.finding(
-                *_at(member, "status"), f"an {status} member needs a 'joined' date", pointer="/status"
+                *_at(member, "status"),
+                f"{'an' if status == 'active' else 'a'} {status} member needs a 'joined' date",
+                pointer="/status",
             )
 
 
@@ -485,12 +489,12 @@ def check_terms(index: Index) -> Iterator[Finding]:
     Arithmetic and consistency inside `terms`:
 
     - a revenue split sums to exactly 100 (percent) and names each member once;
-    - the executed, in-force shareholdings in one issuer add up to at most 100 % equity (and
-      voting); a company cannot hold itself;
+    - the shareholdings in one issuer that are in force at the same time add up to at most 100 %
+      equity (and voting, which defaults to equity); a company cannot hold itself;
     - a talent arrangement's `time_share_pct` is between 0 and 100;
     - a contribution's commitments name each (member, kind) once.
     """
-    issuers: dict[str, list[tuple[Record, float, float]]] = defaultdict(list)
+    issuers: dict[str, list[_Holding]] = defaultdict(list)
     for agreement in index.agreements.values():
         terms = agreement.get("terms") or {}
         kind = agreement.get("type")
@@ -516,9 +520,14 @@ def check_terms(index: Index) -> Iterator[Finding]:
                 yield check_terms.finding(
                     *_at(agreement, "terms", "holder"), "a company cannot hold its own shares", pointer="/terms/holder"
                 )
-            if agreement.get("status") == "executed" and terms.get("issuer"):
+            interval = in_force_interval(agreement, index) if terms.get("issuer") else None
+            if interval is not None:
+                equity = float(terms.get("equity_pct", 0))
+                voting = terms.get("voting_pct")
                 issuers[terms["issuer"]].append(
-                    (agreement, float(terms.get("equity_pct", 0)), float(terms.get("voting_pct", 0)))
+                    _Holding(
+                        agreement, interval, equity, equity if voting is None else float(voting), voting is not None
+                    )
                 )
         elif kind == "contribution":
             seen: set[tuple[str, str]] = set()
@@ -532,21 +541,47 @@ def check_terms(index: Index) -> Iterator[Finding]:
                     )
                 seen.add(key)
     for issuer, holdings in sorted(issuers.items()):
-        for field, pos in (("equity_pct", 1), ("voting_pct", 2)):
-            total = sum(h[pos] for h in holdings)
-            if total > 100 + 1e-9:
-                last = max((h[0] for h in holdings), key=lambda r: r.id)
-                others = [
-                    Related(h[0].path, *_at(h[0], "terms", field)[1:], f"{h[pos]:g}%")
-                    for h in holdings
-                    if h[0] is not last
-                ]
-                yield check_terms.finding(
-                    *_at(last, "terms", field),
-                    f"executed shareholdings in {issuer!r} add up to {total:g}% ({field})",
-                    pointer=f"/terms/{field}",
-                    related=others,
-                )
+        yield from _overfull(issuer, holdings)
+
+
+@dataclass(frozen=True)
+class _Holding:
+    record: Record
+    interval: Interval
+    equity: float
+    voting: float
+    voting_stated: bool
+
+    def pct(self, field: str) -> float:
+        return self.equity if field == "equity_pct" else self.voting
+
+
+def _overfull(issuer: str, holdings: list[_Holding]) -> Iterator[Finding]:
+    """Holdings in force at the same time that add up to more than 100 %.
+
+    A total can only rise on a day some holding starts, so those days are the ones to check; an
+    amended shareholding stops counting when its amendment takes effect.
+    """
+    for field in ("equity_pct", "voting_pct"):
+        for day in sorted({h.interval.start for h in holdings}):
+            current = [h for h in holdings if h.interval.contains(day)]
+            total = sum(h.pct(field) for h in current)
+            stated = [h for h in current if field == "equity_pct" or h.voting_stated]
+            if total <= 100 + 1e-9 or not stated:
+                continue
+            last = max(stated, key=lambda h: h.record.id)
+            others = [
+                Related(h.record.path, *_at(h.record, "terms", field)[1:], f"{h.pct(field):g}%")
+                for h in current
+                if h is not last
+            ]
+            yield check_terms.finding(
+                *_at(last.record, "terms", field),
+                f"shareholdings in {issuer!r} in force on {day} add up to {total:g}% ({field})",
+                pointer=f"/terms/{field}",
+                related=others,
+            )
+            break
 
 
 HUB_FACTS = (

@@ -1,0 +1,169 @@
+"""Benchmark of the overlap analysis on a dense synthetic alliance (SPEC §4 "Scale", §8 "Speed").
+
+Builds the engine's inputs in memory (no YAML): 10,000 members × 10 declared focus areas spread
+over 5,000 clusters (a depth-2 sector × a country). Claims meet only inside their cluster, so
+each overlaps at most ~20 others; a few thousand market-boundary agreements between members that
+share a cluster, and some control groups. Then it times the analysis and the overlap rules.
+
+    .venv/bin/python benchmarks/bench_overlaps.py [--members 10000] [--claims 10] [--agreements 3000]
+
+Prints claims, boxes, overlapping pairs, pieces by label, seconds per phase and peak memory
+(peak RSS of the process, from getrusage).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gc
+import random
+import resource
+import sys
+import time
+import weakref
+from collections import Counter, defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from qtgov.index import Index, Settings  # noqa: E402
+from qtgov.overlaps import engine  # noqa: E402
+from qtgov.overlaps.geometry import POS, Box  # noqa: E402
+from qtgov.overlaps.model import Agreement, Allocation, Claim, Location, Model  # noqa: E402
+from qtgov.overlaps.report import OverlapReport  # noqa: E402
+from qtgov.rules import overlaps as rules  # noqa: E402
+from qtgov.trees import regions  # noqa: E402
+
+SEGMENTS = ("smb", "enterprise", "edu", "edu/k12", "gov")
+
+
+def peak_mib() -> float:
+    # ru_maxrss is KiB on Linux, bytes on macOS.
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return rss / 1024 if sys.platform != "darwin" else rss / 1024 / 1024
+
+
+def generate(members: int, per_member: int, n_agreements: int, seed: int = 7) -> Model:
+    rnd = random.Random(seed)
+    tree = regions(True)
+    countries = [c for c in tree.children("*") if len(tree.children(c)) >= 3][:10]
+    sectors = [f"s{i:02d}/t{j}" for i in range(50) for j in range(10)]  # 500 depth-2 nodes
+    clusters = [(s, c) for s in sectors for c in countries]  # 5,000 clusters
+    subdivisions = {c: tree.children(c) for c in countries}
+    t0 = dt.date(2020, 1, 1).toordinal()
+
+    claims: list[Claim] = []
+    by_cluster: dict[int, list[Claim]] = defaultdict(list)
+    for m in range(members):
+        member = f"m{m:05d}"
+        for k in range(per_member):
+            cid = rnd.randrange(len(clusters))
+            sector, country = clusters[cid]
+            subs = subdivisions[country]
+            sec = sector if rnd.random() < 0.2 else f"{sector}/u{rnd.randrange(4)}"
+            regs = [country] if rnd.random() < 0.2 else rnd.sample(subs[:4], rnd.choice((1, 1, 2)))
+            seg = "*" if rnd.random() < 0.5 else rnd.choice(SEGMENTS)
+            start = t0 + rnd.randrange(0, 6 * 365)
+            end = POS if rnd.random() < 0.7 else start + rnd.randrange(365, 3 * 365)
+            boxes: tuple[Box, ...] = tuple(((sec, ()), (r, ()), (seg, ()), start, end) for r in regs)
+            claim = Claim(member, f"c{k}", k, "qt-markets", boxes, Location(f"members/{member}.yaml", 10 + 8 * k, 5))
+            claims.append(claim)
+            by_cluster[cid].append(claim)
+
+    agreements: list[Agreement] = []
+    busy = [cid for cid, cs in by_cluster.items() if len({c.member for c in cs}) >= 2]
+    for n in range(n_agreements):
+        cid = rnd.choice(busy)
+        sector, country = clusters[cid]
+        a, b = rnd.sample(sorted({c.member for c in by_cluster[cid]}), 2)
+        executed = rnd.random() < 0.8
+        review = rnd.random() < 0.5
+        effective = t0 + rnd.randrange(0, 5 * 365)
+        end = POS if rnd.random() < 0.6 else effective + rnd.randrange(180, 3 * 365)
+        allocations = []
+        for k in range(rnd.choice((1, 1, 2))):
+            holder = rnd.choice((None, a, b))
+            label = "pending" if not executed else "shared" if holder is None else "resolved" if review else "blocked-review"
+            sec = f"{sector}/u{k}"
+            reg = subdivisions[country][rnd.randrange(4)]
+            scope: Box = ((sec, ()), (reg, ()), ("*", ()), effective, end)
+            allocations.append(
+                Allocation(f"a{n:05d}", k, holder, label, (scope,), (scope,), Location(f"agreements/a{n:05d}.yaml", 20, 7))
+            )
+        agreements.append(
+            Agreement(
+                f"a{n:05d}",
+                "executed" if executed else "draft",
+                executed,
+                frozenset((a, b)),
+                effective,
+                (effective, end),
+                review,
+                tuple(allocations),
+            )
+        )
+    group = {}
+    for _ in range(200):  # some parents with sole control of a sibling
+        a, b = rnd.sample(range(members), 2)
+        group[f"m{a:05d}"] = group[f"m{b:05d}"] = f"m{min(a, b):05d}"
+    model = Model(Settings(), regions(True), {}, claims, agreements, group=group)
+    model.index_agreements()
+    return model
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--members", type=int, default=10_000)
+    parser.add_argument("--claims", type=int, default=10, help="claims per member")
+    parser.add_argument("--agreements", type=int, default=3_000)
+    args = parser.parse_args()
+
+    regions(True).chain("CN")  # load pycountry outside the timings
+    base = peak_mib()
+    t = time.perf_counter()
+    model = generate(args.members, args.claims, args.agreements)
+    t_gen = time.perf_counter() - t
+    gc.collect()
+
+    t = time.perf_counter()
+    entries = engine.compute(model)
+    t_analyse = time.perf_counter() - t
+    peak_analysis = peak_mib()
+
+    # Run the rules on the same model (they share the analysis through the per-index cache).
+    index = Index(root=Path("."))
+    report = OverlapReport(entries)
+    engine._CACHE[id(index)] = (weakref.ref(index), model, report)
+    t = time.perf_counter()
+    n_findings = Counter()
+    for rule in (
+        rules.check_overlap,
+        rules.check_overlap_unknown,
+        rules.check_claim_allocated_elsewhere,
+        rules.check_allocation_self_overlap,
+        rules.check_allocation_contradiction,
+        rules.check_allocation_pre_emptive,
+    ):
+        assert rule.check is not None
+        n_findings[rule.id] = sum(1 for _ in rule.check(index))
+    t_rules = time.perf_counter() - t
+
+    boxes = sum(len(c.boxes) for c in model.claims)
+    labels = Counter(p.label for e in entries for p in e.pieces)
+    degree = Counter()
+    for e in entries:
+        degree[id(e.claims[0])] += 1
+        degree[id(e.claims[1])] += 1
+    print(f"members            {args.members:>10,}")
+    print(f"claims             {len(model.claims):>10,}   ({boxes:,} boxes)")
+    print(f"agreements         {len(model.agreements):>10,}")
+    print(f"overlapping pairs  {len(entries):>10,}   (max {max(degree.values(), default=0)} per claim)")
+    print(f"pieces             {sum(labels.values()):>10,}   {dict(sorted(labels.items()))}")
+    print(f"generate           {t_gen:>10.2f} s")
+    print(f"analyse            {t_analyse:>10.2f} s")
+    print(f"overlap rules      {t_rules:>10.2f} s   {dict(n_findings)}")
+    print(f"peak RSS           {peak_analysis:>10.0f} MiB after analysis (baseline {base:.0f} MiB), {peak_mib():.0f} MiB at end")
+
+
+if __name__ == "__main__":
+    main()

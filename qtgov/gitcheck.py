@@ -1,0 +1,346 @@
+"""`qtgov validate --base REF`: the checks that compare a change with its base (SPEC §6.1).
+
+The working tree is validated as usual; the base version is the merge base of REF and HEAD
+(`git merge-base`), loaded through the same loader as the working tree from blobs read in one
+`git cat-file --batch`. Then:
+
+- lifecycle against the base: status moves, executed content edited, executed files deleted,
+  amendments in place, representatives deleted (rules in `qtgov.rules.history`);
+- provenance of every signature and legal review the change adds (`qtgov.provenance`);
+- every finding is marked `new` (True when the base does not have it). Only new findings fail
+  the run: an existing problem never fails a pull request that did not cause it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import shutil
+import tempfile
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from qtgov.findings import Finding, Severity, sort_findings
+from qtgov.git import RECORD_DIRS, REVIEW_DIRS, Change, GitRepo
+from qtgov.hashing import UNSIGNED_KEYS, content_sha256
+from qtgov.index import Index, Record
+from qtgov.provenance import Provenance, acts_of, provenance_report
+from qtgov.rules.history import (
+    AMENDMENT_IN_PLACE,
+    EXECUTED_DELETED,
+    PROVENANCE,
+    REPRESENTATIVE_REMOVED,
+    SIGNED_CONTENT_EDITED,
+    STATUS_MOVE,
+)
+from qtgov.validate import Validation, run_checks
+from qtgov.validate import validate as validate_tree
+
+ALLOWED_MOVES: dict[str | None, frozenset[str]] = {
+    None: frozenset({"draft", "proposed", "executed"}),
+    "draft": frozenset({"proposed", "executed", "cancelled"}),
+    "proposed": frozenset({"draft", "executed", "rejected", "cancelled"}),
+    "executed": frozenset({"terminated"}),
+}
+SIGNED = ("executed", "terminated")
+
+
+@dataclass
+class BaseValidation(Validation):
+    """A validation against a base: only findings the change introduces (`new`) fail it."""
+
+    def failed(self, strict: bool = False) -> bool:
+        worst = {f.severity for f in self.findings if f.new is not False}
+        return Severity.ERROR in worst or (strict and Severity.WARNING in worst)
+
+
+@dataclass
+class BaseResult:
+    """What `validate --base` returns to the CLI."""
+
+    validation: Validation  # a BaseValidation
+    changed_paths: list[str]
+    base: str
+    merge_base: str
+    head: str
+    provenance: list[Provenance] = field(default_factory=list)
+
+
+def validate_against_base(
+    root: Path, base: str, *, require_signed_commits: bool = False, use_cache: bool = True
+) -> BaseResult:
+    """Validate the working tree of `root` and compare it with the merge base of `base` and HEAD."""
+    root = Path(root)
+    repo = GitRepo.open(root)
+    head = repo.head()
+    merge_base = repo.merge_base(repo.resolve(base), head)
+    changes = repo.diff(merge_base, None, REVIEW_DIRS)
+    current = validate_tree(root, use_cache=use_cache)
+    index = current.index
+    with _base_tree(root, use_cache) as scratch:
+        base_index, base_findings = load_revision(repo, merge_base, scratch, use_cache=use_cache)
+    base_index.root = root  # rules that look at other files of the repository see the same ones
+    base_findings += run_checks(base_index)
+
+    findings = list(current.findings)
+    findings += lifecycle_findings(base_index, index, changes)
+    prov = _provenance(root, repo, index, base_index, changes, require_signed_commits)
+    for p in prov:
+        if p.new and not p.vouched:
+            severity = Severity.WARNING if p.commit is None else Severity.ERROR
+            what = f"signature of {p.person} for {p.member}" if p.act == "signature" else f"legal review by {p.person}"
+            findings.append(
+                PROVENANCE.finding(
+                    p.path, p.line, p.column, f"git cannot vouch for the {what}: {p.reason}", pointer=p.pointer,
+                    severity=severity,
+                )
+            )  # fmt: skip
+    marked = mark_new(findings, base_findings)
+    return BaseResult(
+        BaseValidation(index, sort_findings(marked)),
+        sorted(c.path for c in changes),
+        base,
+        merge_base,
+        head,
+        prov,
+    )
+
+
+def _finding_key(f: Finding) -> tuple[str, str, str, str]:
+    return (f.path, f.rule, f.pointer, f.message)
+
+
+def mark_new(findings: list[Finding], base_findings: list[Finding]) -> list[Finding]:
+    """Mark each finding `new` unless the base has the same one (same path, rule, pointer and
+    message; lines may have moved). Base findings are matched at most once each."""
+    available = Counter(_finding_key(f) for f in base_findings)
+    out = []
+    for f in sort_findings(findings):
+        key = _finding_key(f)
+        if available[key] > 0:
+            available[key] -= 1
+            out.append(replace(f, new=False))
+        else:
+            out.append(replace(f, new=True))
+    return out
+
+
+# -- the base revision --------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _base_tree(root: Path, use_cache: bool) -> Iterator[Path]:
+    """A directory to write the base revision's record files into.
+
+    With the cache on it is one stable directory per repository, so that the per-file cache
+    (keyed by path and bytes) makes loading the base cheap from the second run on; a lock keeps
+    concurrent runs apart. Otherwise a fresh temporary directory."""
+    from qtgov.cache import cache_dir
+
+    if use_cache and not os.environ.get("QTGOV_NO_CACHE"):
+        key = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:24]
+        home = cache_dir() / "base-trees" / key
+        try:
+            home.mkdir(parents=True, exist_ok=True)
+            lock = open(home / ".lock", "w")  # noqa: SIM115 - held for the duration of the block
+        except OSError:
+            lock = None
+        if lock is not None:
+            try:
+                _lock(lock)
+                tree = home / "tree"
+                shutil.rmtree(tree, ignore_errors=True)
+                tree.mkdir()
+                yield tree
+                return
+            finally:
+                lock.close()
+    with tempfile.TemporaryDirectory(prefix="qtgov-base-") as tmp:
+        yield Path(tmp)
+
+
+def _lock(fh: Any) -> None:
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        return
+    fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+
+
+def load_revision(repo: GitRepo, rev: str, scratch: Path, *, use_cache: bool = True) -> tuple[Index, list[Finding]]:
+    """Load the record files of commit `rev` with the same loader as the working tree: their
+    blobs (one `git cat-file --batch`) are written under `scratch` and loaded from there."""
+    from qtgov.repo import load_repository
+
+    tree = repo.tree(rev, RECORD_DIRS)
+    blobs = repo.read_blobs(sha for _, sha in tree.values())
+    scratch_resolved = scratch.resolve()
+    for path, (mode, sha) in tree.items():
+        target = scratch / path
+        # git never stores such paths, but the check is cheap and keeps writes inside scratch.
+        if ".." in path.split("/") or path.startswith("/") or not target.resolve().is_relative_to(scratch_resolved):
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        content = blobs.get(sha, b"")
+        if mode == "120000":
+            os.symlink(os.fsdecode(content), target)
+        else:
+            target.write_bytes(content)
+    if not (scratch / "charter").exists() and not (scratch / "members").exists():
+        return Index(root=scratch), []
+    loaded = load_repository(scratch, use_cache=use_cache)
+    return loaded.index, loaded.findings
+
+
+# -- lifecycle ----------------------------------------------------------------------------------
+
+
+def _agreement_id(path: str) -> str | None:
+    if path.startswith("agreements/") and path.endswith(".yaml") and path.count("/") == 1:
+        return path[len("agreements/") : -len(".yaml")]
+    return None
+
+
+def _member_id(path: str) -> str | None:
+    if path.startswith("members/") and path.endswith(".yaml") and path.count("/") == 1:
+        return path[len("members/") : -len(".yaml")]
+    return None
+
+
+def lifecycle_findings(base: Index, head: Index, changes: list[Change]) -> list[Finding]:
+    """SPEC §3.4's lifecycle between the base and the head of a change."""
+    out: list[Finding] = []
+    for change in changes:
+        ident = _agreement_id(change.path)
+        if ident is not None:
+            out.extend(_agreement_lifecycle(ident, change, base.agreements.get(ident), head))
+            continue
+        ident = _member_id(change.path)
+        if ident is not None:
+            old, new = base.members.get(ident), head.members.get(ident)
+            if old is not None and new is not None:
+                out.extend(_representatives(old, new))
+    return out
+
+
+def _agreement_lifecycle(ident: str, change: Change, old: Record | None, head: Index) -> Iterator[Finding]:
+    new = head.agreements.get(ident)
+    deleted = not os.path.lexists(head.root / change.path)
+    if deleted:
+        if old is not None and old.get("status") in SIGNED:
+            yield EXECUTED_DELETED.finding(
+                change.path,
+                1,
+                1,
+                f"agreement {ident} is {old.get('status')} in the base and its file was deleted; executed and "
+                "terminated agreements stay in the repository (terminate it with status: terminated instead)",
+            )
+        return
+    if new is None:
+        return  # the head version does not load or fails its schema: those findings say why
+    before = old.get("status") if old is not None else None
+    after = new.get("status")
+    if before != after and after not in ALLOWED_MOVES.get(before, frozenset()):
+        allowed = ", ".join(sorted(ALLOWED_MOVES.get(before, frozenset()))) or "none"
+        origin = f"from {before}" if before else "for a new agreement"
+        yield STATUS_MOVE.finding(
+            *_at(new, "status"),
+            f"status {before or '(new)'} → {after} is not allowed; allowed {origin}: {allowed}",
+            pointer="/status",
+        )
+    if old is None or before not in SIGNED:
+        return
+    yield from _signed_edits(ident, old, new)
+
+
+def _signed_edits(ident: str, old: Record, new: Record) -> Iterator[Finding]:
+    if content_sha256(old.data) != content_sha256(new.data):
+        keys = [
+            k
+            for k in [*new.data, *(k for k in old.data if k not in new.data)]
+            if k not in UNSIGNED_KEYS and old.data.get(k) != new.data.get(k)
+        ]
+        present = [k for k in keys if k in new.data]
+        if present:
+            first = min(present, key=lambda k: _at(new, k, key=True)[1:])
+            where = _at(new, first, key=True)
+        else:
+            first, where = (keys[0] if keys else ""), (new.path, 1, 1)
+        listed = ", ".join(keys) or "the content"
+        if "version" in keys or "amends" in keys:
+            yield AMENDMENT_IN_PLACE.finding(
+                *where,
+                f"{ident} is {old.get('status')}: it is amended by a new file with amends: {ident}, not in place "
+                f"(changed here: {listed})",
+                pointer=f"/{first}",
+            )
+        else:
+            yield SIGNED_CONTENT_EDITED.finding(
+                *where,
+                f"{ident} is {old.get('status')}: its signed content never changes (changed here: {listed}); "
+                f"amend it with a new file that says amends: {ident}",
+                pointer=f"/{first}",
+            )
+    if acts_of({"signatures": old.get("signatures")}) != acts_of({"signatures": new.get("signatures")}):
+        yield SIGNED_CONTENT_EDITED.finding(
+            *_at(new, "signatures", key=True),
+            f"{ident} is {old.get('status')}: its signatures never change",
+            pointer="/signatures",
+        )
+    moving = old.get("status") == "executed" and new.get("status") == "terminated"
+    if not moving and (old.get("termination") or None) != (new.get("termination") or None):
+        yield SIGNED_CONTENT_EDITED.finding(
+            *_at(new, "termination", key=True),
+            f"{ident} is {old.get('status')}: the termination is recorded once, when the status moves "
+            "from executed to terminated",
+            pointer="/termination",
+        )
+
+
+def _representatives(old: Record, new: Record) -> Iterator[Finding]:
+    new_ids = {r.get("id") for r in new.get("representatives") or [] if isinstance(r, dict)}
+    for rep in old.get("representatives") or []:
+        if isinstance(rep, dict) and rep.get("id") not in new_ids:
+            where = _at(new, "representatives", key=True) if new.get("representatives") else (new.path, 1, 1)
+            yield REPRESENTATIVE_REMOVED.finding(
+                *where,
+                f"representative {rep.get('id')} of {old.id} was deleted; close their entry with until: <last day> "
+                "instead, so their signatures stay verifiable",
+                pointer="/representatives",
+            )
+
+
+def _at(record: Record, *path: str | int, key: bool = False) -> tuple[str, int, int]:
+    mark = record.key_mark(*path) if key else record.mark(*path)
+    return record.path, mark.line, mark.column
+
+
+# -- provenance of what the change adds ----------------------------------------------------------
+
+
+def _provenance(
+    root: Path, repo: GitRepo, head: Index, base: Index, changes: list[Change], require_signed: bool
+) -> list[Provenance]:
+    """Provenance of the signatures and reviews in the changed agreements, `new` when the base
+    version of the agreement does not have them."""
+    changed = {ident for c in changes if (ident := _agreement_id(c.path)) is not None and ident in head.agreements}
+    if not changed:
+        return []
+    report = provenance_report(root, require_signed=require_signed, agreements=changed, index=head, repo=repo)
+    from qtgov.provenance import review_key, signature_key
+
+    out = []
+    for p in report:
+        old = base.agreements.get(p.agreement)
+        old_keys = acts_of(old.data) if old is not None else set()
+        record = head.agreements[p.agreement]
+        if p.act == "signature" and p.position is not None:
+            key = signature_key(record.get("signatures")[p.position])
+        else:
+            key = review_key(record.get("legal_review") or {}) or ()
+        out.append(replace(p, new=key not in old_keys))
+    return out

@@ -1,0 +1,530 @@
+"""Records' history in governance terms (SPEC §6.3), computed from the one-pass log.
+
+This is the API the handbook uses for record timelines, "last updated", the changelog and
+version diffs. Everything returned is a plain value:
+
+- `record_histories(root)` -> {path: RecordHistory} for every record file ever on the main line;
+- `history_of(root, record_id)` -> RecordHistory of one member or agreement;
+- `changelog(histories)` -> every entry of every record, newest first;
+- `read_versions(root, blob_ids)` -> {blob id: text} to diff two versions of a record.
+
+An entry's `date` is the committer date of the first-parent commit on the main line that brought
+the change in (the merge of the pull request); `commit` and `author` are those of the commit that
+made the change (inside the pull request); `events` say what changed ("status proposed →
+executed", "signature added by … for …"). `describe_change()` is shared with `qtgov review`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from qtgov.hashing import content_sha256
+
+ALLIANCE_FILE = "charter/alliance.yaml"
+_MEMBER = re.compile(r"members/([a-z0-9][a-z0-9-]{1,62})\.yaml\Z")
+_AGREEMENT = re.compile(r"agreements/([a-z0-9][a-z0-9-]{1,62})\.yaml\Z")
+_TAXONOMY = re.compile(r"charter/taxonomy/([^/]+)\.yaml\Z")
+ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{1,62}\Z")
+
+
+@dataclass(frozen=True)
+class Event:
+    """One governance change: a stable `kind` (for scripts and translations), the record's id and
+    path, an English `summary`, and the values the summary is made of in `detail`."""
+
+    kind: str
+    record: str
+    path: str
+    summary: str
+    detail: Mapping[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "record": self.record, "path": self.path, "summary": self.summary, **self.detail}
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One change to one record file on the main line."""
+
+    path: str
+    kind: str  # member | agreement | alliance | taxonomy
+    record: str
+    date: str  # committer date of the main-line (first-parent) commit that brought it in
+    merge: str  # that main-line commit
+    commit: str  # the commit that made the change
+    author: str
+    author_email: str
+    authored: str  # the author date of `commit`
+    events: tuple[Event, ...]
+    blob: str | None  # the version after the change (None: deleted)
+    previous_blob: str | None  # the version before (None: added)
+
+    @property
+    def day(self) -> str:
+        return self.date[:10]
+
+    @property
+    def summary(self) -> str:
+        return "; ".join(e.summary for e in self.events)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "date": self.date,
+            "merge": self.merge,
+            "commit": self.commit,
+            "author": self.author,
+            "author_email": self.author_email,
+            "authored": self.authored,
+            "path": self.path,
+            "kind": self.kind,
+            "record": self.record,
+            "changes": [e.summary for e in self.events],
+            "events": [e.as_dict() for e in self.events],
+            "blob": self.blob,
+            "previous_blob": self.previous_blob,
+        }
+
+
+@dataclass(frozen=True)
+class RecordHistory:
+    """The timeline of one record file, oldest first."""
+
+    path: str
+    kind: str
+    record: str
+    entries: tuple[HistoryEntry, ...]
+
+    @property
+    def created(self) -> str | None:
+        return self.entries[0].date if self.entries else None
+
+    @property
+    def last_updated(self) -> str | None:
+        return self.entries[-1].date if self.entries else None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "kind": self.kind,
+            "record": self.record,
+            "created": self.created,
+            "last_updated": self.last_updated,
+            "entries": [e.as_dict() for e in self.entries],
+        }
+
+
+def classify(path: str) -> tuple[str, str] | None:
+    """(kind, id) of a record path, or None for other files."""
+    if path == ALLIANCE_FILE:
+        return "alliance", ""
+    for kind, pattern in (("member", _MEMBER), ("agreement", _AGREEMENT), ("taxonomy", _TAXONOMY)):
+        m = pattern.match(path)
+        if m:
+            return kind, m.group(1)
+    return None
+
+
+def parse_record(path: str, raw: bytes | None) -> dict[str, Any] | None:
+    """A record's data from a blob with qtgov's hardened loader; None when absent or unreadable."""
+    if raw is None:
+        return None
+    from qtgov.yamlload import MAX_BYTES, parse_bytes
+
+    if len(raw) > MAX_BYTES:
+        return None
+    result = parse_bytes(path, raw)
+    if result.document is None or not isinstance(result.document.data, dict):
+        return None
+    return result.document.data
+
+
+# -- what changed, in governance terms ----------------------------------------------------------
+
+
+def _s(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _by_id(items: Any) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for item in items or []:
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            out[item["id"]] = item
+    return out
+
+
+def _signature_key(sig: Any) -> tuple[str, ...] | None:
+    if not isinstance(sig, dict):
+        return None
+    return tuple(_s(sig.get(k)) for k in ("member", "signatory", "date", "method", "content_sha256"))
+
+
+def _changed_keys(old: dict[str, Any], new: dict[str, Any], skip: Iterable[str] = ()) -> list[str]:
+    skipped = set(skip)
+    keys = [k for k in new if k not in skipped and old.get(k) != new.get(k)]
+    keys += [k for k in old if k not in skipped and k not in new]
+    return keys
+
+
+def _safe_hash(data: dict[str, Any]) -> str | None:
+    try:
+        return content_sha256(data)
+    except Exception:  # an unhashable draft (a float JCS refuses, say) has just "changed"
+        return None
+
+
+def describe_change(path: str, old: dict[str, Any] | None, new: dict[str, Any] | None) -> list[Event]:
+    """The governance events between two versions of a file (None = absent)."""
+    cls = classify(path)
+    if cls is None:
+        return _other_file(path, old is None, new is None)
+    kind, ident = cls
+    if kind == "member":
+        return _member_events(path, ident, old, new)
+    if kind == "agreement":
+        return _agreement_events(path, ident, old, new)
+    if kind == "taxonomy":
+        return _taxonomy_events(path, ident, old, new)
+    return _alliance_events(path, old, new)
+
+
+def _other_file(path: str, added: bool, deleted: bool) -> list[Event]:
+    verb = "added" if added else "deleted" if deleted else "changed"
+    if path.startswith("charter/"):
+        kind, what = "charter-changed", "charter text"
+    elif path.startswith("schemas/"):
+        kind, what = "schema-changed", "schema"
+    elif path.startswith(".github/"):
+        kind, what = "ci-changed", "CI configuration"
+    elif path.startswith(("members/", "agreements/")):
+        kind, what = "file-changed", "file"
+    else:
+        return []
+    return [Event(kind, "", path, f"{what} {path} {verb}", {"change": verb})]
+
+
+def _member_events(path: str, ident: str, old: dict[str, Any] | None, new: dict[str, Any] | None) -> list[Event]:
+    def ev(kind: str, summary: str, **detail: Any) -> Event:
+        return Event(kind, ident, path, summary, detail)
+
+    if old is None and new is None:
+        return [ev("member-changed", f"member {ident}: unreadable versions")]
+    if old is None:
+        assert new is not None
+        status = _s(new.get("status"))
+        return [ev("member-added", f"member {ident} added (status {status})", status=status)]
+    if new is None:
+        return [ev("member-removed", f"member file of {ident} deleted")]
+    out: list[Event] = []
+    if old.get("status") != new.get("status"):
+        a, b = _s(old.get("status")), _s(new.get("status"))
+        summary = f"status {a} → {b}"
+        if b == "active" and new.get("joined"):
+            summary += f" (joined {new.get('joined')})"
+        if b == "withdrawn" and new.get("left"):
+            summary += f" (left {new.get('left')})"
+        out.append(ev("member-status", summary, **{"from": a, "to": b}))
+    if old.get("kind") != new.get("kind"):
+        a, b = _s(old.get("kind")), _s(new.get("kind"))
+        out.append(ev("member-kind", f"kind {a} → {b}", **{"from": a, "to": b}))
+    told = {("joined", "active"), ("left", "withdrawn")}  # already said by the status event
+    for key in ("joined", "left"):
+        said = old.get("status") != new.get("status") and (key, _s(new.get("status"))) in told
+        if old.get(key) != new.get(key) and not said:
+            a, b = _s(old.get(key)) or "none", _s(new.get(key)) or "none"
+            out.append(ev("member-dates", f"{key} {a} → {b}", field=key, **{"from": a, "to": b}))
+    old_claims, new_claims = _by_id(old.get("claims")), _by_id(new.get("claims"))
+    for cid in new_claims:
+        if cid not in old_claims:
+            out.append(ev("claim-added", f"claim {cid} added", claim=cid))
+        elif old_claims[cid] != new_claims[cid]:
+            out.append(ev("claim-changed", f"claim {cid} changed", claim=cid))
+    out.extend(ev("claim-removed", f"claim {cid} removed", claim=cid) for cid in old_claims if cid not in new_claims)
+    old_reps, new_reps = _by_id(old.get("representatives")), _by_id(new.get("representatives"))
+    for rid, rep in new_reps.items():
+        before = old_reps.get(rid)
+        if before is None:
+            authority = " with signing authority" if rep.get("can_sign") else ""
+            out.append(ev("representative-added", f"representative {rid} added{authority}", representative=rid))
+        elif before != rep:
+            if rep.get("until") and before.get("until") != rep.get("until"):
+                out.append(
+                    ev(
+                        "representative-closed",
+                        f"representative {rid} closed (until {rep.get('until')})",
+                        representative=rid,
+                        until=_s(rep.get("until")),
+                    )
+                )
+            elif bool(before.get("can_sign")) != bool(rep.get("can_sign")):
+                verb = "granted" if rep.get("can_sign") else "withdrawn"
+                out.append(ev("representative-authority", f"signing authority of {rid} {verb}", representative=rid))
+            else:
+                out.append(ev("representative-changed", f"representative {rid} changed", representative=rid))
+    out.extend(
+        ev("representative-removed", f"representative {rid} removed", representative=rid)
+        for rid in old_reps
+        if rid not in new_reps
+    )
+    other = _changed_keys(old, new, skip=("status", "kind", "joined", "left", "claims", "representatives"))
+    if other:
+        out.append(ev("member-edited", f"{', '.join(other)} changed", fields=other))
+    return out
+
+
+AGREEMENT_ADDED = {
+    "draft": "agreement drafted",
+    "proposed": "agreement proposed",
+    "executed": "agreement recorded as executed",
+}
+
+
+def _agreement_events(path: str, ident: str, old: dict[str, Any] | None, new: dict[str, Any] | None) -> list[Event]:
+    def ev(kind: str, summary: str, **detail: Any) -> Event:
+        return Event(kind, ident, path, summary, detail)
+
+    if old is None and new is None:
+        return [ev("agreement-changed", f"agreement {ident}: unreadable versions")]
+    if new is None:
+        return [ev("agreement-removed", f"agreement file of {ident} deleted")]
+    out: list[Event] = []
+    if old is None:
+        status = _s(new.get("status"))
+        summary = AGREEMENT_ADDED.get(status, f"agreement added with status {status}")
+        if new.get("amends"):
+            summary = f"amendment of {new.get('amends')}: {summary}"
+            out.append(ev("agreement-added", summary, status=status, amends=_s(new.get("amends"))))
+        else:
+            out.append(ev("agreement-added", summary, status=status))
+        old = {}
+    else:
+        if old.get("status") != new.get("status"):
+            a, b = _s(old.get("status")), _s(new.get("status"))
+            out.append(ev("agreement-status", f"status {a} → {b}", **{"from": a, "to": b}))
+        old_hash, new_hash = _safe_hash(old), _safe_hash(new)
+        if old_hash != new_hash or old_hash is None:
+            keys = _changed_keys(old, new, skip=("signatures", "status", "termination", "legal_review", "visibility"))
+            if keys:
+                out.append(
+                    ev(
+                        "agreement-content",
+                        f"signed content changed ({', '.join(keys)})",
+                        fields=keys,
+                        content_sha256=new_hash,
+                    )
+                )
+    old_sigs = {k for k in map(_signature_key, old.get("signatures") or []) if k}
+    for sig in new.get("signatures") or []:
+        key = _signature_key(sig)
+        if key and key not in old_sigs:
+            member, signatory, date = key[0], key[1], key[2]
+            out.append(
+                ev(
+                    "signature-added",
+                    f"signature added by {signatory} for {member} ({date})",
+                    member=member,
+                    signatory=signatory,
+                    date=date,
+                )
+            )
+    new_sigs = {k for k in map(_signature_key, new.get("signatures") or []) if k}
+    for key in sorted(old_sigs - new_sigs):
+        out.append(
+            ev("signature-removed", f"signature of {key[1]} for {key[0]} removed", member=key[0], signatory=key[1])
+        )
+    old_review, new_review = old.get("legal_review") or {}, new.get("legal_review") or {}
+    if old_review != new_review and isinstance(new_review, dict):
+        status, reviewer = _s(new_review.get("status")) or "removed", _s(new_review.get("reviewer"))
+        by = f" by {reviewer}" if reviewer else ""
+        out.append(ev("legal-review", f"legal review {status}{by}", status=status, reviewer=reviewer))
+    if old and old.get("visibility") != new.get("visibility"):
+        a, b = _s(old.get("visibility")), _s(new.get("visibility"))
+        out.append(ev("visibility", f"visibility {a} → {b}", **{"from": a, "to": b}))
+    if (old.get("termination") or None) != (new.get("termination") or None) and old:
+        termination = new.get("termination") or {}
+        if isinstance(termination, dict) and termination:
+            out.append(
+                ev("termination", f"termination recorded ({_s(termination.get('date'))})", date=termination.get("date"))
+            )
+        else:
+            out.append(ev("termination", "termination removed"))
+    return out
+
+
+def _taxonomy_events(path: str, ident: str, old: dict[str, Any] | None, new: dict[str, Any] | None) -> list[Event]:
+    if old is None or new is None:
+        verb = "added" if old is None else "deleted"
+        return [Event("taxonomy-changed", ident, path, f"taxonomy {ident} {verb}", {"change": verb})]
+    old_nodes = set((old.get("nodes") or {}) if isinstance(old.get("nodes"), dict) else ())
+    new_nodes = set((new.get("nodes") or {}) if isinstance(new.get("nodes"), dict) else ())
+    added, removed = sorted(new_nodes - old_nodes), sorted(old_nodes - new_nodes)
+    parts = []
+    if added:
+        parts.append(f"{len(added)} node(s) added")
+    if removed:
+        parts.append(f"{len(removed)} node(s) removed")
+    if not parts:
+        parts.append("changed")
+    return [
+        Event(
+            "taxonomy-changed",
+            ident,
+            path,
+            f"taxonomy {ident}: {', '.join(parts)}",
+            {"added": added, "removed": removed},
+        )
+    ]
+
+
+def _alliance_events(path: str, old: dict[str, Any] | None, new: dict[str, Any] | None) -> list[Event]:
+    if old is None or new is None:
+        verb = "added" if old is None else "deleted"
+        return [Event("alliance-changed", "", path, f"alliance settings {verb}", {"change": verb})]
+    keys = _changed_keys(old, new)
+    return [Event("alliance-changed", "", path, f"alliance settings changed ({', '.join(keys)})", {"fields": keys})]
+
+
+# -- timelines from the one-pass log ------------------------------------------------------------
+
+
+def record_histories(root: Path, *, paths: Iterable[str] | None = None, repo: Any = None) -> dict[str, RecordHistory]:
+    """The timeline of every record file (or only `paths`) from one pass over the log.
+
+    Files that no longer exist keep their history (a deleted agreement shows its deletion)."""
+    from qtgov.git import GitRepo
+
+    repo = repo or GitRepo.open(root)
+    log = repo.read_log()
+    return histories_from_log(repo, log, paths=paths)
+
+
+def histories_from_log(repo: Any, log: Any, *, paths: Iterable[str] | None = None) -> dict[str, RecordHistory]:
+    """`record_histories` over an already read `qtgov.git.Log` (shared with provenance)."""
+    wanted = set(paths) if paths is not None else None
+    by_path = log.by_path(("charter", "members", "agreements"))
+    line = set(log.first_parent)
+    line_pos = {sha: i for i, sha in enumerate(reversed(log.first_parent))}  # 0 = oldest
+    topo = log.position()
+    steps: dict[str, list[tuple[str, str, Any]]] = {}  # path -> [(line commit, commit, change)]
+    blobs: set[str] = set()
+    for path, changes in by_path.items():
+        if classify(path) is None or (wanted is not None and path not in wanted):
+            continue
+        authored: dict[str, list[tuple[str, Any]]] = {}
+        merges: dict[str, Any] = {}
+        for sha, change in changes:
+            commit = log.commits[sha]
+            if commit.is_merge:
+                if sha in line:
+                    merges[sha] = change
+                continue
+            carrier = log.merged_by.get(sha)
+            if carrier is not None:
+                authored.setdefault(carrier, []).append((sha, change))
+        items: list[tuple[str, str, Any]] = []
+        for carrier, lst in authored.items():
+            items.extend((carrier, sha, change) for sha, change in lst)
+        # A main-line merge that changed the file with no authored commit behind it (a change made
+        # while resolving the merge) is attributed to the merge itself.
+        items.extend((sha, sha, change) for sha, change in merges.items() if sha not in authored)
+        items.sort(key=lambda t: (line_pos.get(t[0], -1), -topo.get(t[1], 0)))
+        steps[path] = items
+        for _, _, change in items:
+            blobs.update(b for b in (change.old_blob, change.new_blob) if b)
+    raw = repo.read_blobs(blobs)
+    parsed: dict[str, dict[str, Any] | None] = {}
+
+    def data(path: str, blob: str | None) -> dict[str, Any] | None:
+        if blob is None:
+            return None
+        if blob not in parsed:
+            parsed[blob] = parse_record(path, raw.get(blob))
+        return parsed[blob]
+
+    out: dict[str, RecordHistory] = {}
+    for path, items in sorted(steps.items()):
+        cls = classify(path)
+        assert cls is not None
+        entries = []
+        for carrier, sha, change in items:
+            commit, merge = log.commits[sha], log.commits[carrier]
+            events = describe_change(path, data(path, change.old_blob), data(path, change.new_blob))
+            if not events:
+                events = [Event("edited", cls[1], path, "formatting or comments changed")]
+            entries.append(
+                HistoryEntry(
+                    path=path,
+                    kind=cls[0],
+                    record=cls[1],
+                    date=merge.committer_date,
+                    merge=merge.sha,
+                    commit=commit.sha,
+                    author=commit.author_name,
+                    author_email=commit.author_email,
+                    authored=commit.author_date,
+                    events=tuple(events),
+                    blob=change.new_blob,
+                    previous_blob=change.old_blob,
+                )
+            )
+        out[path] = RecordHistory(path, cls[0], cls[1], tuple(entries))
+    return out
+
+
+def history_of(root: Path, record_id: str) -> RecordHistory:
+    """The timeline of one member or agreement (by id), or of `charter/alliance.yaml` for
+    `alliance`. Raises UsageError when no such record ever existed on the main line."""
+    from qtgov.errors import UsageError
+
+    if record_id == "alliance":
+        candidates = [ALLIANCE_FILE]
+    elif ID_RE.match(record_id):
+        candidates = [f"members/{record_id}.yaml", f"agreements/{record_id}.yaml"]
+    else:
+        raise UsageError(f"{record_id!r} is not a record id")
+    histories = record_histories(root, paths=candidates)
+    found = [histories[p] for p in candidates if p in histories and histories[p].entries]
+    if not found:
+        raise UsageError(f"no member or agreement {record_id!r} in the history of {root}")
+    if len(found) > 1:  # a member and an agreement sharing an id: show both, members first
+        entries = sorted((e for h in found for e in h.entries), key=lambda e: (e.date, e.path))
+        return RecordHistory(found[0].path, found[0].kind, record_id, tuple(entries))
+    return found[0]
+
+
+def timelines(root: Path, index: Any = None, *, repo: Any = None) -> dict[str, list[HistoryEntry]]:
+    """Per record path, its entries newest first (each with `date`, `commit`, `author` and a
+    one-line `summary`): the shape the handbook's record pages use. `index` is accepted for
+    symmetry with other handbook calls; the history covers every file ever on the main line."""
+    histories = record_histories(root, repo=repo)
+    return {path: list(reversed(h.entries)) for path, h in histories.items()}
+
+
+def changelog(histories: Mapping[str, RecordHistory]) -> list[HistoryEntry]:
+    """Every entry of every record, newest first (by main-line date, then path)."""
+    entries = [e for h in histories.values() for e in h.entries]
+    return sorted(entries, key=lambda e: (e.date, e.merge, e.path), reverse=True)
+
+
+def read_versions(root: Path, blobs: Iterable[str], *, repo: Any = None) -> dict[str, str]:
+    """The text of record versions by blob id (from `HistoryEntry.blob`), for version diffs."""
+    from qtgov.git import GitRepo
+
+    repo = repo or GitRepo.open(root)
+    return {sha: raw.decode("utf-8", "replace") for sha, raw in repo.read_blobs(blobs).items()}
+
+
+def render_text(history: RecordHistory) -> str:
+    lines = [f"History of {history.record or history.path} ({history.path})"]
+    if not history.entries:
+        lines.append("  no changes on the main line")
+    for entry in history.entries:
+        lines.append(f"{entry.day}  {entry.commit[:12]}  {entry.author}")
+        if entry.merge != entry.commit:
+            lines[-1] += f"  (merged in {entry.merge[:12]})"
+        lines.extend(f"    {event.summary}" for event in entry.events)
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,235 @@
+"""The overlap analysis of SPEC §4: find overlapping claims, cut each overlap into labelled pieces.
+
+1. Claims are indexed by tree node (`pairs.related_pairs`), so only related boxes are compared.
+2. The overlap of two claims is the union of the meets of their boxes, made disjoint.
+3. Intra-group pairs are labelled whole. Otherwise the agreements both members are parties to
+   are applied in order (executed/terminated by latest effective then id, drafts last); each
+   allocation labels the part of the remaining pieces it covers and passes the rest on.
+4. What no agreement covers is a conflict. Neighbouring pieces with equal (label, holder,
+   agreement) are merged, and everything is sorted canonically.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import weakref
+from collections import defaultdict
+from collections.abc import Sequence
+
+from qtgov.index import Index
+from qtgov.overlaps.geometry import (
+    NO_EXCEPT,
+    ROOT_SET,
+    Box,
+    Chain,
+    box_difference,
+    box_intersect,
+    box_union,
+    disjoint_union,
+)
+from qtgov.overlaps.model import Claim, Model, tree_chain
+from qtgov.overlaps.pairs import cross_pairs, related_pairs
+from qtgov.overlaps.report import Entry, OverlapReport, Piece
+
+Labelled = tuple[str, str | None, str | None, Box]
+
+_CACHE: dict[int, tuple[weakref.ref[Index], Model, OverlapReport]] = {}
+
+
+def _cached(index: Index) -> tuple[Model, OverlapReport]:
+    key = id(index)
+    hit = _CACHE.get(key)
+    if hit is not None and hit[0]() is index:
+        return hit[1], hit[2]
+    model = Model.build(index)
+    report = OverlapReport(compute(model))
+    _CACHE[key] = (weakref.ref(index, lambda _ref, key=key: _CACHE.pop(key, None)), model, report)  # type: ignore[misc]
+    return model, report
+
+
+def model_for(index: Index) -> Model:
+    """The compiled claims and agreements of an index (built once per index)."""
+    return _cached(index)[0]
+
+
+def analyse(index: Index, as_of: dt.date | None = None) -> OverlapReport:
+    """Every overlap between claims of different members, labelled (SPEC §4). With `as_of`, only
+    the pieces that contain that day. Computed once per index; cheap to call again."""
+    report = _cached(index)[1]
+    return report.on(as_of) if as_of is not None else report
+
+
+def compute(model: Model) -> list[Entry]:
+    """All entries of an overlap report, sorted by (members, claim ids)."""
+    claims = model.claims
+    region_chain = model.regions.chain
+    by_scheme: dict[str, list[tuple[int, Box]]] = defaultdict(list)
+    for ci, claim in enumerate(claims):
+        for box in claim.boxes:
+            by_scheme[claim.scheme].append((ci, box))
+
+    # claim pair (the claim of the member with the lower id first) -> box pairs
+    same: dict[tuple[int, int], list[tuple[Box, Box]]] = defaultdict(list)
+    for items in by_scheme.values():
+        keys = [(tree_chain(b[0][0]), region_chain(b[1][0]), tree_chain(b[2][0])) for _, b in items]
+        for i, j in related_pairs(keys):
+            ci, bi = items[i]
+            cj, bj = items[j]
+            if claims[ci].member == claims[cj].member or bi[3] >= bj[4] or bj[3] >= bi[4]:
+                continue
+            # Orient every pair by member id so entries never depend on record order.
+            if claims[ci].member < claims[cj].member:
+                same[(ci, cj)].append((bi, bj))
+            else:
+                same[(cj, ci)].append((bj, bi))
+
+    entries = []
+    chains = model.chains
+    for (ci, cj), box_pairs in same.items():
+        a, b = claims[ci], claims[cj]
+        meets = []
+        for bi, bj in box_pairs:
+            m = box_intersect(chains, bi, bj)
+            if m is not None:
+                meets.append(m)
+        if meets:
+            pieces = label(model, a, b, meets)
+            entries.append(Entry((a.member, b.member), (a, b), tuple(pieces)))
+    entries.extend(_unknown_entries(model, by_scheme))
+    entries.sort(key=lambda e: e.sort_key)
+    return entries
+
+
+def label(model: Model, a: Claim, b: Claim, meets: Sequence[Box]) -> list[Piece]:
+    """The labelled, merged and sorted pieces of the overlap of claims `a` and `b`."""
+    chains = model.chains
+    boxes = sorted(set(meets))
+    if len(boxes) > 1:
+        boxes = disjoint_union(chains, boxes)
+    labelled: list[Labelled]
+    if model.same_group(a.member, b.member):
+        labelled = [("intra-group", None, None, box) for box in boxes]
+    else:
+        agreements = model.pair_agreements(a.member, b.member) if a.scheme == model.settings.sector_scheme else []
+        if not agreements:
+            labelled = [("conflict", None, None, box) for box in boxes]
+        else:
+            labelled = []
+            remaining = boxes
+            for agreement in agreements:
+                for allocation in agreement.allocations:
+                    for cover in allocation.boxes:
+                        if not remaining:
+                            break
+                        rest: list[Box] = []
+                        for box in remaining:
+                            inter = box_intersect(chains, box, cover)
+                            if inter is None:
+                                rest.append(box)
+                                continue
+                            labelled.append((allocation.label, allocation.holder, agreement.id, inter))
+                            rest.extend(box_difference(chains, box, cover))
+                        remaining = rest
+            labelled.extend(("conflict", None, None, box) for box in remaining)
+    if len(labelled) > 1:
+        labelled = merge(chains, labelled)
+    pieces = [Piece(lab, holder, agreement, box) for lab, holder, agreement, box in labelled]
+    pieces.sort(key=lambda p: p.sort_key)
+    return pieces
+
+
+def merge(chains: Sequence[Chain], labelled: Sequence[Labelled]) -> list[Labelled]:
+    """Merge neighbouring pieces with equal (label, holder, agreement) until none merge."""
+    groups: dict[tuple[str, str | None, str | None], list[Box]] = defaultdict(list)
+    for lab, holder, agreement, box in labelled:
+        groups[(lab, holder, agreement)].append(box)
+    out: list[Labelled] = []
+    for key in sorted(groups, key=lambda k: (k[0], k[1] or "", k[2] or "")):
+        for box in _merge_boxes(chains, groups[key]):
+            out.append((*key, box))
+    return out
+
+
+def _merge_boxes(chains: Sequence[Chain], boxes: list[Box]) -> list[Box]:
+    boxes = sorted(boxes)
+    changed = True
+    while changed and len(boxes) > 1:
+        changed = False
+        for dim in range(4):
+            buckets: dict[tuple[object, ...], list[Box]] = defaultdict(list)
+            for box in boxes:
+                if dim == 3:
+                    buckets[(box[0], box[1], box[2])].append(box)
+                else:
+                    buckets[(*box[:dim], *box[dim + 1 :])].append(box)
+            merged: list[Box] = []
+            for bucket in buckets.values():
+                while bucket:
+                    current = bucket.pop(0)
+                    again = True
+                    while again:
+                        again = False
+                        for k, other in enumerate(bucket):
+                            union = box_union(chains, current, other)
+                            if union is not None:
+                                current = union
+                                del bucket[k]
+                                again = changed = True
+                                break
+                    merged.append(current)
+            boxes = sorted(merged)
+    return boxes
+
+
+def _unknown_entries(model: Model, by_scheme: dict[str, list[tuple[int, Box]]]) -> list[Entry]:
+    """Claims in different sector schemes cannot be compared: where their other dimensions
+    meet, the overlap is `unknown` (a crosswalk is needed), never a silent "no overlap"."""
+    if len(by_scheme) < 2:
+        return []
+    claims = model.claims
+    region_chain = model.regions.chain
+    ordered = sorted(by_scheme, key=lambda s: (-len(by_scheme[s]), s))
+    majority = ordered[0]
+    everything = [item for scheme in ordered for item in by_scheme[scheme]]
+    indexed = [(region_chain(b[1][0]), tree_chain(b[2][0])) for _, b in everything]
+    queries = [item for scheme in ordered[1:] for item in by_scheme[scheme]]
+    query_keys = [(region_chain(b[1][0]), tree_chain(b[2][0])) for _, b in queries]
+    pairs: dict[tuple[int, int], list[tuple[Box, Box]]] = defaultdict(list)
+    base = len(by_scheme[majority])  # queries are `everything` after the majority scheme
+    for q, i in cross_pairs(indexed, query_keys):
+        cq, bq = queries[q]
+        ci, bi = everything[i]
+        a, b = claims[cq], claims[ci]
+        if a.scheme == b.scheme or a.member == b.member or bq[3] >= bi[4] or bi[3] >= bq[4]:
+            continue
+        # Pairs of two minority-scheme boxes are found from both sides: keep one.
+        if b.scheme != majority and i < base + q:
+            continue
+        if a.member < b.member:
+            pairs[(cq, ci)].append((bq, bi))
+        else:
+            pairs[(ci, cq)].append((bi, bq))
+    entries = []
+    chains = model.chains
+    for (ca, cb), box_pairs in pairs.items():
+        a, b = claims[ca], claims[cb]
+        meets = []
+        for ba, bb in box_pairs:
+            m = box_intersect(chains, (ROOT_SET, ba[1], ba[2], ba[3], ba[4]), (ROOT_SET, bb[1], bb[2], bb[3], bb[4]))
+            if m is not None:
+                meets.append(m)
+        if not meets:
+            continue
+        boxes = disjoint_union(chains, sorted(set(meets)))
+        merged = _merge_boxes(chains, boxes)
+        pieces = tuple(
+            sorted(
+                (Piece("unknown", None, None, box, (a.scheme, b.scheme)) for box in merged),
+                key=lambda p: p.sort_key,
+            )
+        )
+        entries.append(Entry((a.member, b.member), (a, b), pieces))
+    return entries
+
+
+__all__ = ["NO_EXCEPT", "analyse", "compute", "label", "merge", "model_for"]

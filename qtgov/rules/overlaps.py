@@ -1,0 +1,316 @@
+"""Overlaps between members' declared focus areas (SPEC §4), and the consistency of allocations."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+
+from qtgov.findings import Finding, Related, Severity
+from qtgov.index import Index
+from qtgov.overlaps import TO_COORDINATE, analyse, model_for
+from qtgov.overlaps.geometry import Box, box_intersect, box_text, period_text
+from qtgov.overlaps.model import Agreement, Allocation, Claim, Location, Model, boxes_chains
+from qtgov.overlaps.pairs import cross_pairs, related_pairs
+from qtgov.rules import rule
+
+OVERLAPS = "overlaps"
+MAX_LISTED = 3
+
+
+def _pointer_claim(claim: Claim) -> str:
+    return f"/claims/{claim.position}/sector"
+
+
+def _pointer_allocation(allocation: Allocation) -> str:
+    return f"/terms/allocations/{allocation.position}"
+
+
+def _related(location: Location, message: str) -> Related:
+    return Related(location.path, location.line, location.column, message)
+
+
+def _severity(index: Index) -> Severity:
+    try:
+        return Severity.parse(index.settings.overlaps_severity)
+    except KeyError:
+        return Severity.WARNING
+
+
+def _listed(texts: Sequence[str]) -> str:
+    shown = "; ".join(texts[:MAX_LISTED])
+    more = len(texts) - MAX_LISTED
+    return f"{shown}; and {more} more" if more > 0 else shown
+
+
+@rule("overlap", Severity.WARNING, "Overlaps to coordinate between declared focus areas", OVERLAPS)
+def check_overlap(index: Index) -> Iterator[Finding]:
+    """
+    **What it shows.** Members list their declared focus areas (`claims` in their member
+    file): sectors × regions × customer segments × a period. When two members' declared focus
+    areas overlap —
+    every dimension meets: one sector is the other or contains it, likewise the regions and the
+    segments, and the periods share a day — the overlap is one of the overlaps to coordinate. It
+    is not a verdict and not a breach of anything: it tells the two members where to talk.
+
+    Each overlap is cut into pieces, and each piece gets one label from the agreements both
+    members are parties to (executed ones first, latest effective first; drafts last):
+
+    - `conflict` — no agreement covers it yet;
+    - `pending` — only a draft or proposed agreement covers it (the finding names it);
+    - `blocked-review` — an executed allocation gives it to one member, but counsel has not
+      approved the agreement's `legal_review`, so it resolves nothing yet.
+
+    Pieces labelled `resolved`, `shared` or `intra-group` need nothing and raise no finding. A
+    finding appears at **both** declared focus areas, each pointing at the other. Its severity
+    is `overlaps.severity` in `charter/alliance.yaml` (a warning unless the alliance chose error).
+
+    **What to do.** Talk to the other member. Often both can operate: record a
+    `market-boundary` agreement with `holder: shared` and a `cooperation` note. Or narrow a
+    declared focus area (a segment, a region, a period). An allocation to one member is a
+    restraint between potential competitors: read R1 first and have counsel review it.
+    `qtgov overlaps` prints the table of every overlap to hand to both members.
+    """
+    severity = _severity(index)
+    for entry in analyse(index).entries:
+        for piece in entry.pieces:
+            if piece.label not in TO_COORDINATE:
+                continue
+            if piece.label == "conflict":
+                why = "an overlap to coordinate that no agreement between them covers yet"
+            elif piece.label == "pending":
+                why = f"covered only by agreement {piece.agreement!r}, which is not executed yet"
+            else:
+                why = (
+                    f"allocated to {piece.holder} by agreement {piece.agreement!r}, which resolves nothing "
+                    "until counsel approves its legal_review"
+                )
+            for side in (0, 1):
+                mine, other = entry.claims[side], entry.claims[1 - side]
+                yield check_overlap.finding(
+                    mine.location.path,
+                    mine.location.line,
+                    mine.location.column,
+                    f"declared focus area {mine.id!r} of {mine.member} overlaps {other.member}'s {other.id!r} on "
+                    f"{piece.text()}: {why} ({piece.label})",
+                    pointer=_pointer_claim(mine),
+                    related=[_related(other.location, f"{other.member}'s declared focus area {other.id!r}")],
+                    severity=severity,
+                )
+
+
+@rule("overlap-unknown", Severity.WARNING, "Declared focus areas in different sector schemes", OVERLAPS)
+def check_overlap_unknown(index: Index) -> Iterator[Finding]:
+    """
+    **What it shows.** Two members have declared focus areas that meet in region, segment and
+    period, but in different sector schemes (say one uses the national industry classification
+    and the other the alliance's own tree). qtgov cannot tell whether the sectors meet, so the
+    sector of the overlap is *unknown*: it never pretends there are no overlaps to coordinate.
+
+    **What to do.** Declare the focus area in the alliance's sector scheme, or have the
+    secretariat add `maps_to` crosswalk entries to the taxonomy nodes concerned so the two
+    schemes can be compared.
+    """
+    for entry in analyse(index).entries:
+        if not entry.unknown:
+            continue
+        where = _listed([p.text() for p in entry.pieces])
+        for side in (0, 1):
+            mine, other = entry.claims[side], entry.claims[1 - side]
+            yield check_overlap_unknown.finding(
+                mine.location.path,
+                mine.location.line,
+                mine.location.column,
+                f"declared focus area {mine.id!r} (scheme {mine.scheme!r}) and {other.member}'s {other.id!r} "
+                f"(scheme {other.scheme!r}) meet in region, segment and period ({where}) but their sectors "
+                "cannot be compared: use one scheme or add a maps_to crosswalk",
+                pointer=_pointer_claim(mine),
+                related=[_related(other.location, f"{other.member}'s declared focus area {other.id!r}")],
+            )
+
+
+# ------------------------------------------------------------------------ allocations
+
+
+def _in_force(model: Model) -> list[Agreement]:
+    return [ag for ag in model.agreements if ag.executed and ag.interval is not None]
+
+
+def _allocation_boxes(agreements: Sequence[Agreement]) -> list[tuple[Agreement, Allocation, Box]]:
+    return [(ag, al, box) for ag in agreements for al in ag.allocations for box in al.boxes]
+
+
+def _holder_text(allocation: Allocation) -> str:
+    return "shared" if allocation.holder is None else allocation.holder
+
+
+@rule(
+    "claim-allocated-elsewhere",
+    Severity.WARNING,
+    "A declared focus area includes a box allocated to another member",
+    OVERLAPS,
+)
+def check_claim_allocated_elsewhere(index: Index) -> Iterator[Finding]:
+    """
+    **What it shows.** A member is party to an executed agreement that allocates a box (sector ×
+    region × segment × period) to another member, yet one of its own declared focus areas still
+    includes that box while the agreement is in force. The records then say two different
+    things about the same market.
+
+    **What to do.** Narrow the declared focus area (another segment, fewer regions, a period that
+    ends when the allocation starts), or, if both really operate there, amend the agreement to
+    `holder: shared`.
+    """
+    model = model_for(index)
+    items = _allocation_boxes(_in_force(model))
+    items = [item for item in items if item[1].holder is not None]
+    scheme = model.settings.sector_scheme
+    claim_boxes = [(claim, box) for claim in model.claims if claim.scheme == scheme for box in claim.boxes]
+    hits: dict[tuple[int, str, int], list[str]] = defaultdict(list)
+    subjects: dict[tuple[int, str, int], tuple[Claim, Agreement, Allocation]] = {}
+    claim_pos = {id(claim): n for n, claim in enumerate(model.claims)}
+    indexed = boxes_chains(model, [b for _, b in claim_boxes])
+    for q, i in cross_pairs(indexed, boxes_chains(model, [b for *_, b in items])):
+        agreement, allocation, cover = items[q]
+        claim, box = claim_boxes[i]
+        if claim.member == allocation.holder or claim.member not in agreement.parties:
+            continue
+        meet = box_intersect(model.chains, box, cover)
+        if meet is None:
+            continue
+        key = (claim_pos[id(claim)], agreement.id, allocation.position)
+        hits[key].append(box_text(meet))
+        subjects[key] = (claim, agreement, allocation)
+    for key in sorted(hits):
+        claim, agreement, allocation = subjects[key]
+        assert allocation.holder is not None
+        interval = agreement.interval or (0, 0)
+        yield check_claim_allocated_elsewhere.finding(
+            claim.location.path,
+            claim.location.line,
+            claim.location.column,
+            f"declared focus area {claim.id!r} of {claim.member} still includes {_listed(sorted(set(hits[key])))}, "
+            f"allocated to {allocation.holder} by agreement {agreement.id!r} (in force "
+            f"{period_text(*interval)}); narrow the focus area or record why both operate there",
+            pointer=_pointer_claim(claim),
+            related=[_related(allocation.location, f"the allocation to {allocation.holder} in {agreement.id!r}")],
+        )
+
+
+@rule("allocation-self-overlap", Severity.ERROR, "Allocations inside one agreement overlap", OVERLAPS)
+def check_allocation_self_overlap(index: Index) -> Iterator[Finding]:
+    """
+    **What it shows.** Two allocations of one `market-boundary` agreement cover a common box
+    (sector × region × segment × period). The agreement then does not say unambiguously who
+    holds that box, and the order of the list would silently decide it.
+
+    **What to do.** Make the allocations disjoint: narrow one of them (another segment, other
+    regions, other dates) so that every box has one holder.
+    """
+    model = model_for(index)
+    chains = model.chains
+    for agreement in model.agreements:
+        items = [(al, box) for al in agreement.allocations for box in al.scope_boxes]
+        if len(agreement.allocations) < 2:
+            continue
+        found: dict[tuple[int, int], list[str]] = defaultdict(list)
+        for i, j in related_pairs(boxes_chains(model, [b for _, b in items])):
+            (a, ba), (b, bb) = items[i], items[j]
+            if a.position == b.position:
+                continue
+            meet = box_intersect(chains, ba, bb)
+            if meet is not None:
+                first, second = (a, b) if a.position < b.position else (b, a)
+                found[(first.position, second.position)].append(box_text(meet))
+        by_position = {al.position: al for al in agreement.allocations}
+        for (p1, p2), texts in sorted(found.items()):
+            first, second = by_position[p1], by_position[p2]
+            yield check_allocation_self_overlap.finding(
+                second.location.path,
+                second.location.line,
+                second.location.column,
+                f"allocation {p2 + 1} (holder {_holder_text(second)}) overlaps allocation {p1 + 1} "
+                f"(holder {_holder_text(first)}) of {agreement.id!r} on {_listed(sorted(set(texts)))}",
+                pointer=_pointer_allocation(second),
+                related=[_related(first.location, f"allocation {p1 + 1} of {agreement.id!r}")],
+            )
+
+
+@rule("allocation-contradiction", Severity.ERROR, "Two agreements in force allocate the same box differently", OVERLAPS)
+def check_allocation_contradiction(index: Index) -> Iterator[Finding]:
+    """
+    **What it shows.** Two agreements in force at the same time allocate a common box (sector ×
+    region × segment × period) to different holders (or one shares it and the other gives it to
+    one member). The alliance's market map then has two answers for that box.
+
+    **What to do.** Amend one agreement (a new file with `amends:`) so the allocations no longer
+    meet, or terminate the one that no longer applies.
+    """
+    model = model_for(index)
+    chains = model.chains
+    items = _allocation_boxes(_in_force(model))
+    found: dict[tuple[tuple[str, int], tuple[str, int]], list[str]] = defaultdict(list)
+    subjects: dict[tuple[str, int], tuple[Agreement, Allocation]] = {}
+    for i, j in related_pairs(boxes_chains(model, [b for *_, b in items])):
+        (ag_a, al_a, box_a), (ag_b, al_b, box_b) = items[i], items[j]
+        if ag_a.id == ag_b.id or al_a.holder == al_b.holder:
+            continue
+        meet = box_intersect(chains, box_a, box_b)
+        if meet is None:
+            continue
+        ka, kb = (ag_a.id, al_a.position), (ag_b.id, al_b.position)
+        subjects[ka], subjects[kb] = (ag_a, al_a), (ag_b, al_b)
+        found[(min(ka, kb), max(ka, kb))].append(box_text(meet))
+    for (ka, kb), texts in sorted(found.items()):
+        where = _listed(sorted(set(texts)))
+        for mine_key, other_key in ((ka, kb), (kb, ka)):
+            ag, al = subjects[mine_key]
+            other_ag, other_al = subjects[other_key]
+            yield check_allocation_contradiction.finding(
+                al.location.path,
+                al.location.line,
+                al.location.column,
+                f"{ag.id!r} allocates {where} to {_holder_text(al)}, but {other_ag.id!r} (in force at the same time) "
+                f"allocates it to {_holder_text(other_al)}",
+                pointer=_pointer_allocation(al),
+                related=[_related(other_al.location, f"allocation {other_al.position + 1} of {other_ag.id!r}")],
+            )
+
+
+@rule("allocation-pre-emptive", Severity.INFO, "An allocation that touches no current overlap", OVERLAPS)
+def check_allocation_pre_emptive(index: Index) -> Iterator[Finding]:
+    """
+    **What it shows.** An allocation to one member covers no part of any overlap between the
+    declared focus areas of the agreement's parties: it divides a market before anyone has a
+    conflict there. Such pre-emptive allocations are the riskiest kind of market boundary (see
+    R1): they look like dividing markets rather than settling overlaps to coordinate.
+
+    **What to do.** Check that the allocation is needed. If the parties want to cooperate, prefer
+    `holder: shared`; if a member has a real plan there, declare it as a focus area so the
+    overlap is on record; otherwise drop the allocation.
+    """
+    model = model_for(index)
+    report = analyse(index)
+    chains = model.chains
+    pieces: dict[tuple[str, str], list[Box]] = defaultdict(list)
+    for entry in report.entries:
+        for piece in entry.pieces:
+            if piece.label != "unknown":
+                pieces[entry.members].append(piece.box)
+    for agreement in model.agreements:
+        if agreement.status == "terminated":
+            continue
+        parties = sorted(agreement.parties)
+        pair_boxes = [box for x, a in enumerate(parties) for b in parties[x + 1 :] for box in pieces.get((a, b), [])]
+        for allocation in agreement.allocations:
+            if allocation.holder is None or not allocation.boxes:
+                continue
+            if any(box_intersect(chains, cover, box) for cover in allocation.boxes for box in pair_boxes):
+                continue
+            yield check_allocation_pre_emptive.finding(
+                allocation.location.path,
+                allocation.location.line,
+                allocation.location.column,
+                f"allocation {allocation.position + 1} of {agreement.id!r} gives a box to {allocation.holder} where "
+                "the parties' declared focus areas do not overlap: a pre-emptive allocation (see R1)",
+                pointer=_pointer_allocation(allocation),
+            )

@@ -1,0 +1,466 @@
+"""The handbook's words in Chinese and English: UI strings, labels for record values, dates, and
+the choice of language for bilingual record text (`{zh: …, en: …}` or a plain string)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import gettext
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+#: Languages the handbook has UI strings for; a record may carry others (shown as fallback text).
+UI_LANGUAGES = ("zh", "en")
+
+_STRINGS: dict[str, tuple[str, str]] = {
+    # (zh, en)
+    "handbook": ("联盟手册", "Alliance handbook"),
+    "home": ("首页", "Home"),
+    "charter": ("章程", "Charter"),
+    "members": ("成员", "Members"),
+    "member": ("成员", "Member"),
+    "agreements": ("协议", "Agreements"),
+    "agreement": ("协议", "Agreement"),
+    "deadlines": ("即将到来的期限", "Upcoming deadlines"),
+    "market_map": ("市场地图", "Market map"),
+    "flags": ("反垄断风险标记", "Antitrust flags"),
+    "validation": ("检查报告", "Validation report"),
+    "changelog": ("治理变更记录", "Changelog of governance events"),
+    "rules": ("检查规则", "Rules"),
+    "data": ("数据下载", "Data downloads"),
+    "figures": ("概况", "Figures"),
+    "as_of": ("截至 {date}", "As of {date}"),
+    "fig_members": ("成员", "members"),
+    "fig_in_force": ("生效中的协议", "agreements in force"),
+    "fig_overlaps": ("待协调的重叠", "open overlaps"),
+    "fig_flags": ("风险标记", "antitrust flags"),
+    "id": ("标识", "ID"),
+    "name": ("名称", "Name"),
+    "legal_name": ("法定名称", "Legal name"),
+    "kind": ("类别", "Kind"),
+    "status": ("状态", "Status"),
+    "joined": ("加入日期", "Joined"),
+    "left": ("退出日期", "Left"),
+    "jurisdiction": ("注册地", "Jurisdiction"),
+    "website": ("网站", "Website"),
+    "identifiers": ("登记号码", "Identifiers"),
+    "description": ("简介", "Description"),
+    "sources": ("事实来源", "Sources"),
+    "visibility": ("公开范围", "Visibility"),
+    "antitrust_ack": ("确认反垄断政策", "Antitrust policy acknowledged"),
+    "profile": ("基本信息", "Profile"),
+    "representatives": ("代表", "Representatives"),
+    "title_role": ("职务", "Title"),
+    "email": ("电子邮件", "Email"),
+    "can_sign": ("可签署", "May sign"),
+    "since": ("起", "Since"),
+    "until": ("止", "Until"),
+    "rep_hidden": (
+        "代表的个人信息未在公开版中发布。",
+        "Representatives' personal data is not published in the public edition.",
+    ),
+    "claims": ("声明的重点领域", "Declared focus areas"),
+    "claim": ("声明", "Claim"),
+    "sector": ("行业", "Sector"),
+    "region": ("地区", "Region"),
+    "segment": ("客户群", "Segment"),
+    "period": ("期间", "Period"),
+    "note": ("备注", "Note"),
+    "no_claims": ("没有声明重点领域。", "No declared focus areas."),
+    "party_to": ("参与的协议", "Agreements it is party to"),
+    "none": ("无。", "None."),
+    "shareholdings": ("持股", "Shareholdings"),
+    "holder": ("持有方", "Holder"),
+    "issuer": ("发行方", "Issuer"),
+    "instrument": ("工具", "Instrument"),
+    "equity_pct": ("股权比例", "Equity"),
+    "voting_pct": ("表决权比例", "Voting"),
+    "board_seats": ("董事席位", "Board seats"),
+    "control": ("控制", "Control"),
+    "firewall": ("信息防火墙", "Information firewall"),
+    "overlaps": ("重叠", "Overlaps"),
+    "overlaps_with": ("与其他成员的重叠", "Overlaps with other members"),
+    "with": ("对方", "With"),
+    "label": ("标签", "Label"),
+    "piece": ("区块", "Piece"),
+    "history": ("历史", "History"),
+    "no_history": (
+        "没有 Git 历史（仓库不是 Git 仓库，或历史不可用）。",
+        "No git history (the repository is not a git repository, or its history is unavailable).",
+    ),
+    "last_updated": ("最后更新 {date}", "Last updated {date}"),
+    "generated_from": ("本页由 {path} 生成——如需修改，请编辑该文件。", "Generated from {path} — edit that file."),
+    "type": ("类型", "Type"),
+    "title": ("标题", "Title"),
+    "version": ("版本", "Version"),
+    "parties": ("当事方", "Parties"),
+    "role": ("角色", "Role"),
+    "effective": ("生效日期", "Effective"),
+    "on_execution": ("签署完成之日", "on execution"),
+    "term": ("期限", "Term"),
+    "term_end": ("截止日期", "End"),
+    "duration": ("期限长度", "Duration"),
+    "renewal": ("续期", "Renewal"),
+    "renewal_auto": ("自动续期 {period}，提前 {notice} 通知", "renews automatically for {period}, notice {notice}"),
+    "renewal_none": ("不自动续期", "no automatic renewal"),
+    "in_force": ("生效中", "In force"),
+    "in_force_interval": ("生效期间", "In force"),
+    "never_in_force": ("未生效", "never in force"),
+    "yes": ("是", "yes"),
+    "no": ("否", "no"),
+    "open_ended": ("无固定期限", "open-ended"),
+    "termination": ("终止", "Termination"),
+    "reason": ("原因", "Reason"),
+    "governing_law": ("适用法律", "Governing law"),
+    "dispute": ("争议解决", "Dispute resolution"),
+    "summary": ("摘要", "Summary"),
+    "terms": ("条款", "Terms"),
+    "no_terms": ("本记录不含条款文本。", "This record carries no terms."),
+    "allocations": ("划分", "Allocations"),
+    "scope": ("范围", "Scope"),
+    "cooperation": ("合作安排", "Cooperation"),
+    "shared": ("共享（各方均可经营）", "shared (every party may operate)"),
+    "items": ("课程", "Courses"),
+    "course": ("课程", "Course"),
+    "owner": ("所有方", "Owner"),
+    "pricing_authority": ("定价权", "Pricing authority"),
+    "revenue_basis": ("收入口径", "Revenue basis"),
+    "split": ("分成", "Split"),
+    "settlement": ("结算", "Settlement"),
+    "talent_kind": ("安排", "Arrangement"),
+    "person_ref": ("人员编号", "Person reference"),
+    "person_hidden": ("（公开版不发布）", "(not published in the public edition)"),
+    "home_member": ("派出方", "Home"),
+    "host_member": ("接收方", "Host"),
+    "employee_consent": ("员工同意", "Employee consent"),
+    "time_share_pct": ("时间占比", "Time share"),
+    "cost_share": ("费用分担", "Cost share"),
+    "ancillary_to": ("附属于", "Ancillary to"),
+    "covered": ("涵盖", "Covered"),
+    "covered_all": ("全体员工", "all employees"),
+    "excludes": ("除外", "Excludes"),
+    "project": ("项目", "Project"),
+    "license": ("许可证", "License"),
+    "repository": ("代码仓库", "Repository"),
+    "commitments": ("承诺", "Commitments"),
+    "amount": ("数量", "Amount"),
+    "unit": ("单位", "Unit"),
+    "per": ("周期", "Per"),
+    "measurement": ("计量", "Measurement"),
+    "window": ("窗口", "Window"),
+    "metrics": ("指标", "Metrics"),
+    "exclude_paths": ("排除路径", "Excluded paths"),
+    "rebalancing": ("再平衡", "Rebalancing"),
+    "tolerance_pct": ("容差", "Tolerance"),
+    "remedy": ("补救", "Remedy"),
+    "cadence": ("频率", "Cadence"),
+    "signatures": ("签名", "Signatures"),
+    "signatory": ("签署人", "Signatory"),
+    "date": ("日期", "Date"),
+    "method": ("方式", "Method"),
+    "hash_check": ("内容哈希", "Content hash"),
+    "hash_ok": ("一致", "matches"),
+    "hash_bad": ("不一致（内容已改动）", "differs (content changed)"),
+    "provenance": ("Git 来源", "Git provenance"),
+    "prov_unknown": ("不可用", "not available"),
+    "prov_vouched": ("Git 可证实（{commit}）", "vouched for by git ({commit})"),
+    "prov_not_vouched": ("Git 无法证实（{commit}）", "not vouched for by git ({commit})"),
+    "content_sha256": ("当前内容哈希", "Current content hash"),
+    "no_signatures": ("尚无签名。", "No signatures yet."),
+    "legal_review": ("法律审查", "Legal review"),
+    "reviewer": ("审查律师", "Reviewer"),
+    "conditions": ("条件", "Conditions"),
+    "review_pins": ("审查时的内容哈希", "Reviewed content hash"),
+    "antitrust": ("反垄断说明", "Antitrust notes"),
+    "exemption_basis": ("豁免依据", "Exemption basis"),
+    "rationale": ("理由", "Rationale"),
+    "documents": ("文件", "Documents"),
+    "lineage": ("修订沿革", "Amendment lineage"),
+    "amends": ("修订", "Amends"),
+    "amended_by": ("被以下协议修订或取代", "Amended or superseded by"),
+    "supersedes": ("取代", "Supersedes"),
+    "diff_with": ("与 {id} 的差异", "Changes from {id}"),
+    "not_public": ("（未公开）", "(not public)"),
+    "findings_here": ("本记录的检查结果", "Findings on this record"),
+    "no_findings": ("没有检查结果。", "No findings."),
+    "all_types": ("全部类型", "All types"),
+    "all_statuses": ("全部状态", "All statuses"),
+    "all": ("全部", "All"),
+    "filter": ("筛选", "Filter"),
+    "registry_intro": (
+        "每份协议一个文件。下表可按类型、状态和是否生效筛选。",
+        "One file per agreement. Filter the table by type, status and whether it is in force.",
+    ),
+    "directory_intro": ("每家成员一个文件，枢纽也在其中。", "One file per member company, the hub included."),
+    "kind_deadline": ("事项", "Kind"),
+    "deadline_window": (
+        "{start} 至 {end} 之间的到期、续期和通知期限。",
+        "Expiries, renewals and notice deadlines from {start} to {end}.",
+    ),
+    "no_deadlines": ("这段时间内没有期限。", "No deadlines in this window."),
+    "map_intro": (
+        "行业 × 地区：每个格子列出在 {date} 仍然存在的重叠及其标签。重叠是需要协调的事项，不是侵权。",
+        "Sector × region: each cell lists the overlaps that exist on {date} and their labels. "
+        "Overlaps are to be coordinated, not infringements.",
+    ),
+    "map_all": ("全部重叠（所有时间）", "Every overlap (all time)"),
+    "no_overlaps": ("声明的重点领域之间没有重叠。", "No declared focus areas overlap."),
+    "legend": ("标签说明", "Labels"),
+    "members_pair": ("成员", "Members"),
+    "claims_pair": ("声明", "Claims"),
+    "flags_intro": (
+        "标记是启发式提示：有标记不等于违法，没有标记也不等于合规。",
+        "Flags are heuristics: a flag is not a finding of illegality, and no flag is not clearance.",
+    ),
+    "no_flags": ("没有反垄断风险标记。", "No antitrust flags."),
+    "rule": ("规则", "Rule"),
+    "severity": ("级别", "Severity"),
+    "location": ("位置", "Location"),
+    "message": ("说明", "Message"),
+    "validation_intro": (
+        "qtgov validate 在 {date} 的全部检查结果：错误 {error} 条，警告 {warning} 条，提示 {info} 条。",
+        "Every finding of qtgov validate as of {date}: {error} errors, {warning} warnings, {info} notes.",
+    ),
+    "validation_public": (
+        "公开版只列出涉及公开记录的检查结果。",
+        "The public edition lists only findings whose files are all public.",
+    ),
+    "changelog_intro": (
+        "由记录中的日期和 Git 历史整理出的治理事件，最新的在前。",
+        "Governance events from the records' dates and the git history, newest first.",
+    ),
+    "event": ("事件", "Event"),
+    "record": ("记录", "Record"),
+    "no_events": ("没有事件。", "No events."),
+    "ev_joined": ("加入联盟", "joined the alliance"),
+    "ev_left": ("退出联盟", "left the alliance"),
+    "ev_signed": ("{member} 签署", "signed by {member}"),
+    "ev_effective": ("生效", "took effect"),
+    "ev_terminated": ("终止", "terminated"),
+    "ev_reviewed": ("法律审查：{status}", "legal review: {status}"),
+    "ev_commit": ("{summary}", "{summary}"),
+    "rules_intro": (
+        "每条检查结果都带有规则编号，链接到下面对应的说明页。",
+        "Every finding carries a rule id that links to its page below.",
+    ),
+    "category": ("类别", "Category"),
+    "default_severity": ("默认级别", "Default severity"),
+    "data_intro": (
+        "手册中的数据可供下载（JSON）；公开版只包含公开记录。",
+        "The handbook's data for download (JSON); the public edition holds public records only.",
+    ),
+    "file": ("文件", "File"),
+    "contents": ("内容", "Contents"),
+    "api_members": ("成员", "Members"),
+    "api_agreements": ("协议", "Agreements"),
+    "api_overlaps": ("重叠（SPEC §8 格式）", "Overlaps (SPEC §8 shape)"),
+    "api_findings": ("检查结果（qtgov validate 格式）", "Findings (qtgov validate shape)"),
+    "schemas": ("JSON Schema", "JSON Schemas"),
+    "not_available": ("不可用", "not available"),
+    "coordinated_not_public": ("已协调（未公开）", "coordinated (not public)"),
+    "other_language": ("English", "中文"),
+    "edition_public": ("公开版", "public edition"),
+    "edition_alliance": ("联盟内部版", "alliance edition"),
+    "author": ("作者", "Author"),
+    "commit": ("提交", "Commit"),
+    "change": ("变更", "Change"),
+}
+
+_VALUES: dict[str, dict[str, tuple[str, str]]] = {
+    "status": {
+        "prospective": ("候选", "prospective"),
+        "active": ("正式", "active"),
+        "suspended": ("暂停", "suspended"),
+        "withdrawn": ("已退出", "withdrawn"),
+        "draft": ("草稿", "draft"),
+        "proposed": ("已提议", "proposed"),
+        "executed": ("已签署", "executed"),
+        "terminated": ("已终止", "terminated"),
+        "cancelled": ("已撤销", "cancelled"),
+        "rejected": ("已否决", "rejected"),
+    },
+    "kind": {"hub": ("枢纽", "hub"), "member": ("成员", "member")},
+    "type": {
+        "market-boundary": ("市场边界", "market boundary"),
+        "revenue-share": ("收入分成", "revenue share"),
+        "talent": ("人才", "talent"),
+        "contribution": ("共建开源", "contribution"),
+        "shareholding": ("持股", "shareholding"),
+    },
+    "visibility": {
+        "public": ("公开", "public"),
+        "alliance": ("联盟内", "alliance"),
+        "restricted": ("受限", "restricted"),
+    },
+    "label": {
+        "conflict": ("冲突", "conflict"),
+        "pending": ("待定", "pending"),
+        "blocked-review": ("待审查", "blocked (review)"),
+        "resolved": ("已协调", "resolved"),
+        "shared": ("共享", "shared"),
+        "intra-group": ("集团内", "intra-group"),
+        "unknown": ("无法比较", "unknown"),
+        "coordinated-not-public": ("已协调（未公开）", "coordinated (not public)"),
+    },
+    "severity": {"error": ("错误", "error"), "warning": ("警告", "warning"), "info": ("提示", "info")},
+    "method": {
+        "git-commit": ("Git 提交", "git commit"),
+        "ssh-signature": ("SSH 签名", "SSH signature"),
+        "e-signature": ("电子签名", "e-signature"),
+        "wet-ink": ("手写签名", "wet ink"),
+    },
+    "review": {
+        "not_reviewed": ("未审查", "not reviewed"),
+        "requested": ("已申请", "requested"),
+        "approved": ("已批准", "approved"),
+        "approved_with_conditions": ("附条件批准", "approved with conditions"),
+        "rejected": ("未通过", "rejected"),
+    },
+    "control": {"none": ("无", "none"), "joint": ("共同控制", "joint"), "sole": ("单独控制", "sole")},
+    "talent": {
+        "secondment": ("借调", "secondment"),
+        "part-time": ("兼职", "part-time"),
+        "training": ("培训", "training"),
+        "non-solicit": ("互不招揽", "non-solicit"),
+    },
+    "pricing": {"owner": ("所有方", "owner"), "platform": ("平台", "platform")},
+    "basis": {"gross": ("总收入", "gross"), "net": ("净收入", "net")},
+    "deadline": {
+        "expiry": ("到期", "expiry"),
+        "renewal": ("续期", "renewal"),
+        "notice": ("通知期限", "notice"),
+    },
+}
+
+
+def ui_lang(lang: str) -> int:
+    return 0 if lang.split("-")[0] == "zh" else 1
+
+
+def t(key: str, lang: str) -> str:
+    """A UI string (trusted text, may hold `{placeholders}`)."""
+    return _STRINGS[key][ui_lang(lang)]
+
+
+def value_label(group: str, value: object, lang: str) -> str:
+    """The label of an enumerated record value, or the value itself when it has none."""
+    entry = _VALUES.get(group, {}).get(str(value))
+    return entry[ui_lang(lang)] if entry else str(value)
+
+
+def pick(text: Any, lang: str, order: Iterable[str] = UI_LANGUAGES) -> str:
+    """Bilingual record text in `lang`, falling back to the other languages in `order`, then to
+    any language the record has. A plain string is the same in every language."""
+    if text is None:
+        return ""
+    if isinstance(text, str):
+        return text
+    if isinstance(text, Mapping):
+        for code in (lang, *order):
+            value = text.get(code)
+            if isinstance(value, str) and value:
+                return value
+        for key in sorted(text):
+            value = text[key]
+            if isinstance(value, str) and value:
+                return value
+        return ""
+    return str(text)
+
+
+def other_names(text: Any, lang: str) -> list[str]:
+    """The other languages' versions of bilingual text that differ from the one shown."""
+    if not isinstance(text, Mapping):
+        return []
+    shown = pick(text, lang)
+    return [v for k, v in sorted(text.items()) if isinstance(v, str) and v and v != shown and k != lang]
+
+
+_EN_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def format_date(day: dt.date | str | None, lang: str) -> str:
+    """zh: 2025年1月1日; en: 1 January 2025. Strings that are not dates are returned as they are."""
+    if day is None:
+        return ""
+    if isinstance(day, str):
+        try:
+            day = dt.date.fromisoformat(day)
+        except ValueError:
+            return day
+    if ui_lang(lang) == 0:
+        return f"{day.year}年{day.month}月{day.day}日"
+    return f"{day.day} {_EN_MONTHS[day.month - 1]} {day.year}"
+
+
+_DURATION_UNITS = {"Y": ("年", "year"), "M": ("个月", "month"), "W": ("周", "week"), "D": ("天", "day")}
+
+
+def format_duration(text: object, lang: str) -> str:
+    """`P1Y6M` as 1年6个月 / 1 year 6 months; anything else as it is."""
+    import re
+
+    if not isinstance(text, str):
+        return "" if text is None else str(text)
+    m = re.fullmatch(r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?", text)
+    if not m or text == "P":
+        return text
+    parts = []
+    for amount, unit in zip(m.groups(), "YMWD", strict=True):
+        if amount is None:
+            continue
+        zh, en = _DURATION_UNITS[unit]
+        n = int(amount)
+        parts.append(f"{n}{zh}" if ui_lang(lang) == 0 else f"{n} {en}{'' if n == 1 else 's'}")
+    return ("" if ui_lang(lang) == 0 else " ").join(parts)
+
+
+@functools.lru_cache(maxsize=4096)
+def region_name(code: str, lang: str) -> str:
+    """`CN-ZJ` as 浙江省 / Zhejiang Sheng (pycountry's data and translations), `*` as everywhere."""
+    if code == "*":
+        return "全部地区" if ui_lang(lang) == 0 else "everywhere"
+    try:
+        import pycountry
+    except ImportError:  # pragma: no cover - a dependency
+        return code
+    name: str | None = None
+    common: str | None = None
+    domain = "iso3166-1"
+    try:
+        if "-" in code:
+            sub = pycountry.subdivisions.get(code=code)
+            name = sub.name if sub is not None else None
+            domain = "iso3166-2"
+        else:
+            country = pycountry.countries.get(alpha_2=code)
+            if country is not None:
+                name = country.name
+                common = getattr(country, "common_name", None)
+    except (KeyError, LookupError):
+        name = None
+    if name is None:
+        return code
+    if ui_lang(lang) == 0:
+        return str(_translator(domain).gettext(name))  # gettext's msgid is the official name
+    return common or name
+
+
+@functools.lru_cache(maxsize=4)
+def _translator(domain: str) -> gettext.NullTranslations:
+    import pycountry
+
+    return gettext.translation(domain, pycountry.LOCALES_DIR, languages=["zh_CN"], fallback=True)

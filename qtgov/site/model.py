@@ -1,0 +1,277 @@
+"""What a handbook shows, computed once per build from the validated repository: the records an
+audience may see, the figures as of one day, the overlaps and findings it may publish, and the
+git history when there is one. Language-neutral: templates pick the language."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from qtgov.agreements import Interval, effective_date, in_force_interval
+from qtgov.dates import parse_date
+from qtgov.findings import Finding, Severity
+from qtgov.index import Index, Record, party_ids
+from qtgov.site.gitdata import GitData
+
+AUDIENCES = ("public", "alliance")
+
+#: Rules whose errors leave a page without the data it needs: the build stops on them.
+BLOCKING_CATEGORIES = frozenset({"files and YAML", "schema"})
+BLOCKING_RULES = frozenset({"record-id", "reference", "alliance-file"})
+
+#: Overlap labels that still need coordinating (open overlaps).
+OPEN_LABELS = ("conflict", "pending", "blocked-review")
+NOT_PUBLIC_LABEL = "coordinated-not-public"
+
+# Dates that record an event (used for the as-of date of a build without git).
+_EVENT_DATE_KEYS = ("joined", "left", "date", "since", "until", "antitrust_policy_acknowledged", "effective")
+
+
+def blocking(findings: Iterable[Finding]) -> list[Finding]:
+    """Findings that make a page unrenderable: parse, schema and reference errors."""
+    from qtgov.rules import RULES, all_rules
+
+    all_rules()
+    out = []
+    for f in findings:
+        if f.severity is not Severity.ERROR:
+            continue
+        rule = RULES.get(f.rule)
+        if f.rule in BLOCKING_RULES or (rule is not None and rule.category in BLOCKING_CATEGORIES):
+            out.append(f)
+    return out
+
+
+def newest_record_date(index: Index) -> dt.date | None:
+    """The latest event date any record states (joined, signature dates, …) that is a real date."""
+    newest: dt.date | None = None
+
+    def walk(node: Any, key: str | None) -> None:
+        nonlocal newest
+        if isinstance(node, dict):
+            for k, v in node.items():
+                walk(v, k)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v, key)
+        elif key in _EVENT_DATE_KEYS:
+            day = parse_date(node)
+            if day is not None and (newest is None or day > newest):
+                newest = day
+
+    for record in index.records():
+        walk(record.data, None)
+    return newest
+
+
+@dataclass
+class SiteModel:
+    index: Index
+    findings: list[Finding]
+    audience: str
+    as_of: dt.date
+    git: GitData
+    repo_url: str | None = None
+    overlaps_all: dict[str, Any] | None = None  # SPEC §8 JSON, filtered for the audience
+    overlaps_now: dict[str, Any] | None = None
+    overlaps_error: str | None = None
+    _visible_cache: dict[str, bool] = field(default_factory=dict)
+
+    # -- visibility ------------------------------------------------------------------------------
+
+    @property
+    def public(self) -> bool:
+        return self.audience == "public"
+
+    def visible(self, record: Record | None) -> bool:
+        if record is None:
+            return False
+        if not self.public:
+            return True
+        return record.get("visibility") == "public"
+
+    def member_visible(self, member_id: str) -> bool:
+        return self.visible(self.index.members.get(member_id))
+
+    def agreement_visible(self, agreement_id: str) -> bool:
+        return self.visible(self.index.agreements.get(agreement_id))
+
+    @functools.cached_property
+    def members(self) -> list[Record]:
+        return sorted((m for m in self.index.members.values() if self.visible(m)), key=lambda r: r.id)
+
+    @functools.cached_property
+    def agreements(self) -> list[Record]:
+        return sorted((a for a in self.index.agreements.values() if self.visible(a)), key=lambda r: r.id)
+
+    @functools.cached_property
+    def public_paths(self) -> frozenset[str]:
+        """Files whose content this edition may show (the charter, taxonomies, visible records)."""
+        paths = {r.path for r in self.members} | {r.path for r in self.agreements}
+        if self.index.alliance is not None:
+            paths.add(self.index.alliance.path)
+        paths.update(t.path for t in self.index.taxonomies.values())
+        paths.update(f"charter/{name}" for name in self.index.charter_pages)
+        return frozenset(paths)
+
+    def finding_visible(self, finding: Finding) -> bool:
+        if not self.public:
+            return True
+        paths = [finding.path, *(r.path for r in finding.related)]
+        return all(p in self.public_paths or p.startswith("schemas/") for p in paths)
+
+    @functools.cached_property
+    def visible_findings(self) -> list[Finding]:
+        return [f for f in self.findings if self.finding_visible(f)]
+
+    @functools.cached_property
+    def findings_by_path(self) -> dict[str, list[Finding]]:
+        out: dict[str, list[Finding]] = defaultdict(list)
+        for f in self.visible_findings:
+            out[f.path].append(f)
+        return out
+
+    @functools.cached_property
+    def antitrust_flags(self) -> list[Finding]:
+        from qtgov.rules import RULES, all_rules
+
+        all_rules()
+        return [f for f in self.visible_findings if (r := RULES.get(f.rule)) is not None and r.category == "antitrust"]
+
+    # -- agreements ------------------------------------------------------------------------------
+
+    @functools.cached_property
+    def intervals(self) -> dict[str, Interval | None]:
+        return {a.id: in_force_interval(a, self.index) for a in self.agreements}
+
+    def in_force(self, agreement: Record) -> bool:
+        interval = self.intervals.get(agreement.id)
+        return interval is not None and interval.contains(self.as_of)
+
+    def effective(self, agreement: Record) -> dt.date | None:
+        return effective_date(agreement)
+
+    @functools.cached_property
+    def agreements_by_member(self) -> dict[str, list[Record]]:
+        out: dict[str, list[Record]] = defaultdict(list)
+        for agreement in self.agreements:
+            for member in dict.fromkeys(party_ids(agreement)):
+                out[member].append(agreement)
+        return out
+
+    @functools.cached_property
+    def shareholdings_by_member(self) -> dict[str, list[Record]]:
+        out: dict[str, list[Record]] = defaultdict(list)
+        for agreement in self.agreements:
+            if agreement.get("type") != "shareholding":
+                continue
+            terms = agreement.get("terms") or {}
+            for key in ("holder", "issuer"):
+                member = terms.get(key)
+                if isinstance(member, str) and agreement not in out[member]:
+                    out[member].append(agreement)
+        return out
+
+    def lineage(self, agreement: Record) -> tuple[list[str], list[str]]:
+        """(ancestors newest first, descendants) through `amends`/`supersedes`."""
+        ancestors: list[str] = []
+        seen = {agreement.id}
+        current: Record | None = agreement
+        while current is not None:
+            target = current.get("amends")
+            if not isinstance(target, str) or target in seen:
+                break
+            ancestors.append(target)
+            seen.add(target)
+            current = self.index.agreements.get(target)
+        for sup in agreement.get("supersedes") or []:
+            if isinstance(sup, str) and sup not in seen:
+                ancestors.append(sup)
+                seen.add(sup)
+        descendants = sorted({r.id for r in self.index.amended_by.get(agreement.id, [])})
+        return ancestors, descendants
+
+    # -- overlaps --------------------------------------------------------------------------------
+
+    def overlap_entries(self, which: str = "all") -> list[dict[str, Any]]:
+        data = self.overlaps_all if which == "all" else self.overlaps_now
+        return list((data or {}).get("overlaps") or [])
+
+    @functools.cached_property
+    def overlaps_by_member(self) -> dict[str, list[dict[str, Any]]]:
+        out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for entry in self.overlap_entries("all"):
+            for member in entry["members"]:
+                out[member].append(entry)
+        return out
+
+    # -- figures ---------------------------------------------------------------------------------
+
+    @functools.cached_property
+    def figures(self) -> dict[str, int | None]:
+        open_overlaps: int | None = None
+        if self.overlaps_now is not None:
+            open_overlaps = sum(
+                1 for e in self.overlap_entries("now") if any(p["label"] in OPEN_LABELS for p in e["pieces"])
+            )
+        return {
+            "members": sum(1 for m in self.members if m.get("status") == "active"),
+            "in_force": sum(1 for a in self.agreements if self.in_force(a)),
+            "overlaps": open_overlaps,
+            "flags": len(self.antitrust_flags),
+        }
+
+    def records_with_pages(self) -> Iterator[Record]:
+        yield from self.members
+        yield from self.agreements
+
+
+def filter_overlaps(report: dict[str, Any], model: SiteModel) -> dict[str, Any]:
+    """The overlaps JSON an audience may see: only pairs of visible members; a piece covered by an
+    agreement the audience may not see reads `coordinated-not-public`, naming neither it nor its
+    holder (SPEC §5.3)."""
+    if not model.public:
+        return report
+    entries = []
+    for entry in report.get("overlaps") or []:
+        if not all(model.member_visible(m) for m in entry["members"]):
+            continue
+        pieces = []
+        for piece in entry["pieces"]:
+            agreement = piece.get("agreement")
+            if agreement is not None and not model.agreement_visible(agreement):
+                piece = {**piece, "label": NOT_PUBLIC_LABEL, "holder": None, "agreement": None}
+            pieces.append(piece)
+        entries.append({**entry, "pieces": pieces})
+    summary: dict[str, int] = {}
+    for entry in entries:
+        for piece in entry["pieces"]:
+            summary[piece["label"]] = summary.get(piece["label"], 0) + 1
+    return {**report, "overlaps": entries, "summary": dict(sorted(summary.items()))}
+
+
+def compute_overlaps(model: SiteModel) -> None:
+    """Fill the model's overlaps from `qtgov.overlaps` (all time and as of the build's day)."""
+    try:
+        from qtgov.overlaps import analyse
+    except ImportError as exc:  # another part of qtgov not installed in this checkout
+        model.overlaps_error = str(exc)
+        return
+    report = analyse(model.index)
+    model.overlaps_all = filter_overlaps(report.to_json(), model)
+    model.overlaps_now = filter_overlaps(report.on(model.as_of).to_json(), model)
+
+
+def resolve_as_of(root: Path, index: Index, git: GitData, explicit: dt.date | None) -> dt.date:
+    """The day live figures are computed for: `--as-of`, else HEAD's commit date, else the newest
+    date a record states, else 2000-01-01 — never today, so that a build is reproducible."""
+    if explicit is not None:
+        return explicit
+    if git.head_date is not None:
+        return git.head_date
+    return newest_record_date(index) or dt.date(2000, 1, 1)

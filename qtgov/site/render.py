@@ -1,0 +1,259 @@
+"""Jinja2 → Markdown: the one template environment of the handbook and the helpers templates use.
+
+Every `{{ … }}` is finalised through `escaping.finalize`, so record text is escaped for Markdown
+and HTML unless a helper below built it as safe markup (a link whose target it validated, a
+label it chose). Templates never see record text as template source: records are only ever
+*values* in a context, and `StrictUndefined` turns a typo in a template into an error instead of
+an empty cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import posixpath
+import re
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from qtgov.site import i18n
+from qtgov.site.escaping import Md, front_matter_title, html_attr, md, md_block, md_cell, md_inline, safe_url
+from qtgov.site.escaping import finalize as _finalize
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,62}\Z")
+_DOC_PATH = re.compile(r"[a-z0-9][a-z0-9._/-]*\.(md|json)\Z")
+
+
+class LinkError(ValueError):
+    """A link target that is not a path qtgov generated (a bug, never record data)."""
+
+
+def slug(value: object) -> str:
+    if not isinstance(value, str) or not _SLUG.match(value):
+        raise LinkError(f"not a record id: {value!r}")
+    return value
+
+
+@functools.cache
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        undefined=jinja2.StrictUndefined,
+        autoescape=True,
+        finalize=_finalize,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    env.filters.update(
+        tr=_tr,
+        label=_label,
+        date=_date,
+        duration=_duration,
+        region=_region,
+        sector=_sector,
+        segment=_segment,
+        cell=_cell,
+        block=_block,
+        url=_url,
+        pct=_pct,
+        yesno=_yesno,
+        fm_title=_title,
+    )
+    env.globals.update(
+        _=_ui,
+        href=_href,
+        member_link=_member_link,
+        agreement_link=_agreement_link,
+        rule_link=_rule_link,
+        record_link=_record_link,
+        join=_join,
+        raw=Md,
+    )
+    return env
+
+
+def render(template: str, context: Mapping[str, Any]) -> str:
+    return environment().get_template(template).render(context)
+
+
+# -- filters and globals (language and page come from the template context) -----------------------
+
+
+def _lang(ctx: Any) -> str:
+    return str(ctx["lang"])
+
+
+@jinja2.pass_context
+def _tr(ctx: Any, text: Any) -> str:
+    return i18n.pick(text, _lang(ctx), ctx["languages"])
+
+
+@jinja2.pass_context
+def _label(ctx: Any, value: Any, group: str) -> str:
+    return i18n.value_label(group, value, _lang(ctx))
+
+
+@jinja2.pass_context
+def _date(ctx: Any, value: dt.date | str | None) -> str:
+    return i18n.format_date(value, _lang(ctx))
+
+
+@jinja2.pass_context
+def _duration(ctx: Any, value: Any) -> str:
+    return i18n.format_duration(value, _lang(ctx))
+
+
+@jinja2.pass_context
+def _region(ctx: Any, code: Any) -> str:
+    code = str(code)
+    name = i18n.region_name(code, _lang(ctx))
+    return code if name == code else f"{name} ({code})"
+
+
+def _taxonomy_label(ctx: Any, scheme: str | None, path: Any) -> str:
+    path = str(path)
+    if path == "*":
+        return "全部" if i18n.ui_lang(_lang(ctx)) == 0 else "all"
+    labels: Callable[[str | None, str], Any] = ctx["taxonomy_name"]
+    name = labels(scheme, path)
+    if not name:
+        return path
+    return f"{i18n.pick(name, _lang(ctx), ctx['languages'])} ({path})"
+
+
+@jinja2.pass_context
+def _sector(ctx: Any, path: Any, scheme: str | None = None) -> str:
+    return _taxonomy_label(ctx, scheme or ctx["sector_scheme"], path)
+
+
+@jinja2.pass_context
+def _segment(ctx: Any, path: Any) -> str:
+    return _taxonomy_label(ctx, ctx["segment_scheme"], path)
+
+
+def _cell(value: Any) -> Md:
+    if hasattr(value, "__html__"):
+        text = str(value.__html__()).replace("\n", " ").strip()
+        return Md(text or "—")
+    return Md(md_cell(value))
+
+
+def _block(value: Any) -> Md:
+    if value is None:
+        return Md("")
+    return Md(md_block(value))
+
+
+def _url(value: Any, text: Any = None) -> Md:
+    """An external link when `value` is a plain http(s) URL; otherwise the text, inert."""
+    url = safe_url(value)
+    shown = md(text if text is not None else value)
+    if url is None:
+        return shown
+    return Md(f'<a href="{html_attr(url)}" rel="nofollow noopener">{shown}</a>')
+
+
+def _pct(value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return "" if value is None else str(value)
+    text = f"{value:g}"
+    return f"{text} %"
+
+
+@jinja2.pass_context
+def _yesno(ctx: Any, value: Any) -> str:
+    if value is None:
+        return ""
+    return i18n.t("yes" if value else "no", _lang(ctx))
+
+
+def _title(value: Any) -> Md:
+    return Md(front_matter_title(value))
+
+
+_PLACEHOLDER = re.compile(r"(\{[a-z_]+\})")
+
+
+def ui_text(key: str, lang: str, **kwargs: Any) -> Md:
+    """A UI string in `lang`, escaped like record text; `{placeholders}` take the values given
+    (escaped unless already safe markup, such as a link)."""
+    out = Md("")
+    for part in _PLACEHOLDER.split(i18n.t(key, lang)):
+        if _PLACEHOLDER.fullmatch(part):
+            out += md(kwargs[part[1:-1]])
+        elif part:
+            out += Md(md_inline(part, strip=False))
+    return out
+
+
+@jinja2.pass_context
+def _ui(ctx: Any, key: str, **kwargs: Any) -> Md:
+    return ui_text(key, _lang(ctx), **kwargs)
+
+
+def relative(page: str, target: str) -> str:
+    if not _DOC_PATH.match(target) or ".." in target.split("/"):
+        raise LinkError(f"not a generated page: {target!r}")
+    return posixpath.relpath(target, posixpath.dirname(page) or ".")
+
+
+@jinja2.pass_context
+def _href(ctx: Any, target: str) -> Md:
+    return Md(relative(str(ctx["page_path"]), target))
+
+
+@jinja2.pass_context
+def _member_link(ctx: Any, member_id: Any, text: Any = None) -> Md:
+    """`[name](members/<id>.md)`, or the id and "(not public)" when this edition has no page."""
+    lang = _lang(ctx)
+    member = ctx["members_by_id"].get(member_id)
+    if member is None:
+        return md(member_id) + Md(" ") + md(i18n.t("not_public", lang))
+    label = text if text is not None else i18n.pick(member.get("name"), lang, ctx["languages"]) or member_id
+    target = relative(str(ctx["page_path"]), f"members/{slug(member_id)}.md")
+    return Md("[") + md(label) + Md(f"]({target})")
+
+
+@jinja2.pass_context
+def _agreement_link(ctx: Any, agreement_id: Any, text: Any = None) -> Md:
+    lang = _lang(ctx)
+    if agreement_id not in ctx["agreements_by_id"]:
+        return md(agreement_id) + Md(" ") + md(i18n.t("not_public", lang))
+    label = text if text is not None else agreement_id
+    target = relative(str(ctx["page_path"]), f"agreements/{slug(agreement_id)}.md")
+    return Md("[") + md(label) + Md(f"]({target})")
+
+
+@jinja2.pass_context
+def _rule_link(ctx: Any, rule_id: Any) -> Md:
+    if rule_id not in ctx["rule_ids"]:
+        return md(rule_id)
+    target = relative(str(ctx["page_path"]), f"rules/{slug(rule_id)}.md")
+    return Md("[") + md(rule_id) + Md(f"]({target})")
+
+
+@jinja2.pass_context
+def _record_link(ctx: Any, path: str, text: Any = None) -> Md:
+    """A link to the page of the record at a repository path, or the path as text."""
+    label = text if text is not None else path
+    page = ctx["page_for_path"].get(path)
+    if page is None:
+        return md(label)
+    return Md("[") + md(label) + Md(f"]({relative(str(ctx['page_path']), page)})")
+
+
+def _join(items: Any, sep: str = ", ") -> Md:
+    """Join values, escaping each (Jinja's own `join` would escape plain strings for HTML only)."""
+    out = Md("")
+    for i, item in enumerate(items):
+        if i:
+            out += Md(md(sep))
+        out += md(item)
+    return out

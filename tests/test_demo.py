@@ -1,0 +1,224 @@
+"""The fictional demo alliance in examples/demo-alliance: it validates with no errors (so CI can run
+it), it shows every agreement type, status and review outcome, and — where those modules exist —
+every overlap label and every antitrust rule R1–R9 fires on it at least once."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from collections.abc import Callable, Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import run_qtgov
+
+from qtgov.hashing import content_sha256
+from qtgov.index import Index
+from qtgov.repo import load_repository
+from qtgov.yamlload import load_file
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = ROOT / "examples" / "demo-alliance"
+
+Qtgov = Callable[..., subprocess.CompletedProcess[str]]
+
+TYPES = {"market-boundary", "revenue-share", "talent", "contribution", "shareholding"}
+STATUSES = {"draft", "proposed", "executed", "terminated", "cancelled", "rejected"}
+LABELS = {"intra-group", "shared", "resolved", "blocked-review", "pending", "conflict", "unknown"}
+
+
+@cache
+def _index() -> Index:
+    return load_repository(DEMO, use_cache=False).index
+
+
+def _agreements() -> dict[str, dict[str, Any]]:
+    return {a.id: a.data for a in _index().agreements.values()}
+
+
+def _members() -> dict[str, dict[str, Any]]:
+    return {m.id: m.data for m in _index().members.values()}
+
+
+@cache
+def _validate_json() -> dict[str, Any]:
+    proc = run_qtgov("validate", "--format", "json", DEMO)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return json.loads(proc.stdout)
+
+
+def _rules_found() -> set[str]:
+    return {f["rule"] for f in _validate_json()["findings"]}
+
+
+# ---------------------------------------------------------------- it validates
+
+
+def test_demo_validates_without_errors(qtgov: Qtgov) -> None:
+    proc = qtgov("validate", DEMO)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    report = _validate_json()
+    assert report["status"] == "ok"
+    assert report["summary"]["error"] == 0
+    errors = [f for f in report["findings"] if f["severity"] == "error"]
+    assert errors == []
+
+
+def test_every_record_loads_and_is_schema_valid() -> None:
+    loaded = load_repository(DEMO, use_cache=False)
+    assert loaded.findings == []
+    index = loaded.index
+    assert index.alliance is not None and index.alliance.valid
+    assert sorted(index.taxonomies) == ["gbt4754", "qt-markets", "qt-segments"]
+    files = {p.stem for p in (DEMO / "members").glob("*.yaml")}
+    assert files == set(index.members) and all(m.valid for m in index.members.values())
+    files = {p.stem for p in (DEMO / "agreements").glob("*.yaml")}
+    assert files == set(index.agreements) and all(a.valid for a in index.agreements.values())
+
+
+def test_every_record_has_a_schema_modeline() -> None:
+    for path in DEMO.rglob("*.yaml"):
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        kind = {"members": "member", "agreements": "agreement", "taxonomy": "taxonomy", "charter": "alliance"}[
+            path.parent.name
+        ]
+        target = re.fullmatch(r"# yaml-language-server: \$schema=(\S+)", first)
+        assert target, path
+        assert (path.parent / target.group(1)).resolve() == ROOT / "schemas" / f"{kind}.schema.json"
+
+
+def test_signatures_and_reviews_pin_the_current_content() -> None:
+    for agreement in _index().agreements.values():
+        current = content_sha256(agreement.data)
+        for sig in agreement.get("signatures") or []:
+            assert sig["content_sha256"] == current, agreement.id
+        review = agreement.get("legal_review") or {}
+        if "content_sha256" in review:
+            assert review["content_sha256"] == current, agreement.id
+
+
+# ---------------------------------------------------------------- what it contains
+
+
+def test_every_agreement_type_and_status() -> None:
+    agreements = _agreements().values()
+    assert {a["type"] for a in agreements} == TYPES
+    assert {a["status"] for a in agreements} == STATUSES
+
+
+def test_talent_kinds_reviews_and_visibility() -> None:
+    agreements = _agreements().values()
+    kinds = {a["terms"]["kind"] for a in agreements if a["type"] == "talent" and "terms" in a}
+    assert {"secondment", "part-time", "non-solicit"} <= kinds
+    reviews = {(a.get("legal_review") or {}).get("status") for a in agreements}
+    assert {"approved", "approved_with_conditions", "requested"} <= reviews
+    assert {a["visibility"] for a in agreements} == {"public", "alliance", "restricted"}
+    restricted = [a for a in agreements if a["visibility"] == "restricted"]
+    assert restricted and all("terms" not in a and a.get("documents") for a in restricted)
+
+
+def test_lifecycle_features() -> None:
+    agreements = _agreements()
+    amendments = [a for a in agreements.values() if a.get("amends")]
+    assert amendments and all(a["amends"] in agreements for a in amendments)
+    assert any(a.get("effective") == "on-execution" for a in agreements.values())
+    assert any((a.get("renewal") or {}).get("auto") for a in agreements.values())
+    # a fixed-term agreement that ended without being terminated
+    assert any(
+        a["status"] == "executed" and (a.get("term") or {}).get("end", "9999") < "2026-01-01"
+        for a in agreements.values()
+    )
+    assert any(a["status"] == "terminated" and a.get("termination") for a in agreements.values())
+
+
+def test_members() -> None:
+    members = _members()
+    assert 8 <= len(members) <= 10
+    assert _index().settings.hub == "demo-hub" and members["demo-hub"]["kind"] == "hub"
+    statuses = {m["status"] for m in members.values()}
+    assert {"active", "prospective", "withdrawn"} <= statuses
+    assert all(m.get("left") for m in members.values() if m["status"] == "withdrawn")
+    for member in members.values():
+        for rep in member.get("representatives") or []:
+            assert {"id", "name", "title", "email", "commit_emails", "github", "can_sign", "since"} <= set(rep)
+
+
+def test_a_parent_solely_controls_a_subsidiary_and_a_sister_company() -> None:
+    sole: dict[str, set[str]] = {}
+    for a in _agreements().values():
+        if a["type"] == "shareholding" and a["status"] == "executed" and a["terms"]["control"] == "sole":
+            sole.setdefault(a["terms"]["holder"], set()).add(a["terms"]["issuer"])
+    assert any(len(issuers) >= 2 for issuers in sole.values())
+
+
+def test_publish_is_private_so_every_visibility_is_legitimate() -> None:
+    settings = _index().settings
+    assert settings.publish_repository == "private"
+    assert settings.languages == ("zh", "en")
+    assert [c["id"] for c in settings.counsel] == ["counsel-lin"]
+
+
+def _strings(node: Any) -> Iterator[str]:
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield str(key)
+            yield from _strings(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _strings(value)
+
+
+def test_it_is_clearly_fictional() -> None:
+    for page in ("index.md", "index.en.md"):
+        text = (DEMO / "charter" / page).read_text(encoding="utf-8")
+        assert "虚构" in text if page == "index.md" else "fictional" in text.lower()
+    emails = re.compile(r"[^@\s]+@([^@\s]+)")
+    for path in DEMO.rglob("*.yaml"):
+        result = load_file(DEMO, path.relative_to(DEMO).as_posix())
+        assert result.document is not None, path
+        for value in _strings(result.document.data):
+            for domain in emails.findall(value):
+                assert re.fullmatch(r"(.+\.)?example\.(com|org)", domain), (path, value)
+            if value.startswith(("http://", "https://")):
+                host = value.split("/")[2]
+                assert re.fullmatch(r"(.+\.)?example\.(com|org)", host), (path, value)
+    for member in _members().values():
+        assert "identifiers" not in member  # not even made-up registry codes
+
+
+# ---------------------------------------------------------------- overlaps and antitrust
+
+
+def test_every_overlap_label_appears() -> None:
+    overlaps = pytest.importorskip("qtgov.overlaps")
+    report = overlaps.analyse(_index())
+    labels = {piece.label for entry in report.entries for piece in entry.pieces}
+    assert labels == LABELS
+    assert {"overlap", "overlap-unknown"} <= _rules_found()
+
+
+def test_overlaps_command_shows_every_label(qtgov: Qtgov) -> None:
+    pytest.importorskip("qtgov.overlaps")
+    proc = qtgov("overlaps", "--format", "json", DEMO)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    data = json.loads(proc.stdout)
+    labels = {piece["label"] for entry in data["overlaps"] for piece in entry["pieces"]}
+    assert labels == LABELS
+
+
+def test_the_intended_conflict_is_reported() -> None:
+    pytest.importorskip("qtgov.overlaps")
+    conflicts = [f for f in _validate_json()["findings"] if f["rule"] == "overlap" and "(conflict)" in f["message"]]
+    assert conflicts, "xinghe-cloud and chitu-data still have to coordinate enterprise databases in CN-GD"
+    assert all("cloud/database × CN-GD × enterprise" in f["message"] for f in conflicts)
+
+
+@pytest.mark.parametrize("n", range(1, 10))
+def test_every_antitrust_rule_fires(n: int) -> None:
+    pytest.importorskip("qtgov.rules.antitrust")
+    assert any(rule.startswith(f"r{n}-") for rule in _rules_found()), f"R{n} does not fire on the demo"
