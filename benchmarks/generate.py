@@ -69,7 +69,17 @@ _NUMBERISH = re.compile(r"[-+]?[0-9][0-9_.:eExXoObB]*\Z|[-+]?\.[0-9].*\Z|[-+]?\.
 _NEEDS_QUOTES = re.compile(r": |\s#|[\x00-\x1f\x7f\u0085\u2028\u2029\\]|:\Z|\s\Z")
 
 
+_STR_CACHE: dict[tuple[str, bool], str] = {}
+
+
 def _scalar(value: Any, flow: bool = False) -> str:
+    if type(value) is str:
+        cached = _STR_CACHE.get((value, flow))
+        if cached is None:
+            cached = _STR_CACHE[(value, flow)] = _scalar_text(value, flow)
+            if len(_STR_CACHE) > 200_000:
+                _STR_CACHE.clear()
+        return cached
     if value is None:
         return "null"
     if value is True:
@@ -83,7 +93,10 @@ def _scalar(value: Any, flow: bool = False) -> str:
         if not re.fullmatch(r"-?[0-9]+\.[0-9]+", text):
             raise ValueError(f"cannot write {value!r} as a qtgov decimal")
         return text
-    text = str(value)
+    return _scalar_text(str(value), flow)
+
+
+def _scalar_text(text: str, flow: bool) -> str:
     if (
         not text
         or text[0] in _PLAIN_FIRST_BAD
@@ -97,7 +110,7 @@ def _scalar(value: Any, flow: bool = False) -> str:
 
 
 def _is_scalar(value: Any) -> bool:
-    return not isinstance(value, (dict, list))
+    return type(value) not in (dict, list)
 
 
 def _flow(value: Any) -> str | None:
@@ -418,9 +431,11 @@ def _check_regions() -> None:
         return
     codes = {c for g in CN_REGIONS.values() for c in g} | {c[0] for c in CN_CITIES}
     codes |= set(OTHER_SUBDIVISIONS) | set(SPARE_REGIONS) | {f[0] for f in FOREIGN if "-" in f[0]}
-    missing = sorted(c for c in codes if pycountry.subdivisions.get(code=c) is None)
-    missing += sorted(c for c in set(OTHER_MARKETS) | {f[0] for f in FOREIGN if "-" not in f[0]}
-                      if pycountry.countries.get(alpha_2=c) is None)  # fmt: skip
+    subdivision: Any = pycountry.subdivisions.get
+    country: Any = pycountry.countries.get
+    countries = set(OTHER_MARKETS) | {f[0] for f in FOREIGN if "-" not in f[0]}
+    missing = sorted(c for c in codes if subdivision(code=c) is None)
+    missing += sorted(c for c in countries if country(alpha_2=c) is None)
     if missing:
         raise RuntimeError(f"not ISO 3166 codes in this pycountry: {missing}")
 
@@ -446,6 +461,7 @@ class Generator:
         self.member_by_id: dict[str, Member] = {}
         self.members_by_sector: dict[str, list[Member]] = defaultdict(list)
         self.eligible_by_sector: dict[str, list[Member]] = defaultdict(list)
+        self.eligible_members: list[Member] = []  # active or suspended, the hub excepted
         self.counsel_ids = [c[0] for c in COUNSEL]
         self.sector_leaves = _leaves(self.tax.sectors)
         self.segment_leaves = _leaves(self.tax.segments)
@@ -480,6 +496,7 @@ class Generator:
         eligible = [m for m in self.members if m.status in ("active", "suspended")]
         for m in eligible:
             self.eligible_by_sector[m.sector].append(m)
+        self.eligible_members = [m for m in eligible if m.id != HUB_ID]
         self.write_agreements(eligible)
         return {
             "members": len(self.members),
@@ -567,7 +584,11 @@ class Generator:
         self.write(f"members/{ident}.yaml", dump_yaml(record, "../schemas/member.schema.json"))
 
     def member_record(
-        self, m: Member, rng: random.Random, city: tuple[str, str, str, str, int], foreign: tuple[str, str, str, int] | None
+        self,
+        m: Member,
+        rng: random.Random,
+        city: tuple[str, str, str, str, int],
+        foreign: tuple[str, str, str, int] | None,
     ) -> dict[str, Any]:
         if foreign is not None:
             jurisdiction, place_zh, place_en = foreign[0], foreign[1], foreign[2]
@@ -603,7 +624,8 @@ class Generator:
         reps = self.representatives(m, rng, published=record["visibility"] == "public")
         if reps:
             record["representatives"] = reps
-        claims = self.claims_for(m, rng, max(1, self.k + rng.randint(-2, 2)) if self.k > 0 else 0)
+        spread = min(2, self.k // 4)  # about K each: K-2..K+2 for K >= 8, exactly K below 4
+        claims = self.claims_for(m, rng, self.k + rng.randint(-spread, spread))
         if claims:
             record["claims"] = claims
         self.claims += len(claims)
@@ -666,7 +688,7 @@ class Generator:
             if r < 0.5:
                 return [rng.choice(OTHER_MARKETS)]
             return [rng.choice(group)]
-        if r < 0.55:
+        if r < 0.62:
             return [home]
         if r < 0.72:
             others = [c for c in group if c != home]
@@ -690,8 +712,8 @@ class Generator:
         middles = [p for p in paths if p not in self.sector_leaf_set and p != top]
         r = rng.random()
         if r < 0.8 or not middles:
-            return sorted(rng.sample(leaves, min(len(leaves), 1 if rng.random() < 0.85 else 2)))
-        if r < 0.97:
+            return sorted(rng.sample(leaves, min(len(leaves), 1 if rng.random() < 0.9 else 2)))
+        if r < 0.98:
             return [rng.choice(middles)]
         return [top]
 
@@ -699,7 +721,7 @@ class Generator:
         out = []
         used: set[str] = set()
         for _ in range(count):
-            top = m.sector if rng.random() < 0.8 else rng.choice(self.top_sectors)
+            top = m.sector if rng.random() < 0.85 else rng.choice(self.top_sectors)
             sectors = self.pick_sectors(rng, top)
             regions = self.pick_regions(rng, m.home)
             base = slug(f"{sectors[0].split('/')[-1]} {regions[0] if regions[0] != '*' else 'global'}")
@@ -709,8 +731,8 @@ class Generator:
                 cid = f"{base}-{n}"
             used.add(cid)
             claim: dict[str, Any] = {"id": cid, "sector": sectors, "region": regions}
-            if rng.random() < 0.9:
-                claim["segment"] = sorted(rng.sample(self.segment_leaves, rng.choice([1, 1, 1, 2])))
+            if rng.random() < 0.95:
+                claim["segment"] = sorted(rng.sample(self.segment_leaves, 1 if rng.random() < 0.85 else 2))
             if m.left is not None:  # a withdrawn member's focus areas ended when it left
                 start = m.joined or FIRST_JOIN
                 claim["period"] = {"start": iso(start), "end": iso(m.left)}
@@ -787,13 +809,11 @@ class AgreementContext:
     def choose_parties(self) -> list[Member]:
         rng, kind = self.rng, self.kind
         if kind in ("revenue-share", "contribution") and rng.random() < 0.7:
-            others = rng.sample(self.eligible, min(len(self.eligible), rng.choice([1, 1, 2])))
-            others = [m for m in others if m.id != self.hub.id] or [
-                next(m for m in self.eligible if m.id != self.hub.id)
-            ]
+            pool = self.gen.eligible_members or self.eligible
+            others = rng.sample(pool, min(len(pool), rng.choice([1, 1, 2])))
             return [self.hub, *others]
         if kind == "shareholding" and rng.random() < 0.6:
-            issuer = rng.choice([m for m in self.eligible if m.id != self.hub.id] or self.eligible)
+            issuer = rng.choice(self.gen.eligible_members or self.eligible)
             return [self.hub, issuer]
         first = rng.choice(self.eligible)
         if kind == "market-boundary":
@@ -812,7 +832,9 @@ class AgreementContext:
                 return [first, second, third]
         return [first, second]
 
-    def build(self, id_template: str, amend: tuple[str, str, list[str], dt.date, dict[str, Any]] | None) -> dict[str, Any]:
+    def build(
+        self, id_template: str, amend: tuple[str, str, list[str], dt.date, dict[str, Any]] | None
+    ) -> dict[str, Any]:
         rng = self.rng
         if self.kind == "talent":
             ancillary = self._ancillary_base()
@@ -885,7 +907,11 @@ class AgreementContext:
                 doc_text = f"# {record['title']['en']}\n\nSigned copy held by the parties. ({ident})\n".encode()
                 self.gen.write(doc_rel, doc_text)
                 record["documents"] = [
-                    {"path": doc_rel, "sha256": hashlib.sha256(doc_text).hexdigest(), "title": text("正式文本", "Signed text")}
+                    {
+                        "path": doc_rel,
+                        "sha256": hashlib.sha256(doc_text).hexdigest(),
+                        "title": text("正式文本", "Signed text"),
+                    }
                 ]
         if self.kind == "market-boundary" and not restricted:
             held = [a for a in record["terms"]["allocations"] if a["holder"] != "shared"]
@@ -995,6 +1021,8 @@ class AgreementContext:
             "talent": ["home", "host"],
             "contribution": ["maintainer", "contributor", "contributor"],
         }.get(self.kind)
+        if self.title_kind == "non-solicit":
+            roles = None
         out = []
         for i, party in enumerate(parties):
             entry: dict[str, Any] = {"member": party.id}
@@ -1016,12 +1044,19 @@ class AgreementContext:
 
     def summary(self, parties: list[Member], talent_kind: str | None) -> dict[str, str]:
         texts = {
-            "market-boundary": ("双方就重叠市场划定各自的重点范围。", "The parties settle who focuses where they overlap."),
+            "market-boundary": (
+                "双方就重叠市场划定各自的重点范围。",
+                "The parties settle who focuses where they overlap.",
+            ),
             "revenue-share": ("在联盟课程平台联合上架课程并分成。", "Courses co-listed on the alliance platform."),
             "talent": ("成员间的人才借调与兼职安排。", "Secondment and part-time work between members."),
             "contribution": ("共同投入开源项目并定期再平衡。", "Joint funding of an open-source project."),
             "shareholding": ("枢纽或成员的持股安排。", "A shareholding between alliance companies."),
         }
+        if talent_kind == "non-solicit":
+            return text(
+                "合作期间互不主动招揽对方项目核心人员。", "Neither party solicits the other's core project staff."
+            )
         return text(*texts[self.kind])
 
     # terms by type
@@ -1036,7 +1071,7 @@ class AgreementContext:
     ) -> dict[str, Any]:
         rng = self.rng
         if amend is not None and "terms" in amend[4] and rng.random() < 0.5:
-            terms = json.loads(json.dumps(amend[4]["terms"]))  # a restatement with a small change
+            terms: dict[str, Any] = json.loads(json.dumps(amend[4]["terms"]))  # restated with a small change
             if self.kind == "contribution":
                 for c in terms["commitments"]:
                     c["amount"] = int(c["amount"] * 1.5) if isinstance(c["amount"], int) else c["amount"]
@@ -1077,14 +1112,24 @@ class AgreementContext:
                         sectors.update(_under(p, gen.sector_leaves))
             if not sectors:
                 continue
-            seg_x = {s for p in x.get("segment", ["*"]) for s in (gen.segment_leaves if p == "*" else _under(p, gen.segment_leaves))}
-            seg_y = {s for p in y.get("segment", ["*"]) for s in (gen.segment_leaves if p == "*" else _under(p, gen.segment_leaves))}
+            seg_x = {
+                s
+                for p in x.get("segment", ["*"])
+                for s in (gen.segment_leaves if p == "*" else _under(p, gen.segment_leaves))
+            }
+            seg_y = {
+                s
+                for p in y.get("segment", ["*"])
+                for s in (gen.segment_leaves if p == "*" else _under(p, gen.segment_leaves))
+            }
             segments = seg_x & seg_y
             if segments:
                 return sorted(sectors), sorted(provinces), sorted(segments)
         return None
 
-    def _free(self, boxes: list[tuple[str, str, str]], start: dt.date, end: dt.date, holder: str, mine: list[Any]) -> bool:
+    def _free(
+        self, boxes: list[tuple[str, str, str]], start: dt.date, end: dt.date, holder: str, mine: list[Any]
+    ) -> bool:
         """Whether the boxes can be allocated to `holder` for [start, end] without a contradiction."""
         for box in boxes:
             for s0, e0, h0, _ in self.gen.allocated.get(box, ()):
@@ -1128,7 +1173,12 @@ class AgreementContext:
                 continue
             sector, regions, segs, boxes = chosen
             mine.extend(boxes)
-            scope = {"sector": [sector], "region": regions, "segment": segs, "period": {"start": iso(start), "end": iso(end)}}
+            scope = {
+                "sector": [sector],
+                "region": regions,
+                "segment": segs,
+                "period": {"start": iso(start), "end": iso(end)},
+            }
             alloc: dict[str, Any] = {"scope": scope, "holder": holder}
             if holder == "shared" or rng.random() < 0.3:
                 alloc["cooperation"] = text("共同服务客户，互相转介商机。", "Serve customers jointly and refer leads.")
@@ -1142,8 +1192,15 @@ class AgreementContext:
             box = (sector, region, gen.segment_leaves[0])
             while not self._free([box], start, end, "shared", []):
                 box = (rng.choice(gen.sector_leaves), rng.choice(SPARE_REGIONS), rng.choice(gen.segment_leaves))
-            scope = {"sector": [box[0]], "region": [box[1]], "segment": [box[2]], "period": {"start": iso(start), "end": iso(end)}}
-            allocations.append({"scope": scope, "holder": "shared", "cooperation": text("共同开拓。", "Developed jointly.")})
+            scope = {
+                "sector": [box[0]],
+                "region": [box[1]],
+                "segment": [box[2]],
+                "period": {"start": iso(start), "end": iso(end)},
+            }
+            allocations.append(
+                {"scope": scope, "holder": "shared", "cooperation": text("共同开拓。", "Developed jointly.")}
+            )
             if self.status in ("executed", "terminated"):
                 gen.allocated[box].append((start, end, "shared", ""))
         return {"allocations": allocations}
@@ -1166,7 +1223,9 @@ class AgreementContext:
             "pricing_authority": "owner" if rng.random() < 0.85 else "platform",
             "revenue_basis": rng.choice(["gross", "net"]),
             "split": [{"member": p.id, "pct": s} for p, s in zip(parties, shares, strict=True)],
-            "settlement": text("按季度结算，次月十五日前付款。", "Settled quarterly, paid by the 15th of the next month."),
+            "settlement": text(
+                "按季度结算，次月十五日前付款。", "Settled quarterly, paid by the 15th of the next month."
+            ),
         }
 
     def talent(
@@ -1208,19 +1267,26 @@ class AgreementContext:
         commitments = []
         for p in parties:
             if rng.random() < 0.5:
-                commitments.append({"member": p.id, "kind": "engineering", "amount": rng.choice([5, 10, 20, 40]),
-                                    "unit": "engineer-days", "per": "P1M"})  # fmt: skip
+                kind, amount, unit, per = "engineering", rng.choice([5, 10, 20, 40]), "engineer-days", "P1M"
             else:
-                commitments.append({"member": p.id, "kind": "funding", "amount": rng.choice([10000, 20000, 50000]),
-                                    "unit": "CNY", "per": "P3M"})  # fmt: skip
+                kind, amount, unit, per = "funding", rng.choice([10000, 20000, 50000]), "CNY", "P3M"
+            commitments.append({"member": p.id, "kind": kind, "amount": amount, "unit": unit, "per": per})
             if rng.random() < 0.15:
-                commitments.append({"member": p.id, "kind": "infrastructure", "amount": 2.5,
-                                    "unit": "GPU-nodes", "per": "P1M"})  # fmt: skip
+                commitments.append(
+                    {"member": p.id, "kind": "infrastructure", "amount": 2.5, "unit": "GPU-nodes", "per": "P1M"}
+                )
         return {
-            "project": {"name": name, "repo": f"https://github.com/bench-alliance/{name}", "license": rng.choice(LICENSES)},
+            "project": {
+                "name": name,
+                "repo": f"https://github.com/bench-alliance/{name}",
+                "license": rng.choice(LICENSES),
+            },
             "commitments": commitments,
-            "measurement": {"window": "P3M", "metrics": ["commits", "reviews", "issues-closed"],
-                            "exclude_paths": ["docs/**", "vendor/**"]},  # fmt: skip
+            "measurement": {
+                "window": "P3M",
+                "metrics": ["commits", "reviews", "issues-closed"],
+                "exclude_paths": ["docs/**", "vendor/**"],
+            },
             "rebalancing": {
                 "tolerance_pct": rng.choice([10, 15, 20]),
                 "remedy": text("偏差超出容差时重新协商投入。", "Renegotiate commitments when out of tolerance."),
@@ -1238,7 +1304,9 @@ class AgreementContext:
         terms: dict[str, Any] = {
             "holder": holder.id,
             "issuer": issuer.id,
-            "instrument": rng.choice(["registered-capital", "registered-capital", "ordinary-shares", "preferred-shares"]),
+            "instrument": rng.choice(
+                ["registered-capital", "registered-capital", "ordinary-shares", "preferred-shares"]
+            ),
             "equity_pct": int(equity) if float(equity).is_integer() else equity,
         }
         seats = 1 if equity >= 10 and rng.random() < 0.5 else 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from qtgov.dates import ONE_DAY, add_duration, parse_date, parse_duration
+from qtgov.dates import ONE_DAY, add_duration, next_day, parse_date, parse_duration
 from qtgov.index import Index, Record, party_ids
 
 IN_FORCE_STATUSES = ("executed", "terminated")
@@ -52,12 +52,14 @@ def term_end(agreement: Record, start: dt.date) -> dt.date | None:
     """First day after the agreement's own term (before termination and amendment)."""
     term = agreement.get("term") or {}
     renewal = agreement.get("renewal") or {}
-    if renewal.get("auto") and not agreement.get("termination"):
-        return None  # renews until someone terminates it
+    if renewal.get("auto"):
+        # Renews until someone terminates it; a recorded termination ends it on its date (see
+        # stated_interval), not at the end of the first term.
+        return None
     ends = []
     end = parse_date(term.get("end"))
     if end:
-        ends.append(end + ONE_DAY)
+        ends.append(next_day(end))
     duration = parse_duration(term.get("duration"))
     if duration:
         ends.append(add_duration(start, duration))

@@ -33,19 +33,46 @@ def parse_duration(text: object) -> tuple[int, int] | None:
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
+    """`day` moved by whole months (the day clamped to the month's length); saturates at the
+    first and last representable days rather than failing on absurd durations (`P99999Y`)."""
     total = day.month - 1 + months
     year, month = day.year + total // 12, total % 12 + 1
+    if year > dt.MAXYEAR:
+        return dt.date.max
+    if year < dt.MINYEAR:
+        return dt.date.min
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def shift_days(day: dt.date, days: int) -> dt.date:
+    """`day` moved by `days`, saturating at the first and last representable days."""
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.max if days > 0 else dt.date.min
+
+
+def next_day(day: dt.date) -> dt.date:
+    return shift_days(day, 1)
+
+
+def previous_day(day: dt.date) -> dt.date:
+    return shift_days(day, -1)
 
 
 def add_duration(day: dt.date, duration: tuple[int, int]) -> dt.date:
     months, days = duration
-    return add_months(day, months) + dt.timedelta(days=days)
+    return shift_days(add_months(day, months), days)
 
 
 def sub_duration(day: dt.date, duration: tuple[int, int]) -> dt.date:
     months, days = duration
-    return add_months(day, -months) - dt.timedelta(days=days)
+    return shift_days(add_months(day, -months), -days)
+
+
+def is_zero(duration: tuple[int, int] | None) -> bool:
+    """Whether a parsed duration is empty (`P0D`, `P0M`): it cannot measure a term or a renewal."""
+    return duration is not None and duration == (0, 0)
 
 
 def duration_months(duration: tuple[int, int]) -> float:
@@ -56,4 +83,4 @@ def duration_months(duration: tuple[int, int]) -> float:
 def end_exclusive(last_day: object) -> dt.date | None:
     """`end` (last day included) -> the first day after it; None for open or invalid."""
     d = parse_date(last_day)
-    return d + ONE_DAY if d else None
+    return next_day(d) if d else None

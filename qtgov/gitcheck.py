@@ -267,23 +267,24 @@ def _signed_edits(ident: str, old: Record, new: Record) -> Iterator[Finding]:
         present = [k for k in keys if k in new.data]
         if present:
             first = min(present, key=lambda k: _at(new, k, key=True)[1:])
-            where = _at(new, first, key=True)
+            inner = _first_difference(old.data.get(first), new.data.get(first), (first,))
+            where = _at(new, *inner)
         else:
-            first, where = (keys[0] if keys else ""), (new.path, 1, 1)
+            first, inner, where = (keys[0] if keys else ""), (), (new.path, 1, 1)
         listed = ", ".join(keys) or "the content"
         if "version" in keys or "amends" in keys:
             yield AMENDMENT_IN_PLACE.finding(
                 *where,
                 f"{ident} is {old.get('status')}: it is amended by a new file with amends: {ident}, not in place "
                 f"(changed here: {listed})",
-                pointer=f"/{first}",
+                pointer=_pointer(inner),
             )
         else:
             yield SIGNED_CONTENT_EDITED.finding(
                 *where,
                 f"{ident} is {old.get('status')}: its signed content never changes (changed here: {listed}); "
                 f"amend it with a new file that says amends: {ident}",
-                pointer=f"/{first}",
+                pointer=_pointer(inner),
             )
     if acts_of({"signatures": old.get("signatures")}) != acts_of({"signatures": new.get("signatures")}):
         yield SIGNED_CONTENT_EDITED.finding(
@@ -299,6 +300,29 @@ def _signed_edits(ident: str, old: Record, new: Record) -> Iterator[Finding]:
             "from executed to terminated",
             pointer="/termination",
         )
+
+
+def _first_difference(old: Any, new: Any, path: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    """The path of the first value (in document order) that differs, as deep as it exists in `new`."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        for key, value in new.items():
+            if key not in old:
+                return (*path, key)
+            if old[key] != value:
+                return _first_difference(old[key], value, (*path, key))
+        return path
+    if isinstance(old, list) and isinstance(new, list):
+        for i, value in enumerate(new):
+            if i >= len(old):
+                return (*path, i)
+            if old[i] != value:
+                return _first_difference(old[i], value, (*path, i))
+        return path
+    return path
+
+
+def _pointer(path: tuple[str | int, ...]) -> str:
+    return "".join(f"/{p}" for p in path)
 
 
 def _representatives(old: Record, new: Record) -> Iterator[Finding]:

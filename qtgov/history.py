@@ -181,7 +181,7 @@ def describe_change(path: str, old: dict[str, Any] | None, new: dict[str, Any] |
     """The governance events between two versions of a file (None = absent)."""
     cls = classify(path)
     if cls is None:
-        return _other_file(path, old is None, new is None)
+        return file_event(path, added=old is None, deleted=new is None)
     kind, ident = cls
     if kind == "member":
         return _member_events(path, ident, old, new)
@@ -192,7 +192,8 @@ def describe_change(path: str, old: dict[str, Any] | None, new: dict[str, Any] |
     return _alliance_events(path, old, new)
 
 
-def _other_file(path: str, added: bool, deleted: bool) -> list[Event]:
+def file_event(path: str, *, added: bool, deleted: bool) -> list[Event]:
+    """The event for a governance file that is not a record: charter prose, schemas, CI."""
     verb = "added" if added else "deleted" if deleted else "changed"
     if path.startswith("charter/"):
         kind, what = "charter-changed", "charter text"

@@ -195,7 +195,8 @@ def principal(member: str | None, person: str) -> str:
 
 def identities(index: Any, acts: Iterable[Act], log: Any = None, read_blobs: Any = None) -> dict[str, Identity]:
     """The identity of every person named by `acts`, from the working tree and, when a log is
-    given, every earlier version of their member file (or of charter/alliance.yaml for counsel)."""
+    given, every earlier version of their member file (or of charter/alliance.yaml for counsel);
+    and of every other representative and counsel as the working tree has them."""
     people: dict[str, Identity] = {}
     for act in acts:
         p = principal(act.member, act.person)
@@ -223,6 +224,18 @@ def identities(index: Any, acts: Iterable[Act], log: Any = None, read_blobs: Any
                 out.append(data)
         return out
 
+    # Everyone else's current keys too, so that git can say whose key signed a commit.
+    for member_id, record in sorted(index.members.items()):
+        for rep in record.get("representatives") or []:
+            if isinstance(rep, dict) and isinstance(rep.get("id"), str):
+                p = principal(member_id, rep["id"])
+                if p not in people:
+                    people[p] = Identity(p, rep["id"], member_id)
+                    people[p].add(rep)
+    for entry in index.settings.counsel if index.alliance is not None else ():
+        if isinstance(entry, dict) and isinstance(entry.get("id"), str) and principal(None, entry["id"]) not in people:
+            people[principal(None, entry["id"])] = Identity(principal(None, entry["id"]), entry["id"], None)
+            people[principal(None, entry["id"])].add(entry)
     for member, idents in by_member.items():
         record = index.members.get(member)
         for data in versions(f"members/{member}.yaml", record.data if record else None):

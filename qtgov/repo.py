@@ -29,8 +29,25 @@ class LoadedRepository:
     findings: list[Finding] = field(default_factory=list)
 
 
+# What a reported path may not contain: controls (a newline would forge a report line), bidi
+# overrides, and lone surrogates (bytes that were not UTF-8 in the file name; they cannot be encoded).
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def display_path(relpath: str) -> str:
+    """A path as reports may show it: unprintable characters and undecodable bytes escaped."""
+    return _UNPRINTABLE.sub(lambda m: _escape(m.group()), relpath)
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # os.listdir's surrogateescape for an undecodable byte
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
 def _name_finding(path: str, message: str) -> Finding:
-    return Finding(path, 1, 1, "file-name", Severity.ERROR, message)
+    return Finding(display_path(path), 1, 1, "file-name", Severity.ERROR, message)
 
 
 def _list_dir(root: Path, rel: str) -> list[str]:
@@ -77,6 +94,12 @@ def check_file_name(kind: str, relpath: str) -> tuple[str | None, list[Finding]]
     name = relpath.rsplit("/", 1)[-1]
     if kind == "alliance":
         return None, []
+    if display_path(name) != name:
+        return None, [
+            _name_finding(
+                relpath, f"file name '{display_path(name)}' has unprintable characters or bytes that are not UTF-8"
+            )
+        ]
     stem, dot, ext = name.rpartition(".")
     if not dot or ext != "yaml":
         return None, [_name_finding(relpath, f"record files end in .yaml: rename {name!r}")]
@@ -143,8 +166,38 @@ def load_repository(root: Path, *, use_cache: bool = True) -> LoadedRepository:
             getattr(index, f"{kind}s")[ident] = record
     if cache is not None:
         cache.save(keep={p for _, p in files})
-    index.charter_pages = sorted(p.name for p in (root / "charter").glob("*.md")) if (root / "charter").is_dir() else []
+    index.charter_pages, page_findings = _charter_pages(root)
+    findings.extend(page_findings)
     return LoadedRepository(index, findings)
+
+
+def _charter_pages(root: Path) -> tuple[list[str], list[Finding]]:
+    """Names of the regular `charter/*.md` files; a link or other non-regular file is a finding
+    (the handbook publishes these pages, so a link could publish a file from outside)."""
+    if "charter" in linked_directories(root):
+        return [], []
+    pages: list[str] = []
+    findings: list[Finding] = []
+    for rel in _list_dir(root, "charter"):
+        if not rel.endswith(".md"):
+            continue
+        mode = os.lstat(root / rel).st_mode
+        if stat.S_ISREG(mode):
+            pages.append(rel.rsplit("/", 1)[-1])
+        elif stat.S_ISLNK(mode):
+            findings.append(
+                Finding(
+                    display_path(rel),
+                    1,
+                    1,
+                    "file-type",
+                    Severity.ERROR,
+                    "symbolic links are not followed; commit the page itself",
+                )
+            )
+        else:
+            findings.append(Finding(display_path(rel), 1, 1, "file-type", Severity.ERROR, "not a regular file"))
+    return pages, findings
 
 
 def _load_one(root: Path, kind: str, relpath: str, cache: FileCache | None) -> tuple[LoadResult, list[Finding]]:

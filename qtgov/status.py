@@ -7,7 +7,17 @@ import re
 from dataclasses import dataclass
 
 from qtgov.agreements import effective_date, in_force_interval
-from qtgov.dates import ONE_DAY, add_duration, parse_date, parse_duration, sub_duration
+from qtgov.dates import (
+    ONE_DAY,
+    add_duration,
+    is_zero,
+    next_day,
+    parse_date,
+    parse_duration,
+    previous_day,
+    shift_days,
+    sub_duration,
+)
 from qtgov.errors import UsageError
 from qtgov.index import Index, Record, party_ids
 
@@ -20,7 +30,10 @@ def parse_window(text: str) -> dt.timedelta:
     if not m:
         raise UsageError(f"--due {text!r}: give a number and a unit, such as 60d, 8w, 3m or 1y")
     n, unit = int(m.group(1)), m.group(2)
-    return dt.timedelta(days=n * {"d": 1, "w": 7, "m": 30, "y": 365}[unit])
+    try:
+        return dt.timedelta(days=n * {"d": 1, "w": 7, "m": 30, "y": 365}[unit])
+    except OverflowError:
+        raise UsageError(f"--due {text!r}: the window is too long") from None
 
 
 def parse_day(text: str, option: str) -> dt.date:
@@ -77,6 +90,8 @@ def in_force_on(index: Index, day: dt.date) -> list[InForce]:
         if interval is None or not interval.contains(day):
             continue
         last = _current_term_end(agreement, interval.start, day)
+        if last is not None and last < day:
+            last = None  # renews, but by no usable period (the dates rule reports it)
         if interval.last_day is not None and (last is None or interval.last_day < last):
             last = interval.last_day
         rows.append(
@@ -87,26 +102,57 @@ def in_force_on(index: Index, day: dt.date) -> list[InForce]:
     return sorted(rows, key=lambda r: (r.type, r.id))
 
 
-def _current_term_end(agreement: Record, start: dt.date, day: dt.date) -> dt.date | None:
-    """Last day of the term running on `day`, following automatic renewals."""
+def _first_boundary(agreement: Record, start: dt.date) -> dt.date | None:
+    """The first day after the initial term, or None when the term is open."""
     term = agreement.get("term") or {}
     end = parse_date(term.get("end"))
+    if end:
+        return next_day(end)
     duration = parse_duration(term.get("duration"))
-    first_end = end + ONE_DAY if end else (add_duration(start, duration) if duration else None)
-    if first_end is None:
-        return None
+    return add_duration(start, duration) if duration else None
+
+
+def _renewal_period(agreement: Record) -> tuple[int, int] | None:
     renewal = agreement.get("renewal") or {}
     period = parse_duration(renewal.get("period"))
-    boundary = first_end
-    if renewal.get("auto") and period and not agreement.get("termination"):
-        while boundary <= day:
-            boundary = add_duration(boundary, period)
-    return boundary - ONE_DAY
+    return period if renewal.get("auto") and period and not is_zero(period) else None
+
+
+def _boundary_after(agreement: Record, start: dt.date, day: dt.date) -> dt.date | None:
+    """The first day of the next term after `day`, following automatic renewals.
+
+    Renewals fall on anniversaries of the first boundary (`first + k × period`), so a term that
+    starts on the 31st does not drift to the 28th after February; the k-th is found directly,
+    not by walking every term since the start.
+    """
+    first = _first_boundary(agreement, start)
+    period = _renewal_period(agreement)
+    if first is None or first > day or period is None:
+        return first
+    months, days = period
+
+    def at(k: int) -> dt.date:
+        return add_duration(first, (months * k, days * k))
+
+    k = max(1, int((day - first).days / (months * 30.4375 + days)))
+    while k > 1 and at(k - 1) > day:
+        k -= 1
+    while at(k) <= day:
+        if at(k) == dt.date.max:
+            break
+        k += 1
+    return at(k)
+
+
+def _current_term_end(agreement: Record, start: dt.date, day: dt.date) -> dt.date | None:
+    """Last day of the term running on `day`, following automatic renewals."""
+    boundary = _boundary_after(agreement, start, day)
+    return previous_day(boundary) if boundary else None
 
 
 def deadlines(index: Index, today: dt.date, window: dt.timedelta) -> list[Deadline]:
     """Expiries, automatic renewals and notice deadlines in `[today, today + window]`."""
-    horizon = today + window
+    horizon = shift_days(today, window.days)
     out: list[Deadline] = []
     for agreement in index.agreements.values():
         interval = in_force_interval(agreement, index)
@@ -115,21 +161,20 @@ def deadlines(index: Index, today: dt.date, window: dt.timedelta) -> list[Deadli
         parties = tuple(party_ids(agreement))
         start = effective_date(agreement) or interval.start
         renewal = agreement.get("renewal") or {}
-        auto = bool(renewal.get("auto")) and not agreement.get("termination")
-        period = parse_duration(renewal.get("period"))
+        period = _renewal_period(agreement)
         notice = parse_duration(renewal.get("notice"))
-        last = _current_term_end(agreement, start, max(today, interval.start) - ONE_DAY)
-        # Walk the term boundaries that fall inside the window.
+        terminated = bool(agreement.get("termination"))
+        boundary = _boundary_after(agreement, start, previous_day(max(today, interval.start)))
         guard = 0
-        while last is not None and guard < 500:
+        while boundary is not None and guard < 500:
             guard += 1
-            if interval.end is not None and last >= interval.end:
-                break  # terminated or amended before this term would end
-            boundary = last + ONE_DAY
-            if notice:
+            # A termination or an amendment that takes effect by this boundary ends the agreement
+            # there: no renewal, and its expiry is listed below.
+            ends_here = interval.end is not None and boundary >= interval.end
+            if notice and not terminated and (interval.end is None or boundary <= interval.end):
                 notice_day = sub_duration(boundary, notice)
                 if today <= notice_day <= horizon:
-                    what = "renewal" if auto else "expiry"
+                    what = "renewal" if period and not ends_here else "expiry"
                     out.append(
                         Deadline(
                             notice_day,
@@ -140,10 +185,11 @@ def deadlines(index: Index, today: dt.date, window: dt.timedelta) -> list[Deadli
                             f"last day to give notice before the {what} on {boundary}",
                         )
                     )
-            if last > horizon:
+            last = previous_day(boundary)
+            if ends_here or last > horizon:
                 break
             if last >= today:
-                if auto:
+                if period:
                     out.append(
                         Deadline(
                             boundary,
@@ -156,9 +202,9 @@ def deadlines(index: Index, today: dt.date, window: dt.timedelta) -> list[Deadli
                     )
                 else:
                     out.append(Deadline(last, "expiry", agreement.id, agreement.path, parties, "last day in force"))
-            if not (auto and period):
+            if period is None or boundary == dt.date.max:
                 break
-            last = add_duration(boundary, period) - ONE_DAY
+            boundary = _boundary_after(agreement, start, boundary)
         if interval.end is not None and today <= interval.end - ONE_DAY <= horizon:
             ended = interval.end - ONE_DAY
             if not any(d.id == agreement.id and d.kind == "expiry" and d.day == ended for d in out):

@@ -34,8 +34,10 @@ PathKey = tuple[str | int, ...]
 
 _INT = re.compile(r"-?(0|[1-9][0-9]*)\Z")
 _DECIMAL = re.compile(r"-?(0|[1-9][0-9]*)\.[0-9]+\Z")
-# C0 controls except TAB, LF, CR; DEL; C1 controls; bidi embeddings, overrides and isolates.
-_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# C0 controls except TAB, LF, CR; DEL; C1 controls; the line and paragraph separators (YAML
+# counts them as line breaks, editors mostly do not, so positions would disagree); bidi
+# embeddings, overrides and isolates.
+_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _BOM = "\ufeff"
 
 try:
@@ -137,29 +139,34 @@ def read_raw(root: Path, relpath: str) -> tuple[bytes | None, list[Finding]]:
     return raw, []
 
 
+def _position(text: str, index: int) -> tuple[int, int]:
+    """1-based line and column of `text[index]`, counting CRLF, LF and a lone CR as line breaks
+    (as YAML does, so these positions agree with the parser's)."""
+    before = text[:index]
+    line = before.count("\n") + before.count("\r") - before.count("\r\n") + 1
+    return line, index - max(before.rfind("\n"), before.rfind("\r"))
+
+
 def decode_checked(relpath: str, raw: bytes) -> tuple[str | None, list[Finding]]:
     """Decode UTF-8 (a BOM is fine) and reject NUL, control and bidi-override characters."""
     try:
         text = codecs.decode(raw, "utf-8")
     except UnicodeDecodeError as exc:
-        good = raw[: exc.start].decode("utf-8", errors="replace")
-        line = good.count("\n") + 1
-        column = len(good) - (good.rfind("\n") + 1) + 1
+        good = raw[: exc.start].decode("utf-8", errors="replace").removeprefix(_BOM)
+        line, column = _position(good, len(good))
         return None, [_finding(relpath, line, column, "file-encoding", "file is not valid UTF-8")]
     if text.startswith(_BOM):
         text = text[1:]
     findings = []
     for match in _BAD_CHARS.finditer(text):
-        before = text[: match.start()]
-        line = before.count("\n") + 1
-        column = match.start() - (before.rfind("\n") + 1) + 1
+        line, column = _position(text, match.start())
         findings.append(
             _finding(
                 relpath,
                 line,
                 column,
                 "file-characters",
-                f"forbidden character U+{ord(match.group()):04X} (control or bidirectional override)",
+                f"forbidden character U+{ord(match.group()):04X} (control, line separator or bidirectional override)",
             )
         )
         if len(findings) >= 20:

@@ -459,3 +459,75 @@ def test_rules_lists_every_core_rule() -> None:
     text = run_qtgov("rules").stdout.splitlines()
     width = max(len(r) for r in listed)
     assert f"{'yaml-depth':<{width}}  error    Nesting deeper than 64 levels" in text
+
+
+# ---------------------------------------------------------------- the validation cache
+
+
+def test_cache_warm_runs_match_cold_and_edits_invalidate(two: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    env = {"QTGOV_NO_CACHE": "", "QTGOV_CACHE_DIR": str(cache)}
+    cold = run_qtgov("validate", "--format", "json", two, env=env)
+    files = list(cache.glob("*.json"))
+    assert len(files) == 1
+    stored = json.loads(files[0].read_text("utf-8"))
+    assert sorted(stored) == [
+        "charter/alliance.yaml",
+        "charter/taxonomy/sectors.yaml",
+        "charter/taxonomy/segments.yaml",
+        "members/hub.yaml",
+    ]
+    warm = run_qtgov("validate", "--format", "json", two, env=env)
+    assert (warm.returncode, warm.stdout) == (cold.returncode, cold.stdout)
+    # An edit is seen at once: the key is a hash of the file's bytes.
+    (two / "members" / "hub.yaml").write_text(HUB, encoding="utf-8")
+    edited = run_qtgov("validate", "--format", "json", two, env=env)
+    assert [f["rule"] for f in json.loads(edited.stdout)["findings"]] == ["file-name"]
+    # A broken record is cached with its findings and reported the same way when warm.
+    (two / "members" / "hub.yaml").write_text(HUB + "id: again\n", encoding="utf-8")
+    first = run_qtgov("validate", "--format", "json", two, env=env)
+    again = run_qtgov("validate", "--format", "json", two, env=env)
+    assert first.stdout == again.stdout
+    assert ("members/hub.yaml", 13, 1, "yaml-duplicate-key") in [
+        (f["path"], f["line"], f["column"], f["rule"]) for f in json.loads(again.stdout)["findings"]
+    ]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "not json",
+        "[]",
+        '{"members/hub.yaml": {"key": "x"}}',
+        '{"members/hub.yaml": 7}',
+    ],
+)
+def test_cache_corrupt_file_is_ignored(two: Path, tmp_path: Path, content: str) -> None:
+    cache = tmp_path / "cache"
+    env = {"QTGOV_NO_CACHE": "", "QTGOV_CACHE_DIR": str(cache)}
+    expected = run_qtgov("validate", "--format", "json", two)
+    run_qtgov("validate", two, env=env)
+    (path,) = cache.glob("*.json")
+    path.write_text(content, encoding="utf-8")
+    result = run_qtgov("validate", "--format", "json", two, env=env)
+    assert (result.returncode, result.stdout, result.stderr) == (expected.returncode, expected.stdout, "")
+
+
+def test_cache_entry_with_matching_key_but_bad_shape_is_ignored(two: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    env = {"QTGOV_NO_CACHE": "", "QTGOV_CACHE_DIR": str(cache)}
+    expected = run_qtgov("validate", "--format", "json", two, env=env)
+    (path,) = cache.glob("*.json")
+    entries = json.loads(path.read_text("utf-8"))
+    entries["members/hub.yaml"]["doc"] = [{"id": "hub"}, [7], []]
+    entries["charter/alliance.yaml"]["load"] = [["x"]]
+    path.write_text(json.dumps(entries), encoding="utf-8")
+    result = run_qtgov("validate", "--format", "json", two, env=env)
+    assert (result.returncode, result.stdout, result.stderr) == (expected.returncode, expected.stdout, "")
+
+
+def test_no_cache_flag_writes_nothing(two: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    result = run_qtgov("validate", "--no-cache", two, env={"QTGOV_NO_CACHE": "", "QTGOV_CACHE_DIR": str(cache)})
+    assert result.returncode == 1
+    assert not cache.exists()

@@ -159,3 +159,37 @@ def test_hash_of_a_symlink_does_not_follow_it(tmp_path: Path) -> None:
     assert result.stdout == ""
     assert f"{tmp_path / 'agreement.yaml'}:1:1: error [file-type]" in result.stderr
     assert MARKER not in result.stderr
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "github", "sarif"])
+def test_unprintable_file_names_are_reported_safely(tmp_path: Path, fmt: str) -> None:
+    repo = write_repo(tmp_path / "repo", {})
+    members = os.fsencode(repo / "members")
+    for name in (b"\xff.yaml", b"a\nb.yaml", "\u202eevil.yaml".encode()):
+        with open(os.path.join(members, name), "wb") as fh:
+            fh.write(b"id: x\n")
+    result = run_qtgov("validate", "--format", fmt, repo)
+    assert (result.returncode, result.stderr) == (1, "")
+    if fmt == "json":
+        assert finding_tuples(result.stdout, CORE_RULES) == [
+            ("members/\\u202eevil.yaml", 1, 1, "file-name"),
+            ("members/\\xff.yaml", 1, 1, "file-name"),
+            ("members/a\\x0ab.yaml", 1, 1, "file-name"),
+        ]
+    # No report line can be forged by a file name, and nothing undecodable reaches the output.
+    assert "\nb.yaml" not in result.stdout
+    assert "\u202e" not in result.stdout
+
+
+def test_symlinked_charter_page_is_not_followed(tmp_path: Path) -> None:
+    repo = write_repo(tmp_path / "repo", {"charter/index.md": "# Home\n"})
+    (tmp_path / "secret.md").write_text(f"# {MARKER}\n")
+    (repo / "charter" / "leak.md").symlink_to(tmp_path / "secret.md")
+    result = run_qtgov("validate", "--format", "json", repo)
+    assert result.returncode == 1
+    assert finding_tuples(result.stdout, CORE_RULES) == [("charter/leak.md", 1, 1, "file-type")]
+    assert MARKER not in result.stdout
+
+    from qtgov.repo import load_repository
+
+    assert load_repository(repo, use_cache=False).index.charter_pages == ["index.md"]

@@ -311,6 +311,15 @@ def test_not_utf8_points_at_the_first_bad_byte() -> None:
     assert load(b"\xff\xfea\x00:\x00") == (None, [(1, 1, "file-encoding")])  # UTF-16
 
 
+def test_positions_count_lone_cr_and_skip_the_bom() -> None:
+    assert load(b"a: 1\rb: \x07\n") == (None, [(2, 4, "file-characters")])
+    assert load(b"a: 1\r\nb: \x07\n") == (None, [(2, 4, "file-characters")])
+    assert load(b"\xef\xbb\xbfa: \xff\n") == (None, [(1, 4, "file-encoding")])
+    assert load(b"\xef\xbb\xbfa: \x07\n") == (None, [(1, 4, "file-characters")])
+    # The parser agrees: a lone CR is a line break to YAML too.
+    assert load(b"a: 1\rb: [\n") == (None, [(3, 1, "yaml-syntax")])
+
+
 def test_utf8_bom_is_accepted() -> None:
     assert load(b"\xef\xbb\xbfa: 1\n") == ({"a": 1}, [])
 
@@ -324,6 +333,8 @@ def test_utf8_bom_is_accepted() -> None:
         ("\x7f", "U+007F"),
         ("\x85", "U+0085"),
         ("\x9f", "U+009F"),
+        ("\u2028", "U+2028"),
+        ("\u2029", "U+2029"),
         ("\u202a", "U+202A"),
         ("\u202b", "U+202B"),
         ("\u202c", "U+202C"),

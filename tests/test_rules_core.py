@@ -509,6 +509,11 @@ def test_dates_allocation_and_talent_periods(make_repo: MakeRepo) -> None:
             [(18, 11, "the notice period is longer than the renewal period")],
         ),
         ("renewal:\n  auto: false\n", []),
+        ("term:\n  duration: P0D\n", [(14, 13, "a term of zero length never runs")]),
+        (
+            "term:\n  duration: P1Y\nrenewal:\n  auto: true\n  period: P0M\n",
+            [(17, 11, "automatic renewal needs a renewal period longer than zero")],
+        ),
     ],
 )
 def test_dates_term_and_renewal(make_repo: MakeRepo, extra: str, expected: list[tuple[int, int, str]]) -> None:

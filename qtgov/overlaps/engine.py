@@ -11,10 +11,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import weakref
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from qtgov.index import Index
 from qtgov.overlaps.geometry import (
@@ -27,7 +29,7 @@ from qtgov.overlaps.geometry import (
     box_union,
     disjoint_union,
 )
-from qtgov.overlaps.model import Claim, Model, tree_chain
+from qtgov.overlaps.model import Agreement, Claim, Model, tree_chain
 from qtgov.overlaps.pairs import cross_pairs, related_pairs
 from qtgov.overlaps.report import Entry, OverlapReport, Piece
 
@@ -59,8 +61,27 @@ def analyse(index: Index, as_of: dt.date | None = None) -> OverlapReport:
     return report.on(as_of) if as_of is not None else report
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The analysis allocates hundreds of thousands of small tuples that all stay alive; the
+    cyclic garbage collector would rescan them again and again (half the run time at 100k
+    claims) for cycles they cannot form. Pause it, and restore whatever state it had."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def compute(model: Model) -> list[Entry]:
     """All entries of an overlap report, sorted by (members, claim ids)."""
+    with _collector_paused():
+        return _compute(model)
+
+
+def _compute(model: Model) -> list[Entry]:
     claims = model.claims
     region_chain = model.regions.chain
     by_scheme: dict[str, list[tuple[int, Box]]] = defaultdict(list)
@@ -68,69 +89,103 @@ def compute(model: Model) -> list[Entry]:
         for box in claim.boxes:
             by_scheme[claim.scheme].append((ci, box))
 
-    # claim pair (the claim of the member with the lower id first) -> box pairs
-    same: dict[tuple[int, int], list[tuple[Box, Box]]] = defaultdict(list)
+    # claim pair (the claim of the member with the lower id first) -> meets of their boxes
+    same: dict[tuple[int, int], list[Box]] = defaultdict(list)
     for items in by_scheme.values():
         keys = [(tree_chain(b[0][0]), region_chain(b[1][0]), tree_chain(b[2][0])) for _, b in items]
+        member = [claims[ci].member for ci, _ in items]
         for i, j in related_pairs(keys):
-            ci, bi = items[i]
-            cj, bj = items[j]
-            if claims[ci].member == claims[cj].member or bi[3] >= bj[4] or bj[3] >= bi[4]:
+            bi = items[i][1]
+            bj = items[j][1]
+            if member[i] == member[j] or bi[3] >= bj[4] or bj[3] >= bi[4]:
                 continue
+            # The dimensions are related (the index says so) and claims have no excepts, so the
+            # meet is the deeper node of each dimension and the later start, the earlier end.
+            ki, kj = keys[i], keys[j]
+            meet = (
+                bi[0] if len(ki[0]) >= len(kj[0]) else bj[0],
+                bi[1] if len(ki[1]) >= len(kj[1]) else bj[1],
+                bi[2] if len(ki[2]) >= len(kj[2]) else bj[2],
+                bi[3] if bi[3] > bj[3] else bj[3],
+                bi[4] if bi[4] < bj[4] else bj[4],
+            )
             # Orient every pair by member id so entries never depend on record order.
-            if claims[ci].member < claims[cj].member:
-                same[(ci, cj)].append((bi, bj))
-            else:
-                same[(cj, ci)].append((bj, bi))
+            ci, cj = items[i][0], items[j][0]
+            same[(ci, cj) if member[i] < member[j] else (cj, ci)].append(meet)
 
-    entries = []
-    chains = model.chains
-    for (ci, cj), box_pairs in same.items():
+    # Entry order (members, claim ids) as one integer per entry: sorting stays cheap at scale.
+    member_rank = {m: n for n, m in enumerate(sorted({c.member for c in claims}))}
+    order = sorted(range(len(claims)), key=lambda n: (claims[n].id, claims[n].position))
+    claim_rank = [0] * len(claims)
+    for n, ci in enumerate(order):
+        claim_rank[ci] = n
+    nm, nc = len(member_rank) + 1, len(claims) + 1
+
+    group = model.group
+    by_pair = model.by_pair
+    scheme = model.settings.sector_scheme
+    keyed = []
+    for (ci, cj), meets in same.items():
         a, b = claims[ci], claims[cj]
-        meets = []
-        for bi, bj in box_pairs:
-            m = box_intersect(chains, bi, bj)
-            if m is not None:
-                meets.append(m)
-        if meets:
-            pieces = label(model, a, b, meets)
-            entries.append(Entry((a.member, b.member), (a, b), tuple(pieces)))
-    entries.extend(_unknown_entries(model, by_scheme))
-    entries.sort(key=lambda e: e.sort_key)
+        ma, mb = a.member, b.member
+        ga = group.get(ma)
+        intra = ga is not None and ga == group.get(mb)
+        agreements = by_pair.get((ma, mb)) if not intra and a.scheme == scheme else None
+        if len(meets) == 1 and not agreements:
+            pieces: tuple[Piece, ...] = (Piece("intra-group" if intra else "conflict", None, None, meets[0]),)
+        else:
+            pieces = tuple(_label(model, intra, agreements or [], meets))
+        key = ((member_rank[ma] * nm + member_rank[mb]) * nc + claim_rank[ci]) * nc + claim_rank[cj]
+        keyed.append((key, Entry((ma, mb), (a, b), pieces)))
+    keyed.sort(key=lambda pair: pair[0])
+    entries = [entry for _, entry in keyed]
+    unknown = _unknown_entries(model, by_scheme)
+    if unknown:
+        entries.extend(unknown)
+        entries.sort(key=lambda e: e.sort_key)
     return entries
 
 
 def label(model: Model, a: Claim, b: Claim, meets: Sequence[Box]) -> list[Piece]:
-    """The labelled, merged and sorted pieces of the overlap of claims `a` and `b`."""
+    """The labelled, merged and sorted pieces of the overlap of claims `a` and `b`, given the
+    meets of their boxes (same sector scheme)."""
+    intra = model.same_group(a.member, b.member)
+    agreements = (
+        model.pair_agreements(a.member, b.member) if not intra and a.scheme == model.settings.sector_scheme else []
+    )
+    return _label(model, intra, agreements, meets)
+
+
+def _label(model: Model, intra: bool, agreements: Sequence[Agreement], meets: Sequence[Box]) -> list[Piece]:
+    if len(meets) == 1 and not agreements:
+        return [Piece("intra-group" if intra else "conflict", None, None, meets[0])]
     chains = model.chains
     boxes = sorted(set(meets))
     if len(boxes) > 1:
         boxes = disjoint_union(chains, boxes)
     labelled: list[Labelled]
-    if model.same_group(a.member, b.member):
+    if intra:
         labelled = [("intra-group", None, None, box) for box in boxes]
+    elif not agreements:
+        labelled = [("conflict", None, None, box) for box in boxes]
     else:
-        agreements = model.pair_agreements(a.member, b.member) if a.scheme == model.settings.sector_scheme else []
-        if not agreements:
-            labelled = [("conflict", None, None, box) for box in boxes]
-        else:
-            labelled = []
-            remaining = boxes
-            for agreement in agreements:
-                for allocation in agreement.allocations:
-                    for cover in allocation.boxes:
-                        if not remaining:
-                            break
-                        rest: list[Box] = []
-                        for box in remaining:
-                            inter = box_intersect(chains, box, cover)
-                            if inter is None:
-                                rest.append(box)
-                                continue
-                            labelled.append((allocation.label, allocation.holder, agreement.id, inter))
-                            rest.extend(box_difference(chains, box, cover))
-                        remaining = rest
-            labelled.extend(("conflict", None, None, box) for box in remaining)
+        labelled = []
+        remaining = boxes
+        for agreement in agreements:
+            for allocation in agreement.allocations:
+                for cover in allocation.boxes:
+                    if not remaining:
+                        break
+                    rest: list[Box] = []
+                    for box in remaining:
+                        inter = box_intersect(chains, box, cover)
+                        if inter is None:
+                            rest.append(box)
+                            continue
+                        labelled.append((allocation.label, allocation.holder, agreement.id, inter))
+                        rest.extend(box_difference(chains, box, cover))
+                    remaining = rest
+        labelled.extend(("conflict", None, None, box) for box in remaining)
     if len(labelled) > 1:
         labelled = merge(chains, labelled)
     pieces = [Piece(lab, holder, agreement, box) for lab, holder, agreement, box in labelled]
@@ -152,10 +207,13 @@ def merge(chains: Sequence[Chain], labelled: Sequence[Labelled]) -> list[Labelle
 
 def _merge_boxes(chains: Sequence[Chain], boxes: list[Box]) -> list[Box]:
     boxes = sorted(boxes)
+    if len(boxes) <= 8:
+        return _merge_few(chains, boxes)
     changed = True
     while changed and len(boxes) > 1:
         changed = False
         for dim in range(4):
+            # Only boxes equal in the other dimensions can merge: bucket by those.
             buckets: dict[tuple[object, ...], list[Box]] = defaultdict(list)
             for box in boxes:
                 if dim == 3:
@@ -164,21 +222,30 @@ def _merge_boxes(chains: Sequence[Chain], boxes: list[Box]) -> list[Box]:
                     buckets[(*box[:dim], *box[dim + 1 :])].append(box)
             merged: list[Box] = []
             for bucket in buckets.values():
-                while bucket:
-                    current = bucket.pop(0)
-                    again = True
-                    while again:
-                        again = False
-                        for k, other in enumerate(bucket):
-                            union = box_union(chains, current, other)
-                            if union is not None:
-                                current = union
-                                del bucket[k]
-                                again = changed = True
-                                break
-                    merged.append(current)
+                found = _merge_few(chains, bucket)
+                changed = changed or len(found) < len(bucket)
+                merged.extend(found)
             boxes = sorted(merged)
     return boxes
+
+
+def _merge_few(chains: Sequence[Chain], boxes: list[Box]) -> list[Box]:
+    """Pairwise merging until no two boxes merge (for a handful of boxes)."""
+    boxes = list(boxes)
+    again = True
+    while again and len(boxes) > 1:
+        again = False
+        for i in range(len(boxes)):
+            for j in range(i + 1, len(boxes)):
+                union = box_union(chains, boxes[i], boxes[j])
+                if union is not None:
+                    boxes[i] = union
+                    del boxes[j]
+                    again = True
+                    break
+            if again:
+                break
+    return sorted(boxes)
 
 
 def _unknown_entries(model: Model, by_scheme: dict[str, list[tuple[int, Box]]]) -> list[Entry]:

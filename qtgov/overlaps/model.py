@@ -92,6 +92,7 @@ class Model:
     claims: list[Claim] = field(default_factory=list)
     agreements: list[Agreement] = field(default_factory=list)  # in labelling order
     by_member: dict[str, list[Agreement]] = field(default_factory=dict)
+    by_pair: dict[tuple[str, str], list[Agreement]] = field(default_factory=dict)  # (a, b) with a < b
     group: dict[str, str] = field(default_factory=dict)  # member -> its control group's id
 
     @property
@@ -104,10 +105,7 @@ class Model:
 
     def pair_agreements(self, a: str, b: str) -> list[Agreement]:
         """Agreements both members are parties to, in labelling order."""
-        mine = self.by_member.get(a)
-        if not mine or b not in self.by_member:
-            return []
-        return [ag for ag in mine if b in ag.parties]
+        return self.by_pair.get((a, b) if a < b else (b, a), [])
 
     @classmethod
     def build(cls, index: Index) -> Model:
@@ -130,10 +128,15 @@ class Model:
         """Put `agreements` in labelling order and index them by party."""
         self.agreements.sort(key=lambda ag: ag.order)
         by_member: dict[str, list[Agreement]] = defaultdict(list)
+        by_pair: dict[tuple[str, str], list[Agreement]] = defaultdict(list)
         for ag in self.agreements:
-            for member in ag.parties:
+            parties = sorted(ag.parties)
+            for n, member in enumerate(parties):
                 by_member[member].append(ag)
+                for other in parties[n + 1 :]:
+                    by_pair[(member, other)].append(ag)
         self.by_member = dict(by_member)
+        self.by_pair = dict(by_pair)
 
     # -- node resolution ------------------------------------------------------------------
 

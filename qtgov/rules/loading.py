@@ -56,10 +56,12 @@ declare(
     Severity.ERROR,
     "No NUL, control or bidirectional-override characters",
     """
-    NUL, control characters (other than tab and line breaks) and Unicode bidirectional
-    embedding, override and isolate characters (U+202A–U+202E, U+2066–U+2069) are refused. Bidi
-    overrides can make text display differently from what it says — in a signed agreement that is
-    a way to mislead a signatory — and control characters corrupt reports and terminals.
+    NUL, control characters (other than tab and line breaks), the Unicode line and paragraph
+    separators (U+2028, U+2029) and Unicode bidirectional embedding, override and isolate
+    characters (U+202A–U+202E, U+2066–U+2069) are refused. Bidi overrides can make text display
+    differently from what it says — in a signed agreement that is a way to mislead a signatory —
+    control characters corrupt reports and terminals, and YAML counts the separators as line
+    breaks where most editors do not, so every position after one would be wrong.
     """,
     LOAD,
 )

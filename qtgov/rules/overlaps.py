@@ -168,10 +168,10 @@ def check_claim_allocated_elsewhere(index: Index) -> Iterator[Finding]:
     hits: dict[tuple[int, str, int], list[str]] = defaultdict(list)
     subjects: dict[tuple[int, str, int], tuple[Claim, Agreement, Allocation]] = {}
     claim_pos = {id(claim): n for n, claim in enumerate(model.claims)}
-    indexed = boxes_chains(model, [b for _, b in claim_boxes])
-    for q, i in cross_pairs(indexed, boxes_chains(model, [b for *_, b in items])):
-        agreement, allocation, cover = items[q]
-        claim, box = claim_boxes[i]
+    allocation_chains = boxes_chains(model, [b for *_, b in items])
+    for q, i in cross_pairs(allocation_chains, boxes_chains(model, [b for _, b in claim_boxes])):
+        agreement, allocation, cover = items[i]
+        claim, box = claim_boxes[q]
         if claim.member == allocation.holder or claim.member not in agreement.parties:
             continue
         meet = box_intersect(model.chains, box, cover)

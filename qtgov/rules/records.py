@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from qtgov.agreements import Interval, execution_date, in_force_interval
-from qtgov.dates import parse_date, parse_duration
+from qtgov.dates import is_zero, parse_date, parse_duration
 from qtgov.findings import Finding, Related, Severity
 from qtgov.hashing import content_sha256
 from qtgov.index import Index, Record, party_ids
@@ -291,11 +291,11 @@ def check_dates(index: Index) -> Iterator[Finding]:
     Periods end after they start (`end` is the last day included, so a one-day period has
     `start == end`): a member's `joined`/`left`, a representative's `since`/`until`, a claim's or
     allocation's `period`, an agreement's `effective`/`term.end` and its termination date.
-    Renewal and termination have a shape (SPEC §3.4): automatic renewal needs a renewal `period`
-    and a term (`duration` or `end`) to renew; a notice period cannot be longer than the renewal
-    period; a termination date cannot precede the effective date; a terminated agreement with
-    `notice` should have been terminated at least that long before its date (checked when the
-    signing dates allow).
+    Renewal and termination have a shape (SPEC §3.4): a term `duration` is longer than zero;
+    automatic renewal needs a renewal `period` longer than zero and a term (`duration` or `end`)
+    to renew; a notice period cannot be longer than the renewal period; a termination date cannot
+    precede the effective date. A `termination.date` is the day the termination takes effect: the
+    agreement is in force until the day before.
     """
     for member in index.members.values():
         f = _order(member, ("joined",), ("left",), "left before joining")
@@ -347,11 +347,21 @@ def _agreement_dates(agreement: Record) -> Iterator[Finding]:
         yield check_dates.finding(
             *_at(agreement, "term"), "give either term.end or term.duration, not both", pointer="/term"
         )
+    if is_zero(parse_duration(term.get("duration"))):
+        yield check_dates.finding(
+            *_at(agreement, "term", "duration"), "a term of zero length never runs", pointer="/term/duration"
+        )
     renewal = agreement.get("renewal") or {}
     if renewal.get("auto"):
         if not renewal.get("period"):
             yield check_dates.finding(
                 *_at(agreement, "renewal"), "automatic renewal needs a renewal period", pointer="/renewal"
+            )
+        elif is_zero(parse_duration(renewal.get("period"))):
+            yield check_dates.finding(
+                *_at(agreement, "renewal", "period"),
+                "automatic renewal needs a renewal period longer than zero",
+                pointer="/renewal/period",
             )
         if not term.get("duration") and not term.get("end"):
             yield check_dates.finding(

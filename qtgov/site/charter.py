@@ -13,6 +13,7 @@ because MkDocs would otherwise take it from the first heading and un-escape it i
 from __future__ import annotations
 
 import html
+import importlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,10 +21,13 @@ from pathlib import Path
 from qtgov.site.escaping import front_matter_title
 
 _LANG_SUFFIX = re.compile(r"(?P<stem>.+)\.(?P<lang>[a-z]{2,3}(?:-[A-Za-z0-9]+)?)\Z")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.S)
-_INLINE_DEST = re.compile(r"\]\(\s*(<[^>\n]*>|[^)\s]*)")
+_INLINE_DEST = re.compile(r"(!?)\[([^\]\n]*)\]\(\s*(<[^>\n]*>|[^)\s]*)")
+_REF_IMAGE = re.compile(r"!\[([^\]\n]*)\]\[")
 _REF_DEF = re.compile(r"^( {0,3}\[[^\]\n]+\]:\s*)(\S+)", re.M)
+# A code span as Python-Markdown reads it, conservatively: an unescaped run of backticks, content
+# without backticks or backslashes, the same run closing it. Anything less clear is escaped (at
+# worst a `&lt;` shows inside code; never raw HTML outside it).
+_CODE_SPAN = re.compile(r"(?<![\\`])(`+)(?!`)([^`\\\n]+?)(?<!`)\1(?!`)")
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
 _ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
 _FRONT = re.compile(r"\A---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*\n", re.S)
@@ -61,59 +65,90 @@ def charter_pages(names: list[str], languages: tuple[str, ...]) -> list[CharterP
     return [CharterPage(stem, files) for stem, files in sorted(pages.items())]
 
 
-def _safe_destination(dest: str) -> bool:
+def _destination(dest: str) -> str:
     raw = dest[1:-1] if dest.startswith("<") and dest.endswith(">") else dest
-    decoded = html.unescape(raw)
-    squeezed = "".join(ch for ch in decoded if ch > " " and ch != "\x7f")
+    # What a browser would see: entities decoded, whitespace and controls removed.
+    return "".join(ch for ch in html.unescape(raw) if ch > " " and ch != "\x7f")
+
+
+def _safe_destination(dest: str) -> bool:
+    """http(s), mailto, or a relative link; never `javascript:`, `data:` or another scheme."""
+    squeezed = _destination(dest)
     m = _SCHEME.match(squeezed)
     if m is None:
-        # No scheme: a relative link or an anchor. A colon before the first slash would still be
-        # read as a scheme by a browser after decoding; refuse it.
+        # No scheme. A colon before the first slash would still be read as one; refuse it.
         head = squeezed.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
         return ":" not in head
     return m.group(1).lower() in _ALLOWED_SCHEMES
 
 
-def _neutralise_line(line: str) -> str:
-    """One line outside fenced code: escape `<` outside code spans, defuse unsafe links."""
+def _local_image(dest: str) -> bool:
+    """An image the site serves itself: relative, no scheme, not protocol-relative."""
+    squeezed = _destination(dest).replace("\\", "/")
+    return _safe_destination(dest) and not _SCHEME.match(squeezed) and not squeezed.startswith("//")
+
+
+def _link(m: re.Match[str]) -> str:
+    bang, text, dest = m.group(1), m.group(2), m.group(3)
+    if bang and not _local_image(dest):
+        bang = ""  # an image from elsewhere would be a third-party request: show a link instead
+    if not _safe_destination(dest):
+        dest = "#"
+    return f"{bang}[{text}]({dest}"
+
+
+def _escape_line(line: str) -> str:
+    """`<` becomes `&lt;` except inside code spans (where Markdown escapes it itself)."""
     out: list[str] = []
     pos = 0
     for m in _CODE_SPAN.finditer(line):
-        out.append(_neutralise_text(line[pos : m.start()]))
+        out.append(line[pos : m.start()].replace("<", "&lt;"))
         out.append(m.group(0))
         pos = m.end()
-    out.append(_neutralise_text(line[pos:]))
+    out.append(line[pos:].replace("<", "&lt;"))
     return "".join(out)
 
 
-def _neutralise_text(text: str) -> str:
-    text = text.replace("<", "&lt;")
-    text = _INLINE_DEST.sub(lambda m: m.group(0) if _safe_destination(m.group(1)) else "](#", text)
-    return text
+def _neutralise(text: str) -> str:
+    text = _REF_DEF.sub(lambda m: m.group(0) if _safe_destination(m.group(2)) else m.group(1) + "#", text)
+    text = _REF_IMAGE.sub(r"[\1][", text)
+    text = _INLINE_DEST.sub(_link, text)
+    return "\n".join(_escape_line(line) for line in text.split("\n"))
 
 
-def sanitize_prose(markdown: str) -> str:
-    """The charter's Markdown with raw HTML, unsafe links and includes disarmed (code untouched)."""
-    markdown = markdown.replace("\r\n", "\n").replace("\r", "\n")
-    markdown = _REF_DEF.sub(lambda m: m.group(0) if _safe_destination(m.group(2)) else m.group(1) + "#", markdown)
-    lines = markdown.split("\n")
+def normalise(markdown: str, tab_length: int = 4) -> str:
+    """The text as Python-Markdown's first preprocessor leaves it, so that code blocks are found
+    where Markdown will find them."""
+    text = markdown.replace("\x02", "").replace("\x03", "")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.expandtabs(tab_length)
+    return re.sub(r"(?<=\n) +\n", "\n", text)
+
+
+def _fenced_block_re() -> re.Pattern[str]:
+    """The very pattern Python-Markdown's fenced_code extension finds code blocks with."""
+    module = importlib.import_module("markdown.extensions.fenced_code")
+    pattern: re.Pattern[str] = module.FencedBlockPreprocessor.FENCED_BLOCK_RE
+    return pattern
+
+
+def sanitize_prose(markdown: str, *, fenced_code: bool = True) -> str:
+    """The charter's Markdown with raw HTML, unsafe links, remote images and includes disarmed.
+
+    With `fenced_code` (the extension is enabled), fenced blocks are found with the extension's
+    own pattern and left as they are: Markdown shows them as code.
+    """
+    text = normalise(markdown)
+    if not fenced_code:
+        return _neutralise(text)
     out: list[str] = []
-    fence: str | None = None
-    for line in lines:
-        m = _FENCE.match(line)
-        if fence is not None:
-            out.append(line)
-            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and not line.strip()[len(m.group(1)) :]:
-                fence = None
-            continue
-        if m:
-            fence = m.group(1)
-            out.append(line)
-            continue
-        # Indented code blocks are escaped too: a stray `&lt;` in a charter's code sample is a
-        # small price for never having to decide whether a line is code or a lazy paragraph.
-        out.append(_neutralise_line(line))
-    return "\n".join(out)
+    pos = 0
+    for m in _fenced_block_re().finditer(text):
+        out.append(_neutralise(text[pos : m.start()]))
+        out.append(m.group(0))
+        pos = m.end()
+    out.append(_neutralise(text[pos:]))
+    return "".join(out)
 
 
 def plain_heading(text: str) -> str:
@@ -130,7 +165,7 @@ class Prose:
     body: str  # the rest
 
 
-def load_prose(path: Path) -> Prose:
+def load_prose(path: Path, *, fenced_code: bool = True) -> Prose:
     """Read, strip front matter (its `title` is kept), sanitise, and split at the first `# `."""
     text = path.read_text(encoding="utf-8-sig")
     title: str | None = None
@@ -140,24 +175,22 @@ def load_prose(path: Path) -> Prose:
         if m:
             title = m.group(1).strip("'\"")
         text = text[front.end() :]
-    text = sanitize_prose(text)
-    h1 = _H1.search(text)
-    if h1 is None or _inside_fence(text, h1.start()):
+    text = sanitize_prose(text, fenced_code=fenced_code)
+    h1 = _first_heading(text)
+    if h1 is None:
         return Prose(title, "", text)
     if title is None:
         title = plain_heading(h1.group(1))
     return Prose(title, text[: h1.end()], text[h1.end() :])
 
 
-def _inside_fence(text: str, pos: int) -> bool:
-    fence: str | None = None
-    for line in text[:pos].split("\n"):
-        m = _FENCE.match(line)
-        if fence is None and m:
-            fence = m.group(1)
-        elif fence is not None and m and m.group(1)[0] == fence[0]:
-            fence = None
-    return fence is not None
+def _first_heading(text: str) -> re.Match[str] | None:
+    """The first `# ` heading outside fenced code."""
+    fences = [(m.start(), m.end()) for m in _fenced_block_re().finditer(text)]
+    for m in _H1.finditer(text):
+        if not any(a <= m.start() < b for a, b in fences):
+            return m
+    return None
 
 
 def front_matter(title: str) -> str:

@@ -56,7 +56,7 @@ def _day(iso: str) -> dt.date | None:
 
 
 def load_git(root: Path, index: Index, *, with_history: bool = True) -> GitData:
-    """Everything the handbook needs from git, in one pass over the log; an empty GitData (with
+    """Everything the handbook needs from git, from one pass over the log; an empty GitData (with
     the reason in `error`) when `root` is not a usable repository."""
     from qtgov.errors import GitError
     from qtgov.git import is_git_checkout, open_repository
@@ -70,98 +70,41 @@ def load_git(root: Path, index: Index, *, with_history: bool = True) -> GitData:
     except GitError as exc:
         return GitData(error=str(exc))
     stamp = dt.datetime.fromisoformat(commit.committer_date)
-    data = GitData(
-        available=True,
-        head=head,
-        head_date=stamp.date(),
-        head_timestamp=int(stamp.timestamp()),
-    )
+    data = GitData(available=True, head=head, head_date=stamp.date(), head_timestamp=int(stamp.timestamp()))
     if not with_history:
         return data
     try:
-        data.history = _history(repo, index)
-        data.provenance = _provenance(root, index)
+        log = repo.read_log()
+        data.history = _history(repo, log)
+        data.provenance = _provenance(root, index, repo, log)
     except GitError as exc:
         data.error = str(exc)
     return data
 
 
-def _history(repo: Any, index: Index) -> dict[str, list[HistoryEvent]]:
-    """Per record path, newest first. Uses `qtgov.history` when it is there (events in
-    governance terms); otherwise one line per commit that touched the file."""
-    try:
-        from qtgov import history as history_module
-    except ImportError:
-        history_module = None
-    if history_module is not None:
-        adapted = _from_history_module(history_module, repo, index)
-        if adapted is not None:
-            return adapted
-    log = repo.read_log()
+def _history(repo: Any, log: Any) -> dict[str, list[HistoryEvent]]:
+    """Per record path, newest first, in governance terms (`qtgov.history`)."""
+    from qtgov.history import histories_from_log
+
     out: dict[str, list[HistoryEvent]] = {}
-    for path, changes in log.by_path().items():
+    for path, record_history in histories_from_log(repo, log).items():
         events = []
-        for sha, _change in changes:
-            commit = log.commits[sha]
-            if commit.is_merge:
-                continue
-            line = log.commits.get(log.merged_by.get(sha, sha), commit)
-            day = _day(line.committer_date)
-            if day is None:
-                continue
-            events.append(HistoryEvent(day, sha, commit.author_name, commit.subject))
+        for entry in reversed(record_history.entries):
+            day = _day(entry.date)
+            if day is not None:
+                events.append(HistoryEvent(day, entry.commit, entry.author, entry.summary))
         if events:
             out[path] = events
     return out
 
 
-def _from_history_module(module: Any, repo: Any, index: Index) -> dict[str, list[HistoryEvent]] | None:
-    """Adapt `qtgov.history`'s timelines when its public function is present (it is written
-    alongside the handbook; until its interface settles, fall back to plain commits)."""
-    timelines = getattr(module, "timelines", None)
-    if not callable(timelines):
-        return None
-    try:
-        result = timelines(index.root, index)
-    except TypeError:
-        return None
-    out: dict[str, list[HistoryEvent]] = {}
-    for path, events in (result or {}).items():
-        converted = []
-        for event in events:
-            day = getattr(event, "date", None)
-            if isinstance(day, str):
-                day = _day(day)
-            if not isinstance(day, dt.date):
-                continue
-            converted.append(
-                HistoryEvent(
-                    day,
-                    str(getattr(event, "commit", "")),
-                    str(getattr(event, "author", "")),
-                    str(getattr(event, "summary", "")),
-                )
-            )
-        out[str(path)] = converted
-    return out
+def _provenance(root: Path, index: Index, repo: Any, log: Any) -> dict[tuple[str, Any], SignatureProvenance]:
+    """Who committed each signature and legal review (`qtgov.provenance`), keyed as the pages look
+    it up: (agreement id, signature index) and ("review", agreement id)."""
+    from qtgov.provenance import provenance_report
 
-
-def _provenance(root: Path, index: Index) -> dict[tuple[str, Any], SignatureProvenance]:
-    """Signature provenance from `qtgov.provenance` when it is there; empty otherwise."""
-    try:
-        from qtgov import provenance as provenance_module
-    except ImportError:
-        return {}
-    func = getattr(provenance_module, "signature_provenance", None)
-    if not callable(func):
-        return {}
-    try:
-        result = func(root, index)
-    except TypeError:
-        return {}
     out: dict[tuple[str, Any], SignatureProvenance] = {}
-    for key, value in (result or {}).items():
-        out[key] = SignatureProvenance(
-            getattr(value, "commit", None), getattr(value, "vouched", None), str(getattr(value, "note", ""))
-        )
+    for p in provenance_report(root, index=index, repo=repo, log=log):
+        key: tuple[str, Any] = (p.agreement, p.position) if p.act == "signature" else ("review", p.agreement)
+        out[key] = SignatureProvenance(p.commit, p.vouched, p.reason)
     return out

@@ -400,7 +400,7 @@ def format_date(day: dt.date | str | None, lang: str) -> str:
         try:
             day = dt.date.fromisoformat(day)
         except ValueError:
-            return day
+            return str(day)
     if ui_lang(lang) == 0:
         return f"{day.year}年{day.month}月{day.day}日"
     return f"{day.day} {_EN_MONTHS[day.month - 1]} {day.year}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -26,10 +27,12 @@ BLOCKING_RULES = frozenset({"record-id", "reference", "alliance-file"})
 
 #: Overlap labels that still need coordinating (open overlaps).
 OPEN_LABELS = ("conflict", "pending", "blocked-review")
+_QUOTED_ID = re.compile(r"['\"`]([a-z0-9][a-z0-9-]{1,62})['\"`]")
 NOT_PUBLIC_LABEL = "coordinated-not-public"
 
 # Dates that record an event (used for the as-of date of a build without git).
-_EVENT_DATE_KEYS = ("joined", "left", "date", "since", "until", "antitrust_policy_acknowledged", "effective")
+# (Not `effective`, `end` or `until`: drafts and terms name days still to come.)
+_EVENT_DATE_KEYS = ("joined", "left", "date", "since", "antitrust_policy_acknowledged")
 
 
 def blocking(findings: Iterable[Finding]) -> list[Finding]:
@@ -119,11 +122,24 @@ class SiteModel:
         paths.update(f"charter/{name}" for name in self.index.charter_pages)
         return frozenset(paths)
 
+    @functools.cached_property
+    def hidden_ids(self) -> frozenset[str]:
+        """Ids of records this edition does not show (their names must not appear either)."""
+        shown = {r.id for r in self.members} | {r.id for r in self.agreements}
+        known = set(self.index.known.get("member", set())) | set(self.index.known.get("agreement", set()))
+        return frozenset(known - shown)
+
     def finding_visible(self, finding: Finding) -> bool:
+        """In a public edition: every file it points at is public, and its message names no
+        record the edition leaves out."""
         if not self.public:
             return True
         paths = [finding.path, *(r.path for r in finding.related)]
-        return all(p in self.public_paths or p.startswith("schemas/") for p in paths)
+        if not all(p in self.public_paths or p.startswith("schemas/") for p in paths):
+            return False
+        hidden = self.hidden_ids
+        texts = [finding.message, *(r.message for r in finding.related)]
+        return not any(word in hidden for text in texts for word in _QUOTED_ID.findall(text))
 
     @functools.cached_property
     def visible_findings(self) -> list[Finding]:

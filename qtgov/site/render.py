@@ -53,6 +53,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters.update(
         tr=_tr,
+        others=_others,
         label=_label,
         date=_date,
         duration=_duration,
@@ -74,7 +75,6 @@ def environment() -> jinja2.Environment:
         rule_link=_rule_link,
         record_link=_record_link,
         join=_join,
-        raw=Md,
     )
     return env
 
@@ -93,6 +93,11 @@ def _lang(ctx: Any) -> str:
 @jinja2.pass_context
 def _tr(ctx: Any, text: Any) -> str:
     return i18n.pick(text, _lang(ctx), ctx["languages"])
+
+
+@jinja2.pass_context
+def _others(ctx: Any, text: Any) -> list[str]:
+    return i18n.other_names(text, _lang(ctx))
 
 
 @jinja2.pass_context
@@ -254,6 +259,6 @@ def _join(items: Any, sep: str = ", ") -> Md:
     out = Md("")
     for i, item in enumerate(items):
         if i:
-            out += Md(md(sep))
+            out += Md(md_inline(sep, strip=False))
         out += md(item)
     return out

@@ -1,0 +1,225 @@
+"""Time `qtgov validate` as a subprocess on generated alliances, cold and warm (SPEC §8).
+
+    python benchmarks/bench_validate.py [--sizes typical,large] [--runs 3] [--workdir DIR] [--profile]
+
+Sizes (members / agreements / claims per member):
+
+- ``typical``: 300 / 1,000 / 10 (about 3,000 claims); median of ``--runs`` runs each (default 3).
+  Targets: cold <= 5 s, warm <= 1 s.
+- ``large``: 10,000 / 20,000 / ``--large-claims`` (default 1); one run each. Target: seconds, not
+  minutes. Overlapping claim pairs grow with the square of the claims on a fixed taxonomy, so ten
+  claims for each of 10,000 members gives millions of overlap pairs (see benchmarks/README.md);
+  ``--large-claims 10`` runs that case anyway.
+- ``small``: 30 / 100 / 10, for a quick check of the script.
+
+Cold = `QTGOV_CACHE_DIR` set to a fresh empty directory; warm = the same directory, once a first
+run has filled it. Each run is its own child process: wall time from `time.perf_counter` around
+it, peak RSS from the child's `rusage` (`os.wait4`, the per-child form of
+`resource.getrusage(RUSAGE_CHILDREN)`). Alliances are generated once per size and seed and kept
+in ``--workdir`` (default: a temporary directory removed at the end).
+
+``--profile`` also runs one cold and one warm `validate` of each size under cProfile and prints
+the functions with the most cumulative time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import pstats
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from generate import generate  # noqa: E402
+
+
+@dataclass(frozen=True)
+class Size:
+    name: str
+    members: int
+    agreements: int
+    claims: int
+    runs: int
+    cold_target: float | None
+    warm_target: float | None
+
+
+def sizes(runs: int, large_claims: int) -> dict[str, Size]:
+    return {
+        "small": Size("small", 30, 100, 10, runs, None, None),
+        "typical": Size("typical", 300, 1000, 10, runs, 5.0, 1.0),
+        "large": Size("large", 10_000, 20_000, large_claims, 1, None, None),
+    }
+
+
+@dataclass
+class Run:
+    seconds: float
+    rss_mb: float
+    exit_code: int
+    summary: dict[str, int]
+
+
+def qtgov_command() -> list[str]:
+    """The installed `qtgov` script next to this interpreter (as CI runs it), else `python -m qtgov`."""
+    script = Path(sys.executable).with_name("qtgov")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "qtgov"]
+
+
+def run_validate(repo: Path, cache_dir: Path, fmt: str) -> Run:
+    env = {**os.environ, "QTGOV_CACHE_DIR": str(cache_dir)}
+    env.pop("QTGOV_NO_CACHE", None)
+    env.pop("GITHUB_ACTIONS", None)
+    with tempfile.TemporaryFile() as out:
+        started = time.perf_counter()
+        proc = subprocess.Popen([*qtgov_command(), "validate", str(repo), "--format", fmt], stdout=out, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        code = proc.returncode
+        if code not in (0, 1):
+            raise SystemExit(f"qtgov validate {repo} exited {code}")
+        summary: dict[str, int] = {}
+        if fmt == "json":
+            out.seek(0)
+            summary = json.loads(out.read())["summary"]
+    # ru_maxrss is in KiB on Linux (bytes on macOS).
+    rss = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
+    return Run(seconds, rss, code, summary)
+
+
+def record_files(repo: Path) -> int:
+    count = 1 if (repo / "charter" / "alliance.yaml").exists() else 0
+    for folder in ("charter/taxonomy", "members", "agreements"):
+        count += len(list((repo / folder).glob("*.yaml")))
+    return count
+
+
+def ensure_alliance(workdir: Path, size: Size, seed: int) -> tuple[Path, dict[str, Any]]:
+    repo = workdir / f"{size.name}-m{size.members}-a{size.agreements}-c{size.claims}-s{seed}"
+    marker = repo / ".generated.json"
+    if marker.exists():
+        return repo, json.loads(marker.read_text())
+    if repo.exists():
+        shutil.rmtree(repo)
+    stats = generate(repo, size.members, size.agreements, size.claims, seed)
+    marker.write_text(json.dumps(stats))
+    return repo, stats
+
+
+def measure(repo: Path, size: Size, fmt: str, scratch: Path) -> tuple[list[Run], list[Run]]:
+    cold: list[Run] = []
+    warm: list[Run] = []
+    for i in range(size.runs):
+        cache = scratch / f"cache-{size.name}-{i}"
+        shutil.rmtree(cache, ignore_errors=True)
+        cache.mkdir(parents=True)
+        cold.append(run_validate(repo, cache, fmt))
+        warm.append(run_validate(repo, cache, fmt))
+    return cold, warm
+
+
+def profile(repo: Path, scratch: Path, top: int, fmt: str) -> None:
+    """cProfile of one cold and one warm `validate` in a child process (imports included)."""
+    cache = scratch / "cache-profile"
+    shutil.rmtree(cache, ignore_errors=True)
+    env = {**os.environ, "QTGOV_CACHE_DIR": str(cache)}
+    env.pop("QTGOV_NO_CACHE", None)
+    for label in ("cold", "warm"):
+        out = scratch / f"profile-{label}.pstats"
+        command = [sys.executable, "-m", "cProfile", "-o", str(out), "-m", "qtgov", "validate", str(repo)]
+        proc = subprocess.run([*command, "--format", fmt], stdout=subprocess.DEVNULL, env=env, check=False)
+        if proc.returncode not in (0, 1):
+            raise SystemExit(f"profiled validate exited {proc.returncode}")
+        buffer = io.StringIO()
+        pstats.Stats(str(out), stream=buffer).strip_dirs().sort_stats("cumulative").print_stats(top)
+        print(f"\n--- cProfile, {label} validate of {repo.name} (top {top} by cumulative time) ---")
+        print(buffer.getvalue().split("\n", 4)[-1].rstrip())
+
+
+def fmt_seconds(values: list[float]) -> str:
+    if len(values) == 1:
+        return f"{values[0]:.2f}"
+    return f"{statistics.median(values):.2f} ({min(values):.2f}-{max(values):.2f})"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="typical,large", help="comma-separated: small, typical, large")
+    parser.add_argument("--runs", type=int, default=3, help="cold and warm runs per size, median reported (default 3)")
+    parser.add_argument("--large-claims", type=int, default=1, help="claims per member at the large size (default 1)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--format", default="json", choices=["json", "text", "sarif", "github"], help="output format")
+    parser.add_argument("--workdir", type=Path, help="keep generated alliances here (reused between invocations)")
+    parser.add_argument("--profile", action="store_true", help="also print a cProfile of a cold and a warm run")
+    parser.add_argument("--top", type=int, default=35, help="functions to list per profile (default 35)")
+    args = parser.parse_args(argv)
+    table = sizes(args.runs, args.large_claims)
+    chosen = [table[s.strip()] for s in args.sizes.split(",") if s.strip()]
+
+    scratch = Path(tempfile.mkdtemp(prefix="qtgov-bench-"))
+    workdir = args.workdir or scratch / "alliances"
+    workdir.mkdir(parents=True, exist_ok=True)
+    try:
+        import qtgov
+
+        print(f"qtgov {qtgov.__version__}, Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
+              f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")  # fmt: skip
+        rows = []
+        for size in chosen:
+            started = time.perf_counter()
+            repo, stats = ensure_alliance(workdir, size, args.seed)
+            print(
+                f"{size.name}: {stats['members']} members, {stats['agreements']} agreements, {stats['claims']} claims "
+                f"({time.perf_counter() - started:.1f} s to generate or reuse) in {repo}",
+                flush=True,
+            )
+            cold, warm = measure(repo, size, args.format, scratch)
+            rows.append((size, stats, record_files(repo), cold, warm))
+            print(
+                f"  cold {[round(r.seconds, 2) for r in cold]} s, warm {[round(r.seconds, 2) for r in warm]} s, "
+                f"findings {cold[0].summary or '(see --format json)'}",
+                flush=True,
+            )
+        print()
+        header = f"{'size':<34} {'files':>6} {'cold s':>18} {'warm s':>18} {'RSS MB cold/warm':>17}  targets"
+        print(header)
+        print("-" * len(header))
+        for size, stats, files, cold, warm in rows:
+            label = f"{size.name} {stats['members']}m/{stats['agreements']}a/{stats['claims']}c"
+            targets = []
+            for name, runs, target in (("cold", cold, size.cold_target), ("warm", warm, size.warm_target)):
+                if target is not None:
+                    value = statistics.median(r.seconds for r in runs)
+                    targets.append(f"{name} <= {target:g} s {'ok' if value <= target else 'MISSED'}")
+            rss = f"{max(r.rss_mb for r in cold):.0f}/{max(r.rss_mb for r in warm):.0f}"
+            print(
+                f"{label:<34} {files:>6} {fmt_seconds([r.seconds for r in cold]):>18} "
+                f"{fmt_seconds([r.seconds for r in warm]):>18} {rss:>17}  {', '.join(targets)}"
+            )
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        print(f"\npeak RSS of any child (getrusage RUSAGE_CHILDREN): {peak:.0f} MB")
+        if args.profile:
+            for size, *_ in rows:
+                repo, _stats = ensure_alliance(workdir, size, args.seed)
+                profile(repo, scratch, args.top, args.format)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,514 @@
+"""`qtgov review BASE..HEAD`: a pull request in governance terms, and whose approval it needs
+(SPEC §6.2).
+
+Approvers are computed from the **base** version (the merge base of BASE and HEAD), so nobody
+approves their own addition: a new member's representatives, a representative added by the
+change, or a GitHub login added by it are not in the base and count for nothing.
+
+- a new member file, or a change to a member's `status`, `kind`, `joined` or `left` → the hub
+  plus the quorum of `approvals.quorum.members` other members (the member itself excluded);
+- any other member edit → one representative with signing authority of that member;
+- an agreement → one representative of every party in base ∪ head, plus the hub for parties new
+  in head; a `legal_review` change → the named counsel; a `visibility` change → every party;
+- `charter/` (settings, taxonomies, prose), `schemas/`, `.github/` → the hub plus the quorum.
+
+`check_approvals()` reads the pull request's reviews as a CI job exports them from GitHub's API
+(see `load_reviews`) and marks each group satisfied or not; the CLI fails until all are.
+
+Only git blobs are read (one `git cat-file --batch` for everything), and only the files the
+change touches plus the member files approvers come from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from qtgov import __version__, disclaimer
+from qtgov.errors import UsageError
+from qtgov.history import Event, classify, describe_change, file_event, parse_record
+
+ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{1,62}\Z")
+LOGIN_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?\Z")
+MEMBERSHIP_FIELDS = ("status", "kind", "joined", "left")
+ALLIANCE_FILE = "charter/alliance.yaml"
+
+
+@dataclass(frozen=True)
+class Approver:
+    """Someone whose approval counts for a group: a representative of `member`, or a counsel
+    (`member` None)."""
+
+    member: str | None
+    representative: str
+    github: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"member": self.member, "representative": self.representative, "github": self.github}
+
+
+@dataclass
+class ApprovalGroup:
+    """One approval the change needs: `need` distinct members (or counsel) among `any_of`."""
+
+    group: str  # member:<id> | quorum | counsel:<id>
+    label: str
+    reasons: list[str] = field(default_factory=list)
+    any_of: list[Approver] = field(default_factory=list)
+    need: int = 1
+    satisfied_by: list[Approver] | None = None  # None until approvals are checked
+
+    @property
+    def reason(self) -> str:
+        return "; ".join(self.reasons)
+
+    @property
+    def satisfied(self) -> bool | None:
+        if self.satisfied_by is None:
+            return None
+        return len({a.member or a.representative for a in self.satisfied_by}) >= self.need
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "group": self.group,
+            "label": self.label,
+            "reason": self.reason,
+            "need": self.need,
+            "any_of": [a.as_dict() for a in self.any_of],
+            "satisfied_by": None if self.satisfied_by is None else [a.as_dict() for a in self.satisfied_by],
+            "satisfied": self.satisfied,
+        }
+
+
+@dataclass
+class Review:
+    """A change in governance terms and the approvals it needs."""
+
+    base: str
+    base_commit: str
+    merge_base: str
+    head: str
+    events: list[Event]
+    approvals: list[ApprovalGroup]
+    changed_paths: list[str]
+    as_of: str
+    notes: list[str] = field(default_factory=list)
+    approvals_checked: bool = False
+
+    @property
+    def satisfied(self) -> bool:
+        return all(g.satisfied for g in self.approvals)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "qtgov": __version__,
+            "disclaimer": disclaimer.TEXT,
+            "base": self.base,
+            "base_commit": self.base_commit,
+            "merge_base": self.merge_base,
+            "head": self.head,
+            "as_of": self.as_of,
+            "changed_paths": self.changed_paths,
+            "events": [e.as_dict() for e in self.events],
+            "approvals": [g.as_dict() for g in self.approvals],
+            "approvals_checked": self.approvals_checked,
+            "satisfied": self.satisfied if self.approvals_checked else None,
+            "notes": self.notes,
+        }
+
+
+# -- reading one revision lazily -------------------------------------------------------------------
+
+
+class Snapshot:
+    """The record files of one commit, read on demand (all reads batched by `prefetch`)."""
+
+    def __init__(self, repo: Any, commit: str, dirs: tuple[str, ...] = ("charter", "members", "agreements")):
+        self.repo = repo
+        self.commit = commit
+        self.files = {p: sha for p, (_mode, sha) in repo.tree(commit, dirs).items()}
+        self._raw: dict[str, bytes] = {}
+        self._data: dict[str, dict[str, Any] | None] = {}
+
+    def prefetch(self, paths: Iterable[str]) -> None:
+        wanted = {self.files[p] for p in paths if p in self.files and self.files[p] not in self._raw}
+        self._raw.update(self.repo.read_blobs(wanted))
+
+    def data(self, path: str) -> dict[str, Any] | None:
+        if path not in self._data:
+            sha = self.files.get(path)
+            if sha is None:
+                self._data[path] = None
+            else:
+                if sha not in self._raw:
+                    self.prefetch([path])
+                self._data[path] = parse_record(path, self._raw.get(sha))
+        return self._data[path]
+
+    def member_ids(self) -> list[str]:
+        out = []
+        for path in self.files:
+            cls = classify(path)
+            if cls is not None and cls[0] == "member":
+                out.append(cls[1])
+        return sorted(out)
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _member_path(member: str) -> str | None:
+    return f"members/{member}.yaml" if isinstance(member, str) and ID_RE.match(member) else None
+
+
+def _parties(data: dict[str, Any] | None) -> list[str]:
+    if not data:
+        return []
+    return [p["member"] for p in data.get("parties") or [] if isinstance(p, dict) and isinstance(p.get("member"), str)]
+
+
+# -- approvals --------------------------------------------------------------------------------------
+
+
+class _Groups:
+    def __init__(self, base: Snapshot, as_of: dt.date) -> None:
+        from qtgov.rules.records import can_sign_on
+
+        self.base = base
+        self.as_of = as_of
+        self.can_sign_on = can_sign_on
+        alliance = base.data(ALLIANCE_FILE) or {}
+        self.hub: str | None = alliance.get("hub") if isinstance(alliance.get("hub"), str) else None
+        quorum = _dict(_dict(alliance.get("approvals")).get("quorum")).get("members", 0)
+        self.quorum = quorum if isinstance(quorum, int) else 0
+        counsel = _dict(alliance.get("legal")).get("counsel")
+        self.counsel = {c["id"]: c for c in counsel or [] if isinstance(c, dict) and "id" in c}
+        self.groups: dict[str, ApprovalGroup] = {}
+        self.quorum_excluded: set[str] = set()
+
+    def representatives(self, member: str) -> list[Approver]:
+        path = _member_path(member)
+        data = self.base.data(path) if path else None
+        if not data:
+            return []
+        out = []
+        for rep in data.get("representatives") or []:
+            if isinstance(rep, dict) and isinstance(rep.get("id"), str) and self.can_sign_on(rep, self.as_of):
+                login = rep.get("github") if isinstance(rep.get("github"), str) else None
+                out.append(Approver(member, rep["id"], login if login and LOGIN_RE.match(login) else None))
+        return out
+
+    def member(self, member: str, reason: str, label: str | None = None) -> None:
+        key = f"member:{member}"
+        if key not in self.groups:
+            hub = " (hub)" if member == self.hub else ""
+            in_base = _member_path(member) in self.base.files if _member_path(member) else False
+            text = label or f"{member}{hub}" + ("" if in_base else " (not a member in the base: cannot approve yet)")
+            self.groups[key] = ApprovalGroup(key, text, any_of=self.representatives(member))
+        if reason not in self.groups[key].reasons:
+            self.groups[key].reasons.append(reason)
+
+    def hub_and_quorum(self, reason: str, exclude: Iterable[str] = ()) -> None:
+        if self.hub:
+            self.member(self.hub, reason)
+        else:
+            self.groups.setdefault("hub", ApprovalGroup("hub", "the hub (none named in charter/alliance.yaml)"))
+            self.groups["hub"].reasons.append(reason)
+        self.quorum_excluded.update(exclude)
+        if self.quorum > 0:
+            group = self.groups.setdefault(
+                "quorum",
+                ApprovalGroup("quorum", f"quorum: {self.quorum} member(s) other than the hub", need=self.quorum),
+            )
+            if reason not in group.reasons:
+                group.reasons.append(reason)
+
+    def counsel_group(self, reviewer: str, reason: str) -> None:
+        key = f"counsel:{reviewer}"
+        if key not in self.groups:
+            entry = self.counsel.get(reviewer)
+            if entry is None:
+                self.groups[key] = ApprovalGroup(key, f"counsel {reviewer} (not a counsel in the base: cannot approve)")
+            else:
+                login = entry.get("github") if isinstance(entry.get("github"), str) else None
+                approver = Approver(None, reviewer, login if login and LOGIN_RE.match(login) else None)
+                self.groups[key] = ApprovalGroup(key, f"counsel {reviewer}", any_of=[approver])
+        self.groups[key].reasons.append(reason)
+
+    def finish(self) -> list[ApprovalGroup]:
+        quorum = self.groups.get("quorum")
+        if quorum is not None:
+            members = [m for m in self.base.member_ids() if m != self.hub and m not in self.quorum_excluded]
+            self.base.prefetch(p for m in members if (p := _member_path(m)))
+            for member in members:
+                data = self.base.data(f"members/{member}.yaml") or {}
+                if data.get("status") == "active" and data.get("kind") != "hub":
+                    quorum.any_of.extend(self.representatives(member))
+            if self.quorum_excluded:
+                quorum.label += f", not {', '.join(sorted(self.quorum_excluded))}"
+        order = {"member": 0, "quorum": 1, "counsel": 2, "hub": 0}
+        return sorted(self.groups.values(), key=lambda g: (order.get(g.group.split(":")[0], 3), g.group))
+
+
+def required_approvals(base: Snapshot, changes: list[Any], head_data: dict[str, Any], as_of: dt.date) -> list[Any]:
+    """The approval groups for `changes` (from `git diff --raw`), computed from `base`."""
+    groups = _Groups(base, as_of)
+    for change in changes:
+        path = change.path
+        cls = classify(path)
+        old = base.data(path)
+        new = head_data.get(path)
+        if cls is not None and cls[0] == "member":
+            ident = cls[1]
+            if old is None or new is None:
+                verb = "joins (new member file)" if old is None else "file deleted"
+                groups.hub_and_quorum(f"member {ident} {verb}", exclude=[ident])
+                continue
+            moved = [k for k in MEMBERSHIP_FIELDS if old.get(k) != new.get(k)]
+            if moved:
+                groups.hub_and_quorum(f"membership of {ident} changes ({', '.join(moved)})", exclude=[ident])
+            others = [k for k in {*old, *new} if k not in MEMBERSHIP_FIELDS and old.get(k) != new.get(k)]
+            if others or not moved:
+                groups.member(ident, f"edit of member {ident}")
+        elif cls is not None and cls[0] == "agreement":
+            ident = cls[1]
+            before, after = _parties(old), _parties(new)
+            for party in dict.fromkeys([*before, *after]):
+                if _member_path(party):
+                    groups.member(party, f"party to {ident}")
+            new_parties = [p for p in after if p not in before]
+            if new_parties:
+                if groups.hub:
+                    groups.member(groups.hub, f"new part{'ies' if len(new_parties) > 1 else 'y'} to {ident}: "
+                                  f"{', '.join(new_parties)}")  # fmt: skip
+                else:
+                    groups.hub_and_quorum(f"new parties to {ident}")
+            old_review = (old or {}).get("legal_review") or {}
+            new_review = (new or {}).get("legal_review") or {}
+            if old_review != new_review:
+                reviewer = (new_review if isinstance(new_review, dict) else {}).get("reviewer") or (
+                    old_review if isinstance(old_review, dict) else {}
+                ).get("reviewer")
+                if isinstance(reviewer, str) and reviewer:
+                    groups.counsel_group(reviewer, f"legal review of {ident}")
+            if old is not None and new is not None and old.get("visibility") != new.get("visibility"):
+                for party in dict.fromkeys([*before, *after]):
+                    if _member_path(party):
+                        groups.member(party, f"visibility of {ident} changes")
+        else:
+            groups.hub_and_quorum(f"{path} changed")
+    return groups.finish()
+
+
+# -- the review ---------------------------------------------------------------------------------
+
+
+def parse_range(spec: str) -> tuple[str, str]:
+    """`BASE..HEAD`, `BASE...HEAD` or `BASE` (HEAD implied) -> (base, head)."""
+    if "..." in spec:
+        base, _, head = spec.partition("...")
+    elif ".." in spec:
+        base, _, head = spec.partition("..")
+    else:
+        base, head = spec, "HEAD"
+    if not base:
+        raise UsageError(f"{spec!r}: give a range such as origin/main..HEAD")
+    return base, head or "HEAD"
+
+
+def review(root: Path, spec: str, *, as_of: dt.date | None = None) -> Review:
+    """Review the change `spec` (`BASE..HEAD`) of the repository at `root`."""
+    from qtgov.git import REVIEW_DIRS, GitRepo
+
+    repo = GitRepo.open(root)
+    base_ref, head_ref = parse_range(spec)
+    base_commit = repo.resolve(base_ref)
+    head = repo.resolve(head_ref)
+    merge_base = repo.merge_base(base_commit, head)
+    changes = repo.diff(merge_base, head, REVIEW_DIRS)
+    base = Snapshot(repo, merge_base)
+    # Everything the review will read from the base, and the head versions, in one batch each.
+    wanted = {c.path for c in changes} | {ALLIANCE_FILE}
+    head_blobs = repo.read_blobs(c.new_blob for c in changes if c.new_blob)
+    head_data = {c.path: parse_record(c.path, head_blobs.get(c.new_blob)) if c.new_blob else None for c in changes}
+    parties = {p for c in changes for d in (head_data.get(c.path),) for p in _parties(d)}
+    base.prefetch(wanted)
+    parties |= {p for c in changes for p in _parties(base.data(c.path))}
+    alliance = base.data(ALLIANCE_FILE) or {}
+    hub = alliance.get("hub") if isinstance(alliance.get("hub"), str) else None
+    base.prefetch(p for m in [*parties, *([hub] if hub else [])] if (p := _member_path(m)))
+    events: list[Event] = []
+    for change in changes:
+        if classify(change.path) is not None:
+            events.extend(describe_change(change.path, base.data(change.path), head_data.get(change.path)))
+        else:
+            events.extend(file_event(change.path, added=change.status == "A", deleted=change.status == "D"))
+    day = as_of or dt.date.today()
+    approvals = required_approvals(base, changes, head_data, day)
+    return Review(
+        base=base_ref,
+        base_commit=base_commit,
+        merge_base=merge_base,
+        head=head,
+        events=events,
+        approvals=approvals,
+        changed_paths=[c.path for c in changes],
+        as_of=day.isoformat(),
+    )
+
+
+# -- approvals given -----------------------------------------------------------------------------
+
+STATES_THAT_DECIDE = ("APPROVED", "CHANGES_REQUESTED", "DISMISSED")
+
+
+def load_reviews(path: Path) -> list[dict[str, Any]]:
+    """Pull-request reviews as GitHub's API returns them (`GET /repos/{owner}/{repo}/pulls/{n}/reviews`):
+
+        [{"user": {"login": "alice"}, "state": "APPROVED", "submitted_at": "2025-01-02T03:04:05Z",
+          "commit_id": "<sha the review was given on>"}, ...]
+
+    A list of such lists (pages, as `gh api --paginate --slurp` writes them) is flattened."""
+    try:
+        payload = json.loads(Path(path).read_text("utf-8"))
+    except OSError as exc:
+        raise UsageError(f"--approvals {path}: {exc.strerror or exc}") from None
+    except ValueError as exc:
+        raise UsageError(f"--approvals {path}: not JSON ({exc})") from None
+    if isinstance(payload, dict) and isinstance(payload.get("reviews"), list):
+        payload = payload["reviews"]
+    if not isinstance(payload, list):
+        raise UsageError(f"--approvals {path}: expected a JSON list of reviews")
+    flat: list[Any] = []
+    for item in payload:
+        flat.extend(item if isinstance(item, list) else [item])
+    reviews = []
+    for item in flat:
+        if not isinstance(item, dict) or not isinstance(item.get("user"), dict):
+            raise UsageError(f"--approvals {path}: each review needs user.login and state")
+        login, state = item["user"].get("login"), item.get("state")
+        if not isinstance(login, str) or not isinstance(state, str):
+            raise UsageError(f"--approvals {path}: each review needs user.login and state")
+        reviews.append(item)
+    return reviews
+
+
+def _when(review: dict[str, Any]) -> str:
+    value = review.get("submitted_at")
+    if not isinstance(value, str):
+        return ""
+    try:
+        return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(dt.UTC).isoformat()
+    except ValueError:
+        return value
+
+
+def latest_decisions(reviews: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Each user's latest deciding review (login lower-cased): APPROVED, CHANGES_REQUESTED or
+    DISMISSED. Comments do not withdraw an approval, as on GitHub."""
+    latest: dict[str, tuple[tuple[str, int], dict[str, Any]]] = {}
+    for position, review in enumerate(reviews):
+        if review.get("state") not in STATES_THAT_DECIDE:
+            continue
+        login = review["user"]["login"].lower()
+        key = (_when(review), position)
+        if login not in latest or key >= latest[login][0]:
+            latest[login] = (key, review)
+    return {login: review for login, (_, review) in latest.items()}
+
+
+def check_approvals(result: Review, reviews: list[dict[str, Any]], *, allow_stale: bool = False) -> Review:
+    """Mark each approval group satisfied or not from the reviews given. An approval given on
+    another commit than the head is stale and not counted unless `allow_stale`."""
+    decisions = latest_decisions(reviews)
+    approved: set[str] = set()
+    notes: list[str] = []
+    for login, review in sorted(decisions.items()):
+        if review.get("state") != "APPROVED":
+            continue
+        commit = review.get("commit_id")
+        if isinstance(commit, str) and commit and commit != result.head and not allow_stale:
+            notes.append(f"@{login} approved an earlier commit ({commit[:12]}); approve the current head again")
+            continue
+        approved.add(login)
+    counted: set[str] = set()
+    for group in result.approvals:
+        group.satisfied_by = [a for a in group.any_of if a.github and a.github.lower() in approved]
+        counted.update(a.github.lower() for a in group.satisfied_by if a.github)
+    for login in sorted(approved - counted):
+        notes.append(
+            f"@{login} approved, but is not among the approvers computed from the base version "
+            "(nobody approves their own addition), so the approval counts for no group"
+        )
+    result.notes = notes
+    result.approvals_checked = True
+    return result
+
+
+# -- rendering ----------------------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~])")
+
+
+def md(text: str) -> str:
+    """Record text made inert in a Markdown comment: no markup, links, HTML or @-mentions."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("@", "&#64;").replace("\n", " ")
+
+
+def code(text: str) -> str:
+    """Inline code for a ref or path: nothing to escape inside, but no backtick may end it early."""
+    return "`" + str(text).replace("`", "'").replace("\n", " ") + "`"
+
+
+def _who(approver: Approver) -> str:
+    name = md(approver.representative)
+    return f"@{approver.github} ({name})" if approver.github else f"{name} (no GitHub user)"
+
+
+def render_markdown(result: Review) -> str:
+    lines = ["## qtgov review", ""]
+    lines += [f"> {line}" for line in disclaimer.TEXT.splitlines()]
+    lines += [
+        "",
+        f"Base {code(result.base)} ({result.base_commit[:12]}) · merge base {result.merge_base[:12]} · "
+        f"head {result.head[:12]}",
+        "",
+        "### What changes",
+        "",
+    ]
+    if result.events:
+        lines += [f"- {code(e.path)}: {md(e.summary)}" for e in result.events]
+    else:
+        lines.append("No governance files change.")
+    lines += ["", "### Approvals needed", ""]
+    if not result.approvals:
+        lines.append("None: the change touches no governance file.")
+    else:
+        lines += [
+            "Computed from the base version, so nobody approves their own addition.",
+            "",
+            "| | Approval | Why | Who can give it |",
+            "|---|---|---|---|",
+        ]
+        for group in result.approvals:
+            mark = {True: "✅", False: "❌", None: "⏳"}[group.satisfied]
+            who = [_who(a) for a in group.any_of]
+            if len(who) > 12:
+                who = [*who[:12], f"and {len(who) - 12} more"]
+            given = ""
+            if group.satisfied_by:
+                given = " — approved by " + ", ".join(f"@{a.github}" for a in group.satisfied_by)
+            lines.append(
+                f"| {mark} | {md(group.label)} | {md(group.reason)} | {', '.join(who) or 'nobody yet'}{given} |"
+            )
+    if result.notes:
+        lines += ["", *[f"- {md(n)}" for n in result.notes]]
+    if result.approvals_checked:
+        lines += ["", "**All approvals given.**" if result.satisfied else "**Approvals missing.**"]
+    return "\n".join(lines) + "\n"

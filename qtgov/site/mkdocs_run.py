@@ -1,0 +1,232 @@
+"""The MkDocs side: one plain `mkdocs.yml` as the base, per language overridden only where a
+language differs (docs and site directories, theme language, alternates, nav), and a strict
+build. No hooks and no plugins of qtgov's own: moving to Zensical, which reads `mkdocs.yml`,
+must cost a config change."""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import logging
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from qtgov import disclaimer
+from qtgov.errors import QtgovError
+from qtgov.site import i18n
+from qtgov.site.escaping import html_text
+
+SITE_DIR = Path(__file__).resolve().parent
+DEFAULT_CONFIG = SITE_DIR / "mkdocs.yml"
+THEME_DIR = SITE_DIR / "theme"
+
+#: Extensions the generated pages need (tables, `<div markdown>` blocks, fenced code in charters).
+REQUIRED_EXTENSIONS = ("toc", "tables", "md_in_html")
+#: Settings that make readers' browsers contact third parties or let files run code at build time.
+FORBIDDEN_KEYS = {
+    "repo_url": "Material would call api.github.com from every reader's browser; link the repository in the charter",
+    "hooks": "qtgov keeps mkdocs.yml plain: no Python hooks",
+}
+FORBIDDEN_EXTENSIONS = {
+    "pymdownx.snippets": "snippets can include any file of the repository (such as .env) into a page",
+}
+
+LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
+
+
+class BuildError(QtgovError):
+    """MkDocs could not build the handbook (a warning in strict mode, a bad config, …)."""
+
+
+@dataclass
+class LanguageBuild:
+    lang: str
+    docs_dir: Path
+    site_dir: Path
+    nav: list[tuple[str, str]]
+    home_title: str
+    charter_title: str
+
+
+@dataclass
+class BaseConfig:
+    path: Path
+    raw: dict[str, Any]
+    extensions: list[str] = field(default_factory=list)
+
+    @property
+    def fenced_code(self) -> bool:
+        return "fenced_code" in self.extensions or "markdown.extensions.fenced_code" in self.extensions
+
+
+def _extension_names(raw: Any) -> list[str]:
+    names: list[str] = []
+    for item in raw or []:
+        if isinstance(item, str):
+            names.append(item)
+        elif isinstance(item, dict):
+            names.extend(str(k) for k in item)
+    return names
+
+
+def load_base(root: Path) -> BaseConfig:
+    """The repository's `mkdocs.yml`, or qtgov's default when it has none; refused when it sets
+    something that would break the handbook's promises."""
+    from mkdocs.utils.yaml import yaml_load
+
+    path = root / "mkdocs.yml"
+    if not path.is_file():
+        path = DEFAULT_CONFIG
+    try:
+        with open(path, "rb") as fd:
+            raw = yaml_load(fd)
+    except Exception as exc:  # MkDocs' ConfigurationError, YAML errors
+        raise BuildError(f"{path}: cannot read the MkDocs configuration: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise BuildError(f"{path}: not a MkDocs configuration (expected a mapping)")
+    problems = [f"{key}: {why}" for key, why in FORBIDDEN_KEYS.items() if raw.get(key)]
+    extensions = _extension_names(raw.get("markdown_extensions"))
+    problems += [
+        f"markdown_extensions {name}: {why}" for name, why in FORBIDDEN_EXTENSIONS.items() if name in extensions
+    ]
+    theme = raw.get("theme")
+    theme_name = theme if isinstance(theme, str) else (theme or {}).get("name") if isinstance(theme, dict) else None
+    if theme_name not in (None, "material"):
+        problems.append(f"theme: qtgov renders with Material for MkDocs (theme.name: material), not {theme_name!r}")
+    if problems:
+        raise BuildError(f"{path}: " + "; ".join(problems))
+    return BaseConfig(path, raw, extensions)
+
+
+def _plugins(raw: Any) -> list[Any]:
+    plugins = list(raw) if isinstance(raw, list) else ([raw] if raw else [])
+    names = _extension_names(plugins)
+    if not any(n in ("search", "material/search") for n in names):
+        plugins.insert(0, "search")
+    return plugins
+
+
+def overrides(
+    base: BaseConfig,
+    build: LanguageBuild,
+    languages: tuple[str, ...],
+    *,
+    site_name: str,
+    site_url: str | None,
+    dev: bool = False,
+) -> dict[str, Any]:
+    """The top-level keys that differ per language (everything else comes from the base)."""
+    raw = copy.deepcopy(base.raw)  # MkDocs changes the option values it is given
+    theme = raw.get("theme")
+    theme = {"name": theme} if isinstance(theme, str) else dict(theme or {"name": "material"})
+    theme.update(name="material", language=build.lang, custom_dir=str(THEME_DIR), font=False)
+    extra = dict(raw.get("extra") or {})
+    extra["alternate"] = [
+        {"name": LANGUAGE_NAMES.get(code, code), "link": f"../{code}/" if not dev else f"/{code}/", "lang": code}
+        for code in languages
+    ]
+    extra["qtgov"] = {"disclaimer": {"zh": disclaimer.ZH, "en": disclaimer.EN}}
+    extensions = list(raw.get("markdown_extensions") or [])
+    names = _extension_names(extensions)
+    for name in REQUIRED_EXTENSIONS:
+        if name not in names and f"markdown.extensions.{name}" not in names:
+            extensions.append(name)
+    if not any("fences" in n or "fenced_code" in n for n in names):
+        extensions.append("fenced_code")
+    nav: list[Any] = [{html_text(build.home_title): "index.md"}]
+    charter = [{title: path} for title, path in build.nav if path.startswith("charter/")]
+    if charter:
+        nav.append({html_text(build.charter_title): charter})
+    nav.extend({title: path} for title, path in build.nav if not path.startswith("charter/"))
+    out: dict[str, Any] = {
+        "site_name": html_text(site_name),
+        "docs_dir": str(build.docs_dir),
+        "site_dir": str(build.site_dir),
+        "theme": theme,
+        "extra": extra,
+        "extra_css": [*list(raw.get("extra_css") or []), "assets/qtgov/qtgov.css"],
+        "extra_javascript": [*list(raw.get("extra_javascript") or []), "assets/qtgov/qtgov.js"],
+        "markdown_extensions": extensions,
+        "plugins": _plugins(raw.get("plugins")),
+        "nav": nav,
+        "not_in_nav": "/members/*.md\n/agreements/*.md\n/rules/*.md\n",
+        "strict": True,
+    }
+    if site_url:
+        out["site_url"] = site_url
+    return out
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextlib.contextmanager
+def source_date_epoch(timestamp: int | None) -> Iterator[None]:
+    """Pin MkDocs' build date (sitemap `lastmod`, the gzip header) to the as-of moment."""
+    old = os.environ.get("SOURCE_DATE_EPOCH")
+    if timestamp is not None:
+        os.environ["SOURCE_DATE_EPOCH"] = str(timestamp)
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = old
+
+
+def run_mkdocs(config_file: Path, options: dict[str, Any]) -> None:
+    """`mkdocs build --strict` with these overrides; BuildError with MkDocs' warnings if it fails."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    quiet_jieba()
+
+    logger = logging.getLogger("mkdocs")
+    collect = _Collect()
+    logger.addHandler(collect)
+    # MkDocs logs INFO lines for every build; keep them out of qtgov's output.
+    previous_level = logger.level
+    if logger.level == logging.NOTSET or logger.level < logging.WARNING:
+        logger.setLevel(logging.WARNING)
+    propagate = logger.propagate
+    logger.propagate = False
+    try:
+        config = load_config(config_file=str(config_file), **options)
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(config)
+        finally:
+            config.plugins.on_shutdown()
+    except Exception as exc:  # MkDocs raises click's Abort, ConfigurationError, BuildError, …
+        details = "; ".join(dict.fromkeys(collect.messages)) or str(exc) or type(exc).__name__
+        raise BuildError(f"mkdocs build --strict failed: {details}") from exc
+    finally:
+        logger.removeHandler(collect)
+        logger.setLevel(previous_level)
+        logger.propagate = propagate
+    if collect.messages:  # pragma: no cover - strict mode already aborts on warnings
+        raise BuildError("mkdocs build --strict failed: " + "; ".join(dict.fromkeys(collect.messages)))
+
+
+def quiet_jieba() -> None:
+    """jieba (which Material's search uses) prints its dictionary loading to stderr; silence it."""
+    try:
+        import jieba
+    except ImportError:  # pragma: no cover - a dependency
+        return
+    jieba.setLogLevel(logging.WARNING)
+
+
+def site_name(alliance_name: Any, lang: str, languages: tuple[str, ...]) -> str:
+    name = i18n.pick(alliance_name, lang, languages)
+    return name or i18n.t("handbook", lang)

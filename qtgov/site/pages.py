@@ -1,0 +1,726 @@
+"""Records → page contexts: every page of the handbook as (path, template, context), language-
+neutral. `render_docs` then renders them in one language into a MkDocs docs directory."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import functools
+import json
+import re
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from qtgov import __version__, disclaimer
+from qtgov.findings import Finding
+from qtgov.hashing import content_sha256, signed_content
+from qtgov.index import Record, party_ids
+from qtgov.site import i18n
+from qtgov.site.charter import CharterPage, charter_pages, load_prose
+from qtgov.site.escaping import Md, html_attr, html_text, md, md_inline
+from qtgov.site.model import SiteModel
+from qtgov.site.render import render
+
+ASSETS = Path(__file__).resolve().parent / "assets"
+DEADLINE_WINDOW = dt.timedelta(days=365)
+
+#: The listing pages, in nav order: (docs path, UI string key of the nav title).
+NAV_PAGES = (
+    ("members/index.md", "members"),
+    ("agreements/index.md", "agreements"),
+    ("deadlines.md", "deadlines"),
+    ("market-map.md", "market_map"),
+    ("flags.md", "flags"),
+    ("validation.md", "validation"),
+    ("changelog.md", "changelog"),
+    ("rules/index.md", "rules"),
+    ("data.md", "data"),
+)
+
+LEGEND = ("conflict", "pending", "blocked-review", "resolved", "shared", "intra-group", "unknown")
+
+
+@dataclass
+class PageSpec:
+    path: str  # docs-relative, POSIX
+    template: str
+    context: dict[str, Any]
+
+
+@dataclass
+class Site:
+    """Everything `render_docs` needs for every language."""
+
+    model: SiteModel
+    languages: tuple[str, ...]
+    charter: list[CharterPage]
+    fenced_code: bool = True
+    pages: list[PageSpec] = field(default_factory=list)
+    files: dict[str, bytes] = field(default_factory=dict)  # docs-relative path -> bytes (language-neutral)
+
+
+# -- shared context ----------------------------------------------------------------------------------
+
+
+def _taxonomy_names(model: SiteModel) -> Any:
+    nodes: dict[str, dict[str, Any]] = {}
+    for scheme, record in model.index.taxonomies.items():
+        nodes[scheme] = {path: (node or {}).get("name") for path, node in (record.get("nodes") or {}).items()}
+
+    def name(scheme: str | None, path: str) -> Any:
+        return nodes.get(scheme or "", {}).get(path)
+
+    return name
+
+
+def base_context(site: Site) -> dict[str, Any]:
+    model = site.model
+    settings = model.index.settings
+    page_for_path = {r.path: f"{r.kind}s/{r.id}.md" for r in model.records_with_pages()}
+    from qtgov.rules import all_rules
+
+    return {
+        "languages": site.languages,
+        "members_by_id": {m.id: m for m in model.members},
+        "agreements_by_id": {a.id: a for a in model.agreements},
+        "rule_ids": frozenset(r.id for r in all_rules()),
+        "page_for_path": page_for_path,
+        "taxonomy_name": _taxonomy_names(model),
+        "sector_scheme": settings.sector_scheme,
+        "segment_scheme": settings.segment_scheme,
+        "site": {"public": model.public, "audience": model.audience},
+        "as_of": model.as_of,
+        "repo_url": model.repo_url,
+        "repo_ref": model.git.head or "HEAD",
+    }
+
+
+# -- record pages ------------------------------------------------------------------------------------
+
+
+def _representatives(model: SiteModel, member: Record) -> tuple[list[dict[str, Any]], bool, bool]:
+    """(rows, show contact column, some personal data withheld). A public edition shows the
+    people who may sign (name, title, authority, dates) and their contact only with
+    `public_contact: true`; commit emails, GitHub handles and keys are never shown."""
+    rows = []
+    withheld = False
+    show_contacts = False
+    for rep in member.get("representatives") or []:
+        if not isinstance(rep, dict):
+            continue
+        public_contact = rep.get("public_contact") is True
+        email = rep.get("email") if (not model.public or public_contact) else None
+        if rep.get("email") and email is None:
+            withheld = True
+        if email:
+            show_contacts = True
+        rows.append(
+            {
+                "name": rep.get("name") or rep.get("id"),
+                "title": rep.get("title"),
+                "can_sign": rep.get("can_sign"),
+                "since": rep.get("since"),
+                "until": rep.get("until"),
+                "email": email,
+            }
+        )
+    if model.public and any((r or {}).get("commit_emails") for r in member.get("representatives") or []):
+        withheld = True
+    return rows, show_contacts, withheld
+
+
+def _claims(member: Record) -> list[dict[str, Any]]:
+    out = []
+    for claim in member.get("claims") or []:
+        if not isinstance(claim, dict):
+            continue
+        period = claim.get("period") or {}
+        out.append(
+            {
+                "id": claim.get("id"),
+                "scheme": claim.get("scheme"),
+                "sector": list(claim.get("sector") or []),
+                "region": list(claim.get("region") or []),
+                "segment": list(claim.get("segment") or ["*"]),
+                "start": period.get("start") or member.get("joined"),
+                "end": period.get("end") or member.get("left"),
+                "note": claim.get("note"),
+            }
+        )
+    return out
+
+
+def _member_overlaps(model: SiteModel, member_id: str) -> list[dict[str, Any]] | None:
+    if model.overlaps_all is None:
+        return None
+    rows = []
+    for entry in model.overlaps_by_member.get(member_id, []):
+        mine = [c for c in entry["claims"] if c["member"] == member_id]
+        theirs = [c for c in entry["claims"] if c["member"] != member_id]
+        other = theirs[0]["member"] if theirs else member_id
+        claims = f"{mine[0]['claim'] if mine else '?'} / {theirs[0]['claim'] if theirs else '?'}"
+        for piece in entry["pieces"]:
+            rows.append(
+                {
+                    "other": other,
+                    "claims": claims,
+                    "label": piece["label"],
+                    "text": piece.get("text") or "",
+                    "agreement": piece.get("agreement"),
+                }
+            )
+    return rows
+
+
+def member_page(site: Site, member: Record) -> PageSpec:
+    model = site.model
+    reps, show_contacts, withheld = _representatives(model, member)
+    agreements = [
+        {"id": a.id, "data": a.data, "in_force": model.in_force(a)}
+        for a in model.agreements_by_member.get(member.id, [])
+    ]
+    shareholdings = [
+        {"id": a.id, "terms": a.get("terms") or {}, "in_force": model.in_force(a)}
+        for a in model.shareholdings_by_member.get(member.id, [])
+    ]
+    claims = _claims(member)
+    sectors = list(dict.fromkeys(s for c in claims for s in c["sector"]))
+    identifiers = sorted((str(k), v) for k, v in (member.get("identifiers") or {}).items() if isinstance(v, (str, int)))
+    return PageSpec(
+        f"members/{member.id}.md",
+        "member.md.j2",
+        {
+            "member": member,
+            "claim_sectors": sectors,
+            "identifiers": identifiers,
+            "representatives": reps,
+            "show_contacts": show_contacts,
+            "reps_hidden": withheld,
+            "claims": claims,
+            "agreements": agreements,
+            "shareholdings": shareholdings,
+            "overlaps": _member_overlaps(model, member.id),
+            "findings": model.findings_by_path.get(member.path, []),
+            "history": model.git.history.get(member.path, []),
+            "last_updated": model.git.last_updated(member.path),
+        },
+    )
+
+
+def pre_text(text: str) -> Md:
+    """Text for a raw `<pre>`: every line kept (spaces too), every punctuation character a
+    character reference, so neither Markdown nor HTML reads anything in it."""
+    lines = []
+    for line in text.split("\n"):
+        lines.append("".join(md_inline(ch, strip=False) if ch != " " else " " for ch in line))
+    return Md("\n".join(lines))
+
+
+def _yaml_text(data: dict[str, Any]) -> list[str]:
+    import yaml
+
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=True, width=100, default_flow_style=False).splitlines()
+
+
+def _diff(model: SiteModel, agreement: Record, base_id: str) -> dict[str, Any] | None:
+    base = model.index.agreements.get(base_id)
+    if base is None or not model.visible(base):
+        return None
+    old = _yaml_text(signed_content(base.data))
+    new = _yaml_text(signed_content(agreement.data))
+    lines = list(difflib.unified_diff(old, new, fromfile=base.path, tofile=agreement.path, lineterm="", n=2))
+    if not lines:
+        return None
+    return {"base": base_id, "html": pre_text("\n".join(lines))}
+
+
+def agreement_page(site: Site, agreement: Record) -> PageSpec:
+    model = site.model
+    current = content_sha256(agreement.data)
+    members = model.index.members
+    signatures = []
+    for i, sig in enumerate(agreement.get("signatures") or []):
+        if not isinstance(sig, dict):
+            continue
+        member = members.get(str(sig.get("member")))
+        rep = None
+        if member is not None:
+            rep = next(
+                (
+                    r
+                    for r in member.get("representatives") or []
+                    if isinstance(r, dict) and r.get("id") == sig.get("signatory")
+                ),
+                None,
+            )
+        signatures.append(
+            {
+                "member": sig.get("member"),
+                "signatory": (rep or {}).get("name") or sig.get("signatory"),
+                "date": sig.get("date"),
+                "method": sig.get("method"),
+                "hash_ok": sig.get("content_sha256") == current,
+                "provenance": model.git.provenance.get((agreement.id, i)),
+            }
+        )
+    review = agreement.get("legal_review") or {}
+    counsel = model.index.settings.counsel_by_id().get(review.get("reviewer") or "")
+    ancestors, descendants = model.lineage(agreement)
+    base = agreement.get("amends") or next(iter(agreement.get("supersedes") or []), None)
+    terms = agreement.get("terms")
+    party_names = [
+        members[p].get("name") if p in members and model.member_visible(p) else p
+        for p in dict.fromkeys(party_ids(agreement))
+    ]
+    return PageSpec(
+        f"agreements/{agreement.id}.md",
+        "agreement.md.j2",
+        {
+            "agreement": agreement,
+            "party_names": party_names,
+            "effective": model.effective(agreement),
+            "interval": model.intervals.get(agreement.id),
+            "in_force": model.in_force(agreement),
+            "terms": terms if isinstance(terms, dict) and terms else None,
+            "terms_template": f"terms/{agreement.get('type')}.md.j2",
+            "signatures": signatures,
+            "content_hash": current,
+            "reviewer_name": (counsel or {}).get("name") or review.get("reviewer"),
+            "review_provenance": model.git.provenance.get(("review", agreement.id)),
+            "ancestors": ancestors,
+            "descendants": descendants,
+            "diff": _diff(model, agreement, base) if isinstance(base, str) else None,
+            "findings": model.findings_by_path.get(agreement.path, []),
+            "history": model.git.history.get(agreement.path, []),
+            "last_updated": model.git.last_updated(agreement.path),
+        },
+    )
+
+
+# -- listing pages -----------------------------------------------------------------------------------
+
+
+def members_page(site: Site) -> PageSpec:
+    model = site.model
+    rows = [
+        {
+            "id": m.id,
+            "kind": m.get("kind"),
+            "status": m.get("status"),
+            "joined": m.get("joined"),
+            "claims": len(m.get("claims") or []),
+            "agreements": len(model.agreements_by_member.get(m.id, [])),
+        }
+        for m in model.members
+    ]
+    return PageSpec("members/index.md", "members.md.j2", {"rows": rows})
+
+
+def agreements_page(site: Site) -> PageSpec:
+    model = site.model
+    rows = [
+        {
+            "id": a.id,
+            "title": a.get("title"),
+            "type": a.get("type"),
+            "status": a.get("status"),
+            "in_force": model.in_force(a),
+            "parties": list(dict.fromkeys(party_ids(a))),
+            "effective": model.effective(a),
+        }
+        for a in model.agreements
+    ]
+    types = sorted({r["type"] for r in rows if r["type"]})
+    statuses = [
+        s
+        for s in ("draft", "proposed", "executed", "terminated", "cancelled", "rejected")
+        if any(r["status"] == s for r in rows)
+    ]
+    return PageSpec("agreements/index.md", "agreements.md.j2", {"rows": rows, "types": types, "statuses": statuses})
+
+
+def deadlines_page(site: Site) -> PageSpec:
+    from qtgov.status import deadlines
+
+    model = site.model
+    visible = {a.id for a in model.agreements}
+    rows = [d for d in deadlines(model.index, model.as_of, DEADLINE_WINDOW) if d.id in visible]
+    return PageSpec("deadlines.md", "deadlines.md.j2", {"rows": rows, "horizon": model.as_of + DEADLINE_WINDOW})
+
+
+def _claims_text(entry: dict[str, Any]) -> str:
+    return " / ".join(f"{c['member']}:{c['claim']}" for c in entry["claims"])
+
+
+def market_map_page(site: Site) -> PageSpec:
+    model = site.model
+    grid: dict[str, Any] | None = None
+    entries: list[dict[str, Any]] | None = None
+    if model.overlaps_all is not None:
+        cells: dict[tuple[str, str], dict[tuple[tuple[str, str], str], None]] = {}
+        sectors: set[str] = set()
+        regions: set[str] = set()
+        for entry in model.overlap_entries("now"):
+            for piece in entry["pieces"]:
+                sector = (piece.get("sector") or {}).get("node") or "?"
+                region = (piece.get("region") or {}).get("node") or "?"
+                sectors.add(sector)
+                regions.add(region)
+                cells.setdefault((sector, region), {})[(tuple(entry["members"]), piece["label"])] = None
+        region_list = sorted(regions)
+        rows = []
+        for sector in sorted(sectors):
+            row = []
+            for region in region_list:
+                items = sorted(
+                    cells.get((sector, region), {}), key=lambda k: (LEGEND.index(k[1]) if k[1] in LEGEND else 99, k)
+                )
+                row.append([{"members": list(k[0]), "label": k[1]} for k in items])
+            rows.append({"sector": sector, "cells": row})
+        grid = {"regions": region_list, "rows": rows}
+        entries = [
+            {"members": e["members"], "claims": _claims_text(e), "pieces": e["pieces"]}
+            for e in model.overlap_entries("all")
+        ]
+    legend = list(LEGEND) + (["coordinated-not-public"] if model.public else [])
+    return PageSpec("market-map.md", "market-map.md.j2", {"grid": grid, "entries": entries, "legend": legend})
+
+
+def flags_page(site: Site) -> PageSpec:
+    from qtgov.rules import RULES
+
+    groups: dict[str, list[Finding]] = {}
+    for f in site.model.antitrust_flags:
+        groups.setdefault(f.rule, []).append(f)
+    out = [
+        {"rule": rule, "title": RULES[rule].title if rule in RULES else rule, "findings": fs}
+        for rule, fs in sorted(groups.items())
+    ]
+    return PageSpec("flags.md", "flags.md.j2", {"groups": out})
+
+
+def validation_page(site: Site) -> PageSpec:
+    from qtgov.findings import summarize
+
+    findings = site.model.visible_findings
+    return PageSpec("validation.md", "validation.md.j2", {"findings": findings, "summary": summarize(findings)})
+
+
+def _events(site: Site) -> list[dict[str, Any]]:
+    """Governance events, newest first: from git history when there is one (each change on the
+    main line, in governance terms), otherwise from the dates the records state."""
+    model = site.model
+    events: list[dict[str, Any]] = []
+    if model.git.history:
+        visible = model.public_paths
+        for path, history in model.git.history.items():
+            if path not in visible:
+                continue
+            record_id = path.rsplit("/", 1)[-1].removesuffix(".yaml")
+            for e in history:
+                events.append(
+                    {
+                        "date": e.date,
+                        "path": path,
+                        "record": record_id,
+                        "key": "ev_commit",
+                        "args": {"summary": e.summary},
+                    }
+                )
+    else:
+
+        def add(day: Any, record: Record, key: str, **args: Any) -> None:
+            parsed = i18n_date(day)
+            if parsed is not None and parsed <= model.as_of:
+                events.append({"date": parsed, "path": record.path, "record": record.id, "key": key, "args": args})
+
+        for m in model.members:
+            add(m.get("joined"), m, "ev_joined")
+            add(m.get("left"), m, "ev_left")
+        for a in model.agreements:
+            for sig in a.get("signatures") or []:
+                if isinstance(sig, dict):
+                    add(sig.get("date"), a, "ev_signed", member=sig.get("member"))
+            if a.get("status") in ("executed", "terminated"):
+                add(model.effective(a), a, "ev_effective")
+            add((a.get("termination") or {}).get("date"), a, "ev_terminated")
+            review = a.get("legal_review") or {}
+            if review.get("date"):
+                add(review.get("date"), a, "ev_reviewed", status=review.get("status"))
+    events.sort(
+        key=lambda e: (e["date"], e["record"], e["key"], json.dumps(e["args"], sort_keys=True, default=str)),
+        reverse=True,
+    )
+    return events
+
+
+def i18n_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def changelog_page(site: Site) -> PageSpec:
+    return PageSpec("changelog.md", "changelog.md.j2", {"events": _events(site)})
+
+
+def rules_pages(site: Site) -> Iterator[PageSpec]:
+    from qtgov.rules import all_rules
+
+    rules = all_rules()
+    yield PageSpec("rules/index.md", "rules.md.j2", {"rules": rules})
+    for rule in rules:
+        # The docstring is qtgov's own documentation (Markdown), not record data.
+        yield PageSpec(f"rules/{rule.id}.md", "rule.md.j2", {"rule": rule, "doc": Md(rule.doc)})
+
+
+# -- data files --------------------------------------------------------------------------------------
+
+
+def _strip_personal(model: SiteModel, kind: str, data: dict[str, Any]) -> dict[str, Any]:
+    """A record's data without personal fields a public edition may not carry."""
+    if not model.public:
+        return data
+    data = json.loads(json.dumps(data))  # a deep copy of plain JSON data
+    if kind == "member":
+        for rep in data.get("representatives") or []:
+            if not isinstance(rep, dict):
+                continue
+            for key in ("commit_emails", "signing_keys", "github"):
+                rep.pop(key, None)
+            if rep.get("public_contact") is not True:
+                rep.pop("email", None)
+    if kind == "agreement":
+        terms = data.get("terms")
+        if isinstance(terms, dict):
+            terms.pop("person_ref", None)
+    try:
+        from qtgov.rules.visibility import personal_fields
+    except ImportError:
+        return data
+    for personal in personal_fields(kind):
+        _drop(data, personal.path, personal.consent_key)
+    return data
+
+
+def _drop(node: Any, path: tuple[str, ...], consent: str | None) -> None:
+    if not path:
+        return
+    head, rest = path[0], path[1:]
+    if head == "*":
+        if isinstance(node, list):
+            for item in node:
+                _drop(item, rest, consent)
+        return
+    if not isinstance(node, dict):
+        return
+    if not rest:
+        if consent and node.get(consent) is True:
+            return
+        node.pop(head, None)
+        return
+    _drop(node.get(head), rest, consent)
+
+
+def _json(payload: dict[str, Any]) -> bytes:
+    body = {"qtgov": __version__, "disclaimer": disclaimer.TEXT, **payload}
+    return (json.dumps(body, ensure_ascii=False, indent=2, sort_keys=False, default=str) + "\n").encode("utf-8")
+
+
+def data_files(site: Site) -> dict[str, bytes]:
+    from qtgov.findings import summarize
+    from qtgov.rules import help_url
+
+    model = site.model
+    settings = model.index.settings
+    help_base = (settings.url.rstrip("/") + "/" + site.languages[-1] + "/rules/") if settings.url else None
+    common = {"as_of": model.as_of.isoformat(), "audience": model.audience}
+    members = [_strip_personal(model, "member", m.data) for m in model.members]
+    agreements = []
+    for a in model.agreements:
+        interval = model.intervals.get(a.id)
+        agreements.append(
+            {
+                **_strip_personal(model, "agreement", a.data),
+                "x-qtgov": {
+                    "content_sha256": content_sha256(a.data),
+                    "in_force": model.in_force(a),
+                    "in_force_from": interval.start.isoformat() if interval else None,
+                    "in_force_until": interval.last_day.isoformat() if interval and interval.last_day else None,
+                },
+            }
+        )
+    findings = model.visible_findings
+    files = {
+        "api/members.json": _json({**common, "members": members}),
+        "api/agreements.json": _json({**common, "agreements": agreements}),
+        "api/findings.json": _json(
+            {
+                **common,
+                "status": "fail" if any(str(f.severity) == "error" for f in findings) else "ok",
+                "summary": summarize(findings),
+                "findings": [
+                    f.as_dict(help_url(f.rule, help_base) if help_base else help_url(f.rule)) for f in findings
+                ],
+            }
+        ),
+    }
+    if model.overlaps_all is not None:
+        overlaps = {k: v for k, v in model.overlaps_all.items() if k not in ("qtgov", "disclaimer")}
+        files["api/overlaps.json"] = _json({**common, **overlaps})
+    for path in sorted(_schema_dir().glob("*.schema.json")):
+        files[f"schemas/{path.name}"] = path.read_bytes()
+    return files
+
+
+@functools.cache
+def _schema_dir() -> Path:
+    from qtgov import schemas
+
+    candidates = [
+        Path(schemas.__file__).resolve().parent / "schemas",
+        Path(schemas.__file__).resolve().parent.parent / "schemas",
+    ]
+    for c in candidates:
+        if c.is_dir() and any(c.glob("*.schema.json")):
+            return c
+    return candidates[-1]
+
+
+def data_page(site: Site) -> PageSpec:
+    api = [
+        {"name": name.split("/")[-1], "path": name, "key": f"api_{name.split('/')[-1].removesuffix('.json')}"}
+        for name in sorted(site.files)
+        if name.startswith("api/")
+    ]
+    schema_files = [{"name": n.split("/")[-1], "path": n} for n in sorted(site.files) if n.startswith("schemas/")]
+    return PageSpec("data.md", "data.md.j2", {"api_files": api, "schema_files": schema_files})
+
+
+# -- assembling and rendering -------------------------------------------------------------------------
+
+
+def assemble(model: SiteModel, *, fenced_code: bool = True) -> Site:
+    languages = tuple(model.index.settings.languages) or ("zh", "en")
+    site = Site(model, languages, charter_pages(model.index.charter_pages, languages), fenced_code)
+    site.files = data_files(site)
+    site.pages = [
+        members_page(site),
+        agreements_page(site),
+        deadlines_page(site),
+        market_map_page(site),
+        flags_page(site),
+        validation_page(site),
+        changelog_page(site),
+        *rules_pages(site),
+        data_page(site),
+        *(member_page(site, m) for m in model.members),
+        *(agreement_page(site, a) for a in model.agreements),
+    ]
+    return site
+
+
+def _badge(lang: str) -> Any:
+    def badge(label: str) -> Md:
+        cls = re.sub(r"[^a-z-]", "", str(label))
+        return (
+            Md(f'<span class="qt-label qt-label--{cls}">') + md(i18n.value_label("label", label, lang)) + Md("</span>")
+        )
+
+    return badge
+
+
+def _source_link(model: SiteModel) -> Any:
+    from qtgov.site.escaping import safe_url
+
+    base = safe_url(model.repo_url) if model.repo_url else None
+
+    def source_link(path: str) -> Md:
+        if base is None or not re.fullmatch(r"[a-z0-9][a-z0-9._/-]*", path):
+            return Md("<code>") + md(path) + Md("</code>")
+        ref = model.git.head or "HEAD"
+        url = f"{base.rstrip('/')}/blob/{ref}/{path}"
+        return Md(f'<a href="{html_attr(url)}" rel="nofollow noopener">') + md(path) + Md("</a>")
+
+    return source_link
+
+
+def _home(site: Site, lang: str, default_lang: str) -> dict[str, Any]:
+    model = site.model
+    index_page = next((p for p in site.charter if p.name == "index"), None)
+    name = i18n.pick(model.index.alliance.get("name") if model.index.alliance else None, lang, site.languages)
+    name = name or i18n.t("handbook", lang)
+    if index_page is None:
+        head, body, title = f"# {md_inline(name)}", "", name
+    else:
+        prose = load_prose(
+            model.index.root / "charter" / index_page.file_for(lang, default_lang), fenced_code=site.fenced_code
+        )
+        title = prose.title or name
+        head, body = prose.head, prose.body
+        if not head:
+            head, body = f"# {md_inline(name)}", prose.body
+    return {"home_title": title, "charter_head": Md(head), "charter_body": Md(body), "figures": model.figures}
+
+
+def render_docs(site: Site, lang: str, docs_dir: Path) -> list[tuple[str, str]]:
+    """Write every page of one language into `docs_dir` (which must be empty or absent).
+    Returns the nav: (title, docs path) of the listing pages, charter pages first."""
+    model = site.model
+    default_lang = site.languages[0]
+    docs_dir.mkdir(parents=True, exist_ok=True)
+    context = base_context(site)
+    context.update(
+        lang=lang,
+        badge=_badge(lang),
+        source_link=_source_link(model),
+    )
+    written: set[str] = set()
+
+    def write(path: str, text: str | bytes) -> None:
+        target = docs_dir / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+        written.add(path)
+
+    home = {**context, **_home(site, lang, default_lang), "page_path": "index.md"}
+    write("index.md", render("home.md.j2", home))
+    nav: list[tuple[str, str]] = []
+    charter_nav: list[tuple[str, str]] = []
+    for page in site.charter:
+        if page.name == "index":
+            continue
+        prose = load_prose(
+            model.index.root / "charter" / page.file_for(lang, default_lang), fenced_code=site.fenced_code
+        )
+        path = f"charter/{page.name}.md"
+        title = prose.title or page.name
+        write(
+            path,
+            render(
+                "charter.md.j2",
+                {**context, "page_path": path, "page_title": title, "charter_text": Md(prose.head + prose.body)},
+            ),
+        )
+        charter_nav.append((html_text(title), path))
+    for spec in site.pages:
+        write(spec.path, render(spec.template, {**context, **spec.context, "page_path": spec.path}))
+    for path, data in site.files.items():
+        write(path, data)
+    for asset in sorted(ASSETS.iterdir()):
+        if asset.is_file():
+            write(f"assets/qtgov/{asset.name}", asset.read_bytes())
+    nav.extend((html_text(i18n.t(key, lang)), path) for path, key in NAV_PAGES)
+    return [*charter_nav, *nav]
+
+
+def copy_tree(src: Path, dst: Path) -> None:
+    shutil.copytree(src, dst, dirs_exist_ok=True)

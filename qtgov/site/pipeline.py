@@ -1,0 +1,230 @@
+"""`qtgov build`: validate → site model → Markdown per language → `mkdocs build --strict` → swap.
+
+The build happens in a temporary directory next to the output and replaces the output only when
+every language built, so a failed build leaves the previous handbook as it was. Everything that
+varies is pinned: figures are computed as of HEAD's commit date (or a fixed date without git),
+MkDocs' build date is that moment, every list is sorted — two builds of one commit are
+byte-identical.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qtgov.errors import QtgovError, UsageError
+from qtgov.findings import Finding
+from qtgov.site import i18n
+from qtgov.site.escaping import html_attr
+from qtgov.site.gitdata import GitData, load_git
+from qtgov.site.mkdocs_run import (
+    BaseConfig,
+    LanguageBuild,
+    load_base,
+    overrides,
+    run_mkdocs,
+    site_name,
+    source_date_epoch,
+)
+from qtgov.site.model import AUDIENCES, SiteModel, blocking, compute_overlaps, resolve_as_of
+from qtgov.site.pages import Site, assemble, render_docs
+
+MARKER = ".qtgov-site"
+
+
+class BuildBlocked(QtgovError):
+    """Findings that leave pages without the data they need (parse, schema, reference errors)."""
+
+    def __init__(self, findings: list[Finding]) -> None:
+        super().__init__(f"the handbook was not built: {len(findings)} error(s) leave pages without their data")
+        self.findings = findings
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    root: Path
+    out: Path | None = None  # default: <root>/site
+    audience: str | None = None  # default: alliance.yaml publish.audience
+    as_of: dt.date | None = None
+    languages: tuple[str, ...] | None = None  # default: the alliance's languages
+    repo_url: str | None = None
+    history: bool = True  # read git history (timelines, provenance)
+    docs_dir: Path | None = None  # keep the generated Markdown here (per language) instead of discarding it
+
+
+@dataclass
+class BuildResult:
+    out: Path
+    audience: str
+    as_of: dt.date
+    languages: tuple[str, ...]
+    findings: list[Finding]
+    pages: int
+    git: str | None  # why there is no history, when there is none
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def prepare(options: BuildOptions) -> tuple[Site, BaseConfig, dict[str, float]]:
+    """Validate and compute everything the pages show (no files written)."""
+    from qtgov.validate import validate
+
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    root = Path(options.root)
+    validation = validate(root)
+    timings["validate"] = time.perf_counter() - t0
+    stop = blocking(validation.findings)
+    if stop:
+        raise BuildBlocked(stop)
+    index = validation.index
+    audience = options.audience or index.settings.audience
+    if audience not in AUDIENCES:
+        raise UsageError(f"--audience {audience!r}: choose public or alliance")
+    t0 = time.perf_counter()
+    git = load_git(root, index, with_history=options.history) if options.history or options.as_of is None else GitData()
+    timings["git"] = time.perf_counter() - t0
+    as_of = resolve_as_of(root, index, git, options.as_of)
+    model = SiteModel(index, validation.findings, audience, as_of, git, repo_url=_repo_url(options))
+    t0 = time.perf_counter()
+    compute_overlaps(model)
+    timings["overlaps"] = time.perf_counter() - t0
+    base = load_base(root)
+    t0 = time.perf_counter()
+    site = assemble(model, fenced_code=base.fenced_code)
+    if options.languages:
+        unknown = [lang for lang in options.languages if lang not in site.languages]
+        if unknown:
+            raise UsageError(f"--lang {', '.join(unknown)}: the alliance's languages are {', '.join(site.languages)}")
+        site.languages = tuple(lang for lang in site.languages if lang in options.languages)
+    timings["contexts"] = time.perf_counter() - t0
+    return site, base, timings
+
+
+def _repo_url(options: BuildOptions) -> str | None:
+    if options.repo_url:
+        return options.repo_url
+    server, repo = os.environ.get("GITHUB_SERVER_URL"), os.environ.get("GITHUB_REPOSITORY")
+    if server and repo:
+        return f"{server.rstrip('/')}/{repo}"
+    return None
+
+
+def render_language(site: Site, base: BaseConfig, lang: str, docs_dir: Path, site_dir: Path) -> dict[str, object]:
+    """Write one language's Markdown and return the MkDocs overrides that build it."""
+    nav = render_docs(site, lang, docs_dir)
+    index = site.model.index
+    alliance_name = index.alliance.get("name") if index.alliance is not None else None
+    url = index.settings.url or base.raw.get("site_url")
+    build = LanguageBuild(
+        lang,
+        docs_dir,
+        site_dir,
+        nav,
+        home_title=i18n.t("home", lang),
+        charter_title=i18n.t("charter", lang),
+    )
+    return overrides(
+        base,
+        build,
+        site.languages,
+        site_name=site_name(alliance_name, lang, site.languages),
+        site_url=f"{str(url).rstrip('/')}/{lang}/" if url else None,
+    )
+
+
+def _check_out(root: Path, out: Path) -> None:
+    """Refuse output directories whose replacement would destroy something else."""
+    out_r, root_r = out.resolve(), root.resolve()
+    if out_r == root_r or out_r in root_r.parents:
+        raise UsageError(f"--out {out}: the output would replace the repository itself")
+    if root_r in out_r.parents and out_r.relative_to(root_r).parts[0] in (
+        "members",
+        "agreements",
+        "charter",
+        "schemas",
+    ):
+        raise UsageError(f"--out {out}: inside the repository's record directories")
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).exists())):
+        raise UsageError(
+            f"--out {out}: exists and is not a handbook qtgov built (no {MARKER} in it); choose another directory "
+            "or remove it"
+        )
+
+
+def _redirect(default_lang: str) -> bytes:
+    target = html_attr(f"{default_lang}/")
+    return (
+        '<!doctype html>\n<html><head><meta charset="utf-8">'
+        f'<meta http-equiv="refresh" content="0; url={target}">'
+        f'<link rel="canonical" href="{target}"><title>Handbook</title></head>'
+        f'<body><a href="{target}">{target}</a></body></html>\n'
+    ).encode()
+
+
+def build(options: BuildOptions) -> BuildResult:
+    """Build the handbook into `options.out` atomically; the previous output survives a failure."""
+    root = Path(options.root)
+    out = Path(options.out) if options.out is not None else root / "site"
+    _check_out(root, out)
+    site, base, timings = prepare(options)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-", dir=out.parent))
+    try:
+        staged = work / "site"
+        staged.mkdir()
+        pages = 0
+        with source_date_epoch(_epoch(site.model)):
+            docs_root = Path(options.docs_dir) if options.docs_dir is not None else work / "docs"
+            for lang in site.languages:
+                t0 = time.perf_counter()
+                docs = docs_root / lang
+                if docs.exists():
+                    shutil.rmtree(docs)
+                options_for_lang = render_language(site, base, lang, docs, staged / lang)
+                timings[f"render-{lang}"] = time.perf_counter() - t0
+                pages += sum(1 for _ in docs.rglob("*.md"))
+                t0 = time.perf_counter()
+                run_mkdocs(base.path, options_for_lang)
+                timings[f"mkdocs-{lang}"] = time.perf_counter() - t0
+        (staged / "index.html").write_bytes(_redirect(site.languages[0]))
+        (staged / MARKER).write_text("built by qtgov build; replaced on every build\n", encoding="utf-8")
+        _swap(staged, out, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    model = site.model
+    return BuildResult(
+        out,
+        model.audience,
+        model.as_of,
+        site.languages,
+        model.findings,
+        pages,
+        None if model.git.available else model.git.error,
+        timings,
+    )
+
+
+def _epoch(model: SiteModel) -> int:
+    if model.git.head_timestamp is not None and model.git.head_date == model.as_of:
+        return model.git.head_timestamp
+    return int(dt.datetime.combine(model.as_of, dt.time(), tzinfo=dt.UTC).timestamp())
+
+
+def _swap(staged: Path, out: Path, work: Path) -> None:
+    """Replace `out` with `staged`: two renames within one directory, the old output restored if
+    the second fails."""
+    old = work / "previous"
+    had_old = out.exists()
+    if had_old:
+        os.replace(out, old)
+    try:
+        os.replace(staged, out)
+    except OSError:
+        if had_old:
+            os.replace(old, out)
+        raise

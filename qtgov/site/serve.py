@@ -1,0 +1,126 @@
+"""`qtgov serve`: preview one language of the handbook with live reload.
+
+The pages are rendered into a docs directory that MkDocs' own development server watches; a
+small polling thread watches the repository's records and re-renders when one changes, writing
+only the pages whose text changed. MkDocs then rebuilds and reloads the browser. Nothing of
+qtgov runs inside MkDocs.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from qtgov.site.pipeline import BuildBlocked, BuildOptions, prepare, render_language
+
+log = logging.getLogger("qtgov.serve")
+WATCHED = ("charter", "members", "agreements", "mkdocs.yml")
+
+
+def snapshot(root: Path) -> dict[str, tuple[int, int]]:
+    """(mtime, size) of every watched file; a change in any of them means re-rendering."""
+    out: dict[str, tuple[int, int]] = {}
+    for name in WATCHED:
+        top = root / name
+        if top.is_file():
+            st = top.stat()
+            out[name] = (st.st_mtime_ns, st.st_size)
+            continue
+        for dirpath, _dirs, files in os.walk(top):
+            for f in files:
+                p = Path(dirpath) / f
+                try:
+                    st = p.stat()
+                except OSError:
+                    continue
+                out[str(p.relative_to(root))] = (st.st_mtime_ns, st.st_size)
+    return out
+
+
+def sync(src: Path, dst: Path) -> int:
+    """Make `dst` hold exactly the files of `src`, writing only files whose bytes differ (so the
+    MkDocs server rebuilds once, for real changes). Returns the number of files written or removed."""
+    changed = 0
+    wanted = {p.relative_to(src) for p in src.rglob("*") if p.is_file()}
+    for rel in sorted(wanted):
+        data = (src / rel).read_bytes()
+        target = dst / rel
+        if target.is_file() and target.read_bytes() == data:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        changed += 1
+    for p in sorted(dst.rglob("*"), reverse=True):
+        if p.is_file() and p.relative_to(dst) not in wanted:
+            p.unlink()
+            changed += 1
+        elif p.is_dir() and not any(p.iterdir()):
+            p.rmdir()
+    return changed
+
+
+class Renderer:
+    """Renders one language into a docs directory, again whenever the records change."""
+
+    def __init__(self, options: BuildOptions, lang: str, docs_dir: Path, report: Callable[[str], None]) -> None:
+        self.options = options
+        self.lang = lang
+        self.docs_dir = docs_dir
+        self.report = report
+
+    def render(self) -> dict[str, object]:
+        site, base, _ = prepare(self.options)
+        with tempfile.TemporaryDirectory(prefix="qtgov-serve-") as tmp:
+            fresh = Path(tmp) / "docs"
+            options = render_language(site, base, self.lang, fresh, Path(tmp) / "site")
+            self.docs_dir.mkdir(parents=True, exist_ok=True)
+            changed = sync(fresh, self.docs_dir)
+        options["docs_dir"] = str(self.docs_dir)
+        options["config_file"] = str(base.path)
+        self.report(f"rendered {changed} changed file(s)")
+        return options
+
+    def watch(self, stop: threading.Event, interval: float = 1.0) -> None:
+        root = Path(self.options.root)
+        seen = snapshot(root)
+        while not stop.wait(interval):
+            now = snapshot(root)
+            if now == seen:
+                continue
+            seen = now
+            try:
+                self.render()
+            except BuildBlocked as exc:
+                self.report(f"{exc}: " + "; ".join(f"{f.path}:{f.line}:{f.column} {f.message}" for f in exc.findings))
+            except Exception as exc:  # keep serving the last good pages
+                self.report(f"could not re-render: {exc}")
+
+
+def serve(options: BuildOptions, lang: str, dev_addr: str, report: Callable[[str], None]) -> None:
+    """Render, start the watcher, and run MkDocs' development server until interrupted."""
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    from qtgov.site.mkdocs_run import quiet_jieba
+
+    quiet_jieba()
+    work = Path(tempfile.mkdtemp(prefix="qtgov-serve-"))
+    renderer = Renderer(options, lang, work / "docs", report)
+    stop = threading.Event()
+    try:
+        overrides = renderer.render()
+        config_file = str(overrides.pop("config_file"))
+        for key in ("site_dir", "site_url", "strict"):
+            overrides.pop(key, None)
+        watcher = threading.Thread(target=renderer.watch, args=(stop,), daemon=True, name="qtgov-watch")
+        watcher.start()
+        serve_any: Any = mkdocs_serve  # its **kwargs are MkDocs config overrides of any type
+        serve_any(config_file=config_file, livereload=True, dev_addr=dev_addr, **overrides)
+    finally:
+        stop.set()
+        shutil.rmtree(work, ignore_errors=True)
