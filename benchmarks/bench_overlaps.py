@@ -26,13 +26,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from qtgov.index import Index, Settings
+from qtgov.index import Index, Record, Settings
 from qtgov.overlaps import engine
 from qtgov.overlaps.geometry import POS, Box
 from qtgov.overlaps.model import Agreement, Allocation, Claim, Location, Model
 from qtgov.overlaps.report import OverlapReport
 from qtgov.rules import overlaps as rules
 from qtgov.trees import regions
+from qtgov.yamlload import Document
 
 SEGMENTS = ("smb", "enterprise", "edu", "edu/k12", "gov")
 
@@ -113,13 +114,73 @@ def generate(members: int, per_member: int, n_agreements: int, seed: int = 7) ->
                 tuple(allocations),
             )
         )
-    group = {}
-    for _ in range(200):  # some parents with sole control of a sibling
-        a, b = rnd.sample(range(members), 2)
-        group[f"m{a:05d}"] = group[f"m{b:05d}"] = f"m{min(a, b):05d}"
+    group: dict[str, str] = {}
+    for _ in range(200):  # some parents with sole control of a subsidiary
+        p, q = rnd.sample(range(members), 2)
+        group[f"m{p:05d}"] = group[f"m{q:05d}"] = f"m{min(p, q):05d}"
     model = Model(Settings(), regions(True), {}, claims, agreements, group=group)
     model.index_agreements()
     return model
+
+
+def as_records(model: Model) -> Index:
+    """The same alliance as member and agreement records (parsed data, no YAML text), to time
+    the compile step `Model.build` that turns records into the engine's inputs."""
+    index = Index(root=Path("."))
+    by_member: dict[str, list[Claim]] = defaultdict(list)
+    for claim in model.claims:
+        by_member[claim.member].append(claim)
+
+    def day(ordinal: int) -> str:
+        return dt.date.fromordinal(ordinal).isoformat()
+
+    for member, claims in by_member.items():
+        data: dict[str, object] = {
+            "id": member,
+            "kind": "member",
+            "name": member,
+            "status": "active",
+            "visibility": "public",
+            "claims": [
+                {
+                    "id": c.id,
+                    "sector": sorted({b[0][0] for b in c.boxes}),
+                    "region": sorted({b[1][0] for b in c.boxes}),
+                    "segment": sorted({b[2][0] for b in c.boxes}),
+                    "period": {"start": day(c.boxes[0][3])}
+                    | ({"end": day(c.boxes[0][4] - 1)} if c.boxes[0][4] != POS else {}),
+                }
+                for c in claims
+            ],
+        }
+        path = f"members/{member}.yaml"
+        index.members[member] = Record("member", member, path, Document(path, data))
+    for ag in model.agreements:
+        data = {
+            "id": ag.id,
+            "type": "market-boundary",
+            "title": ag.id,
+            "version": 1,
+            "status": ag.status,
+            "parties": [{"member": p} for p in sorted(ag.parties)],
+            "visibility": "public",
+            "effective": day(ag.effective),
+            "legal_review": {"status": "approved" if ag.review_approved else "requested"},
+            "terms": {
+                "allocations": [
+                    {
+                        "scope": {"sector": [al.scope_boxes[0][0][0]], "region": [al.scope_boxes[0][1][0]]},
+                        "holder": al.holder or "shared",
+                    }
+                    for al in ag.allocations
+                ]
+            },
+        }
+        if ag.interval and ag.interval[1] != POS:
+            data["term"] = {"end": day(ag.interval[1] - 1)}
+        path = f"agreements/{ag.id}.yaml"
+        index.agreements[ag.id] = Record("agreement", ag.id, path, Document(path, data))
+    return index
 
 
 def main() -> None:
@@ -134,6 +195,14 @@ def main() -> None:
     t = time.perf_counter()
     model = generate(args.members, args.claims, args.agreements)
     t_gen = time.perf_counter() - t
+    gc.collect()
+
+    records = as_records(model)
+    t, c = time.perf_counter(), time.process_time()
+    compiled = Model.build(records)
+    t_compile, c_compile = time.perf_counter() - t, time.process_time() - c
+    assert len(compiled.claims) == len(model.claims)
+    del records, compiled
     gc.collect()
 
     t, c = time.perf_counter(), time.process_time()
@@ -171,6 +240,7 @@ def main() -> None:
     print(f"overlapping pairs  {len(entries):>10,}   (max {max(degree.values(), default=0)} per claim)")
     print(f"pieces             {sum(labels.values()):>10,}   {dict(sorted(labels.items()))}")
     print(f"generate           {t_gen:>10.2f} s")
+    print(f"compile records    {t_compile:>10.2f} s   ({c_compile:.2f} s CPU; Model.build from parsed records)")
     print(f"analyse            {t_analyse:>10.2f} s   ({c_analyse:.2f} s CPU)")
     print(f"overlap rules      {t_rules:>10.2f} s   ({c_rules:.2f} s CPU) {dict(n_findings)}")
     print(

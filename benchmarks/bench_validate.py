@@ -68,6 +68,7 @@ def sizes(runs: int, large_claims: int) -> dict[str, Size]:
 @dataclass
 class Run:
     seconds: float
+    cpu_seconds: float  # user + system time of the child: less disturbed by other processes than wall time
     rss_mb: float
     exit_code: int
     summary: dict[str, int]
@@ -98,7 +99,7 @@ def run_validate(repo: Path, cache_dir: Path, fmt: str) -> Run:
             summary = json.loads(out.read())["summary"]
     # ru_maxrss is in KiB on Linux (bytes on macOS).
     rss = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
-    return Run(seconds, rss, code, summary)
+    return Run(seconds, usage.ru_utime + usage.ru_stime, rss, code, summary)
 
 
 def record_files(repo: Path) -> int:
@@ -190,12 +191,16 @@ def main(argv: list[str] | None = None) -> int:
             cold, warm = measure(repo, size, args.format, scratch)
             rows.append((size, stats, record_files(repo), cold, warm))
             print(
-                f"  cold {[round(r.seconds, 2) for r in cold]} s, warm {[round(r.seconds, 2) for r in warm]} s, "
+                f"  cold {[round(r.seconds, 2) for r in cold]} s (CPU {[round(r.cpu_seconds, 2) for r in cold]}), "
+                f"warm {[round(r.seconds, 2) for r in warm]} s (CPU {[round(r.cpu_seconds, 2) for r in warm]}), "
                 f"findings {cold[0].summary or '(see --format json)'}",
                 flush=True,
             )
         print()
-        header = f"{'size':<34} {'files':>6} {'cold s':>18} {'warm s':>18} {'RSS MB cold/warm':>17}  targets"
+        header = (
+            f"{'size':<34} {'files':>6} {'cold s':>18} {'warm s':>18} {'CPU s cold/warm':>16} "
+            f"{'RSS MB cold/warm':>17}  targets"
+        )
         print(header)
         print("-" * len(header))
         for size, stats, files, cold, warm in rows:
@@ -206,9 +211,13 @@ def main(argv: list[str] | None = None) -> int:
                     value = statistics.median(r.seconds for r in runs)
                     targets.append(f"{name} <= {target:g} s {'ok' if value <= target else 'MISSED'}")
             rss = f"{max(r.rss_mb for r in cold):.0f}/{max(r.rss_mb for r in warm):.0f}"
+            cpu = (
+                f"{statistics.median(r.cpu_seconds for r in cold):.2f}/"
+                f"{statistics.median(r.cpu_seconds for r in warm):.2f}"
+            )
             print(
                 f"{label:<34} {files:>6} {fmt_seconds([r.seconds for r in cold]):>18} "
-                f"{fmt_seconds([r.seconds for r in warm]):>18} {rss:>17}  {', '.join(targets)}"
+                f"{fmt_seconds([r.seconds for r in warm]):>18} {cpu:>16} {rss:>17}  {', '.join(targets)}"
             )
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         print(f"\npeak RSS of any child (getrusage RUSAGE_CHILDREN): {peak:.0f} MB")

@@ -142,6 +142,38 @@ def parse_record(path: str, raw: bytes | None) -> dict[str, Any] | None:
     return result.document.data
 
 
+class RecordParser:
+    """Parses record versions read from git, each blob once. When the validation cache of the
+    working tree holds the same bytes for a path (most files never change after they are
+    added), its parse is reused instead of parsing again."""
+
+    def __init__(self, root: Path | None = None, *, use_cache: bool = True) -> None:
+        self._memo: dict[str, dict[str, Any] | None] = {}
+        self._cache: Any = None
+        if root is not None and use_cache:
+            from qtgov.cache import FileCache
+
+            try:
+                self._cache = FileCache.open(Path(root))
+            except Exception:  # a broken cache only costs time
+                self._cache = None
+
+    def data(self, path: str, blob: str | None, raw: bytes | None) -> dict[str, Any] | None:
+        if blob is None or raw is None:
+            return None
+        if blob not in self._memo:
+            self._memo[blob] = self._parse(path, raw)
+        return self._memo[blob]
+
+    def _parse(self, path: str, raw: bytes) -> dict[str, Any] | None:
+        if self._cache is not None:
+            hit = self._cache.get(path, raw)
+            if hit is not None:
+                document = hit[0].document
+                return document.data if document is not None and isinstance(document.data, dict) else None
+        return parse_record(path, raw)
+
+
 # -- what changed, in governance terms ----------------------------------------------------------
 
 
@@ -437,14 +469,10 @@ def histories_from_log(repo: Any, log: Any, *, paths: Iterable[str] | None = Non
         for _, _, change in items:
             blobs.update(b for b in (change.old_blob, change.new_blob) if b)
     raw = repo.read_blobs(blobs)
-    parsed: dict[str, dict[str, Any] | None] = {}
+    parser = RecordParser(repo.root)
 
     def data(path: str, blob: str | None) -> dict[str, Any] | None:
-        if blob is None:
-            return None
-        if blob not in parsed:
-            parsed[blob] = parse_record(path, raw.get(blob))
-        return parsed[blob]
+        return parser.data(path, blob, raw.get(blob) if blob else None)
 
     out: dict[str, RecordHistory] = {}
     for path, items in sorted(steps.items()):

@@ -73,6 +73,32 @@ def linked_directories(root: Path) -> list[str]:
     return linked
 
 
+def _directory_findings(root: Path) -> list[Finding]:
+    """Record directories that are links (never followed) or not directories at all."""
+    linked = linked_directories(root)
+    findings = [
+        Finding(
+            rel,
+            1,
+            1,
+            "file-type",
+            Severity.ERROR,
+            "a symbolic link to a directory is not followed; commit the directory itself",
+        )
+        for rel in linked
+    ]
+    for rel in RECORD_DIRS:
+        if any(rel == d or rel.startswith(f"{d}/") for d in linked):
+            continue
+        try:
+            mode = os.lstat(root / rel).st_mode
+        except OSError:
+            continue
+        if not stat.S_ISDIR(mode):
+            findings.append(Finding(rel, 1, 1, "file-type", Severity.ERROR, f"{rel} must be a directory of records"))
+    return findings
+
+
 def discover(root: Path) -> list[tuple[str, str]]:
     """(kind, relative path) of every record file in the repository, never through a linked directory."""
     linked = linked_directories(root)
@@ -124,17 +150,7 @@ def load_repository(root: Path, *, use_cache: bool = True) -> LoadedRepository:
         raise RepositoryError(f"{root}: not an alliance repository (no {ALLIANCE_FILE} and no members/ directory)")
     cache = FileCache.open(root) if use_cache else None
     index = Index(root=root)
-    findings: list[Finding] = [
-        Finding(
-            rel,
-            1,
-            1,
-            "file-type",
-            Severity.ERROR,
-            "a symbolic link to a directory is not followed; commit the directory itself",
-        )
-        for rel in linked_directories(root)
-    ]
+    findings = _directory_findings(root)
     files = discover(root)
     for kind, relpath in files:
         ident, name_findings = check_file_name(kind, relpath)

@@ -31,7 +31,7 @@ from typing import Any
 
 from qtgov import __version__, disclaimer
 from qtgov.errors import UsageError
-from qtgov.history import Event, classify, describe_change, file_event, parse_record
+from qtgov.history import Event, RecordParser, classify, describe_change, file_event, parse_record
 
 ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{1,62}\Z")
 LOGIN_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?\Z")
@@ -134,6 +134,7 @@ class Snapshot:
         self.files = {p: sha for p, (_mode, sha) in repo.tree(commit, dirs).items()}
         self._raw: dict[str, bytes] = {}
         self._data: dict[str, dict[str, Any] | None] = {}
+        self._parser = RecordParser(repo.root)
 
     def prefetch(self, paths: Iterable[str]) -> None:
         wanted = {self.files[p] for p in paths if p in self.files and self.files[p] not in self._raw}
@@ -147,7 +148,7 @@ class Snapshot:
             else:
                 if sha not in self._raw:
                     self.prefetch([path])
-                self._data[path] = parse_record(path, self._raw.get(sha))
+                self._data[path] = self._parser.data(path, sha, self._raw.get(sha))
         return self._data[path]
 
     def member_ids(self) -> list[str]:

@@ -349,11 +349,28 @@ class Regions:
         return list(self._children.get(code, []))
 
     def name(self, code: str, lang: str | None = None) -> str:
-        """English ISO name of a region (the code itself when unknown)."""
+        """The ISO name of a region, translated into `lang` where pycountry's iso-codes
+        translations have it (`zh` -> 浙江省), else English; the code itself when unknown."""
         if code == ROOT:
             return ROOT
         self._load()
-        return self._names.get(code, code)
+        english = self._names.get(code)
+        if english is None:
+            return code
+        if not lang or lang == "en":
+            return english
+        domain = "iso3166-2" if "-" in code else "iso3166-1"
+        return _translation(domain, lang).gettext(english)
+
+
+@functools.cache
+def _translation(domain: str, lang: str) -> Any:
+    import gettext
+
+    import pycountry
+
+    languages = {"zh": ["zh_CN"], "zh-hant": ["zh_TW"]}.get(lang.lower(), [lang.replace("-", "_")])
+    return gettext.translation(domain, pycountry.LOCALES_DIR, languages=languages, fallback=True)
 
 
 @functools.cache
@@ -364,7 +381,10 @@ def regions(aliases_nested: bool = True) -> Regions:
 
 def minimal_nodes(nodes: Iterable[str], chain: Any) -> list[str]:
     """Drop duplicates and nodes below another node of the list (`[cloud, cloud/gpu]` is `cloud`)."""
-    unique = sorted(set(nodes), key=lambda n: (len(chain(n)), n))
+    distinct = set(nodes)
+    if len(distinct) < 2:
+        return list(distinct)
+    unique = sorted(distinct, key=lambda n: (len(chain(n)), n))
     kept: list[str] = []
     for node in unique:
         c = chain(node)

@@ -150,7 +150,9 @@ terms:
 """
 
 
-def make_alliance(root: Path, *, acme_name: str = "Acme Cloud 艾克米云", extra: dict[str, str | None] | None = None) -> Path:
+def make_alliance(
+    root: Path, *, acme_name: str = "Acme Cloud 艾克米云", extra: dict[str, str | None] | None = None
+) -> Path:
     files: dict[str, str | bytes | None] = {
         "charter/alliance.yaml": alliance(),
         "charter/taxonomy/sectors.yaml": SECTORS,

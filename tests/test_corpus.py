@@ -193,3 +193,10 @@ def test_symlinked_charter_page_is_not_followed(tmp_path: Path) -> None:
     from qtgov.repo import load_repository
 
     assert load_repository(repo, use_cache=False).index.charter_pages == ["index.md"]
+
+
+def test_record_directory_that_is_a_file(tmp_path: Path) -> None:
+    repo = write_repo(tmp_path / "repo", {"agreements": "not a directory\n"})
+    result = run_qtgov("validate", "--format", "json", repo)
+    assert result.returncode == 1
+    assert finding_tuples(result.stdout, CORE_RULES) == [("agreements", 1, 1, "file-type")]

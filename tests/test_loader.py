@@ -393,13 +393,15 @@ def test_symlink_is_never_followed(tmp_path: Path) -> None:
     (tmp_path / "target.yaml").write_text("secret: marker-7f3a\n")
     (tmp_path / "link.yaml").symlink_to(tmp_path / "target.yaml")
     result = load_file(tmp_path, "link.yaml")
-    assert [(f.line, f.column, f.rule) for f in result.findings] == [(1, 1, "file-type")]
-    assert "marker-7f3a" not in result.findings[0].message
+    assert [(f.line, f.column, f.rule, f.message) for f in result.findings] == [
+        (1, 1, "file-type", "symbolic links are not followed; commit the file itself")
+    ]
 
 
 def test_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "pipe.yaml")
     assert rules_of(tmp_path, "pipe.yaml") == [(1, 1, "file-type")]
+    assert load_file(tmp_path, "pipe.yaml").findings[0].message == "not a regular file"
 
 
 def test_directory_and_missing_file(tmp_path: Path) -> None:

@@ -73,7 +73,9 @@ def models(draw: st.DrawFn) -> Model:
     claims = []
     for member in MEMBERS:
         for n in range(draw(st.integers(0, 2))):
-            claims.append(Claim(member, f"c{n}", n, "qt-markets", tuple(draw(boxes())), Location(f"{member}.yaml", 1, 1)))
+            claims.append(
+                Claim(member, f"c{n}", n, "qt-markets", tuple(draw(boxes())), Location(f"{member}.yaml", 1, 1))
+            )
     agreements = []
     for n in range(draw(st.integers(0, 4))):
         parties = draw(st.lists(st.sampled_from(MEMBERS), min_size=2, max_size=3, unique=True))
@@ -116,7 +118,9 @@ def models(draw: st.DrawFn) -> Model:
     return model
 
 
-def oracle(model: Model, a: Claim, b: Claim, point: tuple[str, str, str], day: int) -> tuple[str, str | None, str | None]:
+def oracle(
+    model: Model, a: Claim, b: Claim, point: tuple[str, str, str], day: int
+) -> tuple[str, str | None, str | None]:
     if model.same_group(a.member, b.member):
         return ("intra-group", None, None)
     for agreement in model.pair_agreements(a.member, b.member):
@@ -176,7 +180,10 @@ def test_pieces_are_disjoint_cover_the_overlap_and_carry_the_oracle_label(model:
 @given(models(), st.randoms(use_true_random=False))
 def test_labelling_does_not_depend_on_record_order(model: Model, rnd: random.Random) -> None:
     expected = [e.to_json() for e in compute(model)]
-    claims = [Claim(c.member, c.id, c.position, c.scheme, tuple(rnd.sample(c.boxes, len(c.boxes))), c.location) for c in model.claims]
+    claims = [
+        Claim(c.member, c.id, c.position, c.scheme, tuple(rnd.sample(c.boxes, len(c.boxes))), c.location)
+        for c in model.claims
+    ]
     rnd.shuffle(claims)
     agreements = list(model.agreements)
     rnd.shuffle(agreements)

@@ -211,7 +211,7 @@ def build(
     return loaded.index
 
 
-PieceTuple = tuple[str, str | None, str | None, str | None, str, str, str | None, str | None]
+PieceTuple = tuple[str, str | None, str | None, str | None, str | None, str | None, str | None, str | None]
 
 
 def _ns(node: Mapping[str, Any] | None) -> str | None:
@@ -297,15 +297,18 @@ def test_example_4_allocation_without_review_is_blocked(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("review", ["approved", "approved_with_conditions"])
 def test_example_4b_approved_allocation_is_resolved(tmp_path: Path, review: str) -> None:
-    extra = {"legal_review": {"status": review, "reviewer": "counsel-a", "date": T0}}
+    legal_review: dict[str, Any] = {"status": review, "reviewer": "counsel-a", "date": T0}
     if review == "approved_with_conditions":
-        extra["legal_review"]["conditions"] = ["Review again in a year"]
+        legal_review["conditions"] = ["Review again in a year"]
     index = build(
         tmp_path,
         EX2,
         {
             "split": agreement(
-                "split", ["acme", "beta"], [allocation(["cloud/compute/gpu"], ["CN-SH"], "beta")], **extra
+                "split",
+                ["acme", "beta"],
+                [allocation(["cloud/compute/gpu"], ["CN-SH"], "beta")],
+                legal_review=legal_review,
             )
         },
     )
@@ -453,6 +456,32 @@ def test_example_10_different_schemes_are_unknown(tmp_path: Path) -> None:
         ("members/beta.yaml", "overlap-unknown", Severity.WARNING),
     ]
     assert findings(index, overlap_rules.check_overlap) == []
+
+
+def test_maps_to_crosswalk_makes_schemes_comparable(tmp_path: Path) -> None:
+    crosswalked = GBT.replace(
+        "  i/64: {name: Internet services}\n",
+        "  i/64:\n    name: Internet services\n    maps_to:\n      - {scheme: qt-markets, path: cloud/compute}\n",
+    )
+    members = {
+        "acme": member("acme", [claim("net", ["i/64"], ["CN"], scheme="gbt4754-2017")]),
+        "beta": member("beta", [claim("gpu", ["cloud/compute/gpu"], ["CN-ZJ"])]),
+        "gamma": member("gamma", [claim("st", ["cloud/storage"], ["CN-ZJ"])]),
+    }
+    index = build(
+        tmp_path,
+        members,
+        {
+            "split": agreement(
+                "split", ["acme", "beta"], [allocation(["cloud/compute"], ["CN"], "beta")], review="approved"
+            )
+        },
+        extra={"charter/taxonomy/gbt4754-2017.yaml": crosswalked},
+    )
+    report = analyse(index)
+    assert pieces(report) == {("resolved", "beta", "split", "cloud/compute/gpu", "CN-ZJ", "*", T0, None)}
+    assert pieces(report, "acme", "gamma") == set()  # the crosswalk shows they do not meet
+    assert findings(index, overlap_rules.check_overlap_unknown) == []
 
 
 # ------------------------------------------------------------------------ further cases
@@ -738,6 +767,24 @@ def test_membership_bounds_the_claims(tmp_path: Path) -> None:
     }
 
 
+def test_member_without_joined_date_has_an_open_start(tmp_path: Path) -> None:
+    prospect = yaml.safe_load(member("acme", [claim("st", ["cloud/storage"], ["CN-ZJ"])]))
+    del prospect["joined"]
+    prospect["status"] = "prospective"
+    index = build(
+        tmp_path,
+        {
+            "acme": yaml.safe_dump(prospect, sort_keys=False),
+            "beta": member("beta", [claim("st", ["cloud/storage"], ["CN-ZJ"])], joined="2020-01-01"),
+            "gamma": yaml.safe_dump({**prospect, "id": "gamma", "name": "Gamma"}, sort_keys=False),
+        },
+    )
+    report = analyse(index)
+    assert pieces(report) == {("conflict", None, None, "cloud/storage", "CN-ZJ", "*", "2020-01-01", None)}
+    assert pieces(report, "acme", "gamma") == {("conflict", None, None, "cloud/storage", "CN-ZJ", "*", None, None)}
+    assert "cloud/storage × CN-ZJ × * × …" in render_text(report)
+
+
 def test_as_of_keeps_the_pieces_containing_the_day(tmp_path: Path) -> None:
     index = build(
         tmp_path,
@@ -756,6 +803,13 @@ def test_as_of_keeps_the_pieces_containing_the_day(tmp_path: Path) -> None:
     assert {p[0] for p in pieces(analyse(index, dt.date(2025, 7, 1)))} == {"conflict"}
     assert analyse(index, dt.date(2024, 12, 31)).entries == []
     assert analyse(index, dt.date(2025, 7, 1)).to_json()["as_of"] == "2025-07-01"
+
+
+def test_member_filter(tmp_path: Path) -> None:
+    st = [claim("st", ["cloud/storage"], ["CN-ZJ"])]
+    index = build(tmp_path, {"acme": member("acme", st), "beta": member("beta", st), "gamma": member("gamma", st)})
+    assert {e.members for e in analyse(index, member="gamma").entries} == {("acme", "gamma"), ("beta", "gamma")}
+    assert len(analyse(index).entries) == 3
 
 
 def test_redundant_claim_lists_give_one_piece(tmp_path: Path) -> None:

@@ -119,6 +119,10 @@ def test_regions_countries_and_subdivisions(nested: Regions) -> None:
     assert nested.meet("CN-ZJ", "CN-SH") is None
     assert nested.depth("CN-ZJ") == 2
     assert nested.name("CN-ZJ").startswith("Zhejiang")
+    assert nested.name("CN-ZJ", "zh") == "浙江省"
+    assert nested.name("CN", "zh") == "中国"
+    assert nested.name("CN", "xx") == "China"  # no translation: English
+    assert nested.name("QQ", "zh") == "QQ"
 
 
 def test_regions_nest_subdivisions_by_parent_code(nested: Regions) -> None:

@@ -54,10 +54,13 @@ def model_for(index: Index) -> Model:
     return _cached(index)[0]
 
 
-def analyse(index: Index, as_of: dt.date | None = None) -> OverlapReport:
+def analyse(index: Index, as_of: dt.date | None = None, member: str | None = None) -> OverlapReport:
     """Every overlap between claims of different members, labelled (SPEC §4). With `as_of`, only
-    the pieces that contain that day. Computed once per index; cheap to call again."""
+    the pieces that contain that day; with `member`, only the overlaps that member is part of.
+    Computed once per index; cheap to call again."""
     report = _cached(index)[1]
+    if member is not None:
+        report = report.involving(member)
     return report.on(as_of) if as_of is not None else report
 
 
@@ -280,6 +283,11 @@ def _unknown_entries(model: Model, by_scheme: dict[str, list[tuple[int, Box]]]) 
     chains = model.chains
     for (ca, cb), box_pairs in pairs.items():
         a, b = claims[ca], claims[cb]
+        crossed = _crosswalked(model, a, b)
+        if crossed is not None:
+            if crossed:
+                entries.append(Entry((a.member, b.member), (a, b), crossed))
+            continue
         meets = []
         for ba, bb in box_pairs:
             m = box_intersect(chains, (ROOT_SET, ba[1], ba[2], ba[3], ba[4]), (ROOT_SET, bb[1], bb[2], bb[3], bb[4]))
@@ -299,4 +307,51 @@ def _unknown_entries(model: Model, by_scheme: dict[str, list[tuple[int, Box]]]) 
     return entries
 
 
-__all__ = ["NO_EXCEPT", "analyse", "compute", "label", "merge", "model_for"]
+def _translate(model: Model, claim: Claim, scheme: str) -> list[Box] | None:
+    """A claim's boxes with each sector mapped into `scheme` through the `maps_to` crosswalk of
+    its node or nearest mapped ancestor (a mapped ancestor over-approximates: conservative), or
+    None when some sector has no mapping."""
+    taxonomy = model.taxonomies.get(claim.scheme)
+    target = model.taxonomies.get(scheme)
+    if taxonomy is None:
+        return None
+    out: list[Box] = []
+    for box in claim.boxes:
+        nodes: list[str] = []
+        for node in reversed(tree_chain(box[0][0])):
+            nodes = [path for other, path in taxonomy.maps_to(node) if other == scheme]
+            if nodes:
+                break
+        if not nodes:
+            return None
+        for node in nodes:
+            canonical = (target.resolve(node) if target else None) or node
+            out.append(((canonical, NO_EXCEPT), box[1], box[2], box[3], box[4]))
+    return out
+
+
+def _crosswalked(model: Model, a: Claim, b: Claim) -> tuple[Piece, ...] | None:
+    """The labelled pieces of two claims in different schemes that a `maps_to` crosswalk makes
+    comparable (one claim translated into the other's scheme); () when the crosswalk shows
+    they do not meet; None when there is no crosswalk."""
+    chains = model.chains
+    for source, other in ((a, b), (b, a)):
+        translated = _translate(model, source, other.scheme)
+        if translated is None:
+            continue
+        meets = []
+        for x in translated:
+            for y in other.boxes:
+                m = box_intersect(chains, x, y)
+                if m is not None:
+                    meets.append(m)
+        if not meets:
+            return ()
+        intra = model.same_group(a.member, b.member)
+        scheme_ok = other.scheme == model.settings.sector_scheme
+        agreements = model.pair_agreements(a.member, b.member) if not intra and scheme_ok else []
+        return tuple(_label(model, intra, agreements, meets))
+    return None
+
+
+__all__ = ["analyse", "compute", "label", "merge", "model_for"]

@@ -158,12 +158,17 @@ class Model:
         """The boxes of a claim or allocation scope over [start, end)."""
         if start >= end:
             return ()
-        sectors = minimal_nodes((self.sector_node(scheme, p) for p in _strings(scope.get("sector"))), tree_chain)
-        region_list = minimal_nodes((self.region_node(c) for c in _strings(scope.get("region"))), self.regions.chain)
+        taxonomy = self.taxonomies.get(scheme)
+        sectors = minimal_nodes(
+            (taxonomy.resolve(p) or p if taxonomy else p for p in _strings(scope.get("sector"))), tree_chain
+        )
+        resolve_region = self.regions.resolve
+        region_list = minimal_nodes((resolve_region(c) or c for c in _strings(scope.get("region"))), self.regions.chain)
         segment_raw = scope.get("segment")
-        segments = minimal_nodes(
-            (self.segment_node(p) for p in _strings(segment_raw)) if segment_raw is not None else [ROOT],
-            tree_chain,
+        segments = (
+            minimal_nodes((self.segment_node(p) for p in _strings(segment_raw)), tree_chain)
+            if segment_raw is not None
+            else [ROOT]
         )
         return tuple(
             ((s, NO_EXCEPT), (r, NO_EXCEPT), (g, NO_EXCEPT), start, end)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from qtgov import __version__, disclaimer
-from qtgov.overlaps.geometry import NEG, POS, Box, NodeSet, box_text, day, ns_text
+from qtgov.overlaps.geometry import NEG, POS, Box, NodeSet, box_text, day
 from qtgov.overlaps.model import Claim
 
 LABELS = ("conflict", "pending", "blocked-review", "resolved", "shared", "intra-group", "unknown")
@@ -139,6 +139,10 @@ class OverlapReport:
                 kept.append(Entry(entry.members, entry.claims, pieces))
         return OverlapReport(kept, day_)
 
+    def involving(self, member: str) -> OverlapReport:
+        """Only the entries one member is part of."""
+        return OverlapReport([e for e in self.entries if member in e.members], self.as_of)
+
     def pieces(self) -> Iterable[tuple[Entry, Piece]]:
         for entry in self.entries:
             for piece in entry.pieces:
@@ -230,4 +234,4 @@ def render_text(report: OverlapReport, lang: str = "en") -> str:
     return "\n".join(lines) + "\n"
 
 
-__all__ = ["LABELS", "TO_COORDINATE", "Entry", "OverlapReport", "Piece", "ns_text", "render_text"]
+__all__ = ["LABELS", "TO_COORDINATE", "Entry", "OverlapReport", "Piece", "render_text"]

@@ -75,6 +75,7 @@ def check_overlap(index: Index) -> Iterator[Finding]:
         for piece in entry.pieces:
             if piece.label not in TO_COORDINATE:
                 continue
+            where = piece.text()
             if piece.label == "conflict":
                 why = "an overlap to coordinate that no agreement between them covers yet"
             elif piece.label == "pending":
@@ -91,7 +92,7 @@ def check_overlap(index: Index) -> Iterator[Finding]:
                     mine.location.line,
                     mine.location.column,
                     f"declared focus area {mine.id!r} of {mine.member} overlaps {other.member}'s {other.id!r} on "
-                    f"{piece.text()}: {why} ({piece.label})",
+                    f"{where}: {why} ({piece.label})",
                     pointer=_pointer_claim(mine),
                     related=[_related(other.location, f"{other.member}'s declared focus area {other.id!r}")],
                     severity=severity,
@@ -163,8 +164,17 @@ def check_claim_allocated_elsewhere(index: Index) -> Iterator[Finding]:
     model = model_for(index)
     items = _allocation_boxes(_in_force(model))
     items = [item for item in items if item[1].holder is not None]
+    # Only members bound by an allocation to someone else can have a claim to report.
+    bound = {
+        member for agreement, allocation, _ in items for member in agreement.parties if member != allocation.holder
+    }
     scheme = model.settings.sector_scheme
-    claim_boxes = [(claim, box) for claim in model.claims if claim.scheme == scheme for box in claim.boxes]
+    claim_boxes = [
+        (claim, box)
+        for claim in model.claims
+        if claim.member in bound and claim.scheme == scheme
+        for box in claim.boxes
+    ]
     hits: dict[tuple[int, str, int], list[str]] = defaultdict(list)
     subjects: dict[tuple[int, str, int], tuple[Claim, Agreement, Allocation]] = {}
     claim_pos = {id(claim): n for n, claim in enumerate(model.claims)}
@@ -289,18 +299,20 @@ def check_allocation_pre_emptive(index: Index) -> Iterator[Finding]:
     overlap is on record; otherwise drop the allocation.
     """
     model = model_for(index)
-    report = analyse(index)
     chains = model.chains
+    candidates = [
+        ag
+        for ag in model.agreements
+        if ag.status != "terminated" and any(al.holder is not None and al.boxes for al in ag.allocations)
+    ]
+    wanted = {(a, b) for ag in candidates for a in ag.parties for b in ag.parties if a < b}
     pieces: dict[tuple[str, str], list[Box]] = defaultdict(list)
-    for entry in report.entries:
-        for piece in entry.pieces:
-            if piece.label != "unknown":
-                pieces[entry.members].append(piece.box)
-    for agreement in model.agreements:
-        if agreement.status == "terminated":
-            continue
+    for entry in analyse(index).entries:
+        if entry.members in wanted:
+            pieces[entry.members].extend(p.box for p in entry.pieces if p.label != "unknown")
+    for agreement in candidates:
         parties = sorted(agreement.parties)
-        pair_boxes = [box for x, a in enumerate(parties) for b in parties[x + 1 :] for box in pieces.get((a, b), [])]
+        pair_boxes = [box for x, a in enumerate(parties) for b in parties[x + 1 :] for box in pieces.get((a, b), ())]
         for allocation in agreement.allocations:
             if allocation.holder is None or not allocation.boxes:
                 continue

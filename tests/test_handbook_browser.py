@@ -1,0 +1,271 @@
+"""The built handbook in a real browser: headless Chromium (Debian's /usr/bin/chromium) through
+Playwright against the demo alliance served on 127.0.0.1. Every page visited must raise no dialog,
+log no console error and request nothing off 127.0.0.1. Screenshots go to test-artifacts/."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from conftest import ROOT
+from handbook_fixtures import make_alliance
+
+from qtgov.site.escaping import plain
+from qtgov.site.pipeline import BuildOptions, build
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+ARTIFACTS = ROOT / "test-artifacts"
+DEMO = ROOT / "examples" / "demo-alliance"
+HOSTILE_NAME = '<script>alert("x")</script><img src=x onerror=alert(2)> {{ 7*7 }} [x](javascript:alert(3)) </title>'
+
+sync_api = pytest.importorskip("playwright.sync_api")
+if not Path(CHROMIUM).exists():  # pragma: no cover - depends on the machine
+    pytest.skip("no /usr/bin/chromium", allow_module_level=True)
+
+
+def _git(repo: Path, *args: str) -> None:
+    date = "2026-11-12T10:00:00+08:00"
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "Zhou Mingyuan",
+        "GIT_AUTHOR_EMAIL": "zhou@demo-hub.example.com",
+        "GIT_COMMITTER_NAME": "Zhou Mingyuan",
+        "GIT_COMMITTER_EMAIL": "zhou@demo-hub.example.com",
+        "GIT_AUTHOR_DATE": date,
+        "GIT_COMMITTER_DATE": date,
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
+    subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def serve(directory: Path) -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(directory)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo alliance as a git repository with one commit, built as the public edition."""
+    os.environ["QTGOV_NO_CACHE"] = "1"
+    repo = tmp_path_factory.mktemp("demo") / "demo-alliance"
+    shutil.copytree(DEMO, repo)
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "The demonstration alliance")
+    out = repo.parent / "site"
+    build(BuildOptions(repo, out=out))
+    return out
+
+
+@pytest.fixture(scope="module")
+def demo_url(demo_site: Path) -> Iterator[str]:
+    with serve(demo_site) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def hostile_url(hostile_site: Path) -> Iterator[str]:
+    with serve(hostile_site) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    repo = make_alliance(tmp_path_factory.mktemp("hostile") / "repo", acme_name=HOSTILE_NAME)
+    out = repo.parent / "site"
+    build(BuildOptions(repo, out=out))
+    return out
+
+
+class Watch:
+    """Fails the test on a dialog, a console error, a page error or a request off 127.0.0.1."""
+
+    def __init__(self, page: Any) -> None:
+        self.problems: list[str] = []
+        page.on("dialog", self._dialog)
+        page.on("console", self._console)
+        page.on("pageerror", lambda exc: self.problems.append(f"page error: {exc}"))
+        page.route("**/*", self._route)
+
+    def _dialog(self, dialog: Any) -> None:
+        self.problems.append(f"dialog: {dialog.type} {dialog.message}")
+        dialog.dismiss()
+
+    def _console(self, message: Any) -> None:
+        if message.type == "error":
+            self.problems.append(f"console error: {message.text}")
+
+    def _route(self, route: Any) -> None:
+        host = urlsplit(route.request.url).hostname
+        if host != "127.0.0.1":
+            self.problems.append(f"request off 127.0.0.1: {route.request.url}")
+            route.abort()
+            return
+        route.continue_()
+
+    def check(self) -> None:
+        assert self.problems == []
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[tuple[Any, Watch]]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    p = context.new_page()
+    watch = Watch(p)
+    try:
+        yield p, watch
+    finally:
+        context.close()
+    watch.check()
+
+
+def _shot(page: Any, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+
+
+def test_home_shows_the_figures(demo_site: Path, demo_url: str, page: tuple[Any, Watch]) -> None:
+    p, _ = page
+    members = json.loads((demo_site / "zh" / "api" / "members.json").read_text("utf-8"))["members"]
+    active = sum(1 for m in members if m["status"] == "active")
+    base = demo_url
+    p.goto(f"{base}/")
+    p.wait_for_url(re.compile(r"/zh/$"))
+    assert p.locator('[data-qt-figure="members"]').inner_text() == str(active)
+    for figure in ("in-force", "overlaps", "flags"):
+        assert re.fullmatch(r"\d+", p.locator(f'[data-qt-figure="{figure}"]').inner_text())
+    assert "截至" in p.locator(".qt-asof").inner_text()
+    assert "不构成法律意见" in p.locator(".qt-disclaimer").first.inner_text()
+    _shot(p, "home.png")
+
+
+def test_navigation_reaches_a_member_and_an_agreement(demo_site: Path, demo_url: str, page: tuple[Any, Watch]) -> None:
+    p, _ = page
+    base = demo_url
+    p.goto(f"{base}/zh/")
+    p.locator(".md-sidebar--primary a.md-nav__link[href='members/']").first.click()
+    p.wait_for_url(re.compile(r"/zh/members/$"))
+    p.locator("article a", has_text="星河云").first.click()
+    p.wait_for_url(re.compile(r"/zh/members/xinghe-cloud/$"))
+    assert "星河云" in p.locator("h1").inner_text()
+    history = p.locator("#history + div").inner_text()
+    assert "2026年11月12日" in history
+    assert "members/xinghe-cloud.yaml" in p.locator(".qt-source").inner_text()
+    _shot(p, "member.png")
+    p.locator("article a", has_text="mb-gpu-shanghai").first.click()
+    p.wait_for_url(re.compile(r"/zh/agreements/mb-gpu-shanghai/$"))
+    signatures = p.locator("#signatures + div").inner_text()
+    assert "一致" in signatures  # content hash check
+    assert "Git" in signatures  # provenance: vouched for or not, with the commit
+    assert re.search(r"[0-9a-f]{10}", signatures)
+    assert "2026年11月12日" in p.locator("#history + div").inner_text()
+    _shot(p, "agreement.png")
+
+
+def test_market_map(demo_site: Path, demo_url: str, page: tuple[Any, Watch]) -> None:
+    p, _ = page
+    base = demo_url
+    p.goto(f"{base}/zh/market-map/")
+    assert p.locator(".qt-label--resolved").count() > 0
+    assert p.locator(".qt-label--coordinated-not-public").count() > 0
+    _shot(p, "market-map.png")
+
+
+def test_registry_filter(demo_site: Path, demo_url: str, page: tuple[Any, Watch]) -> None:
+    p, _ = page
+    base = demo_url
+    p.goto(f"{base}/en/agreements/")
+    rows = p.locator("article table tbody tr")
+    total = rows.count()
+    p.select_option('select[data-qt-column="2"]', label="talent")
+    visible = [r for r in rows.all() if r.is_visible()]
+    assert 0 < len(visible) < total
+    assert all("talent" in r.inner_text() for r in visible)
+    p.select_option('select[data-qt-column="2"]', index=0)
+    assert sum(1 for r in rows.all() if r.is_visible()) == total
+
+
+def test_chinese_search_finds_its_page(demo_site: Path, demo_url: str, page: tuple[Any, Watch]) -> None:
+    p, _ = page
+    base = demo_url
+    p.goto(f"{base}/zh/")
+    search = p.locator("input.md-search__input")
+    search.click()
+    search.fill("星河")
+    search.press("End")  # Material searches on key events; filled text (like an IME's) has none
+    result = p.locator(".md-search-result__item a[href*='members/xinghe-cloud/']")
+    result.first.wait_for(timeout=15000)
+    result.first.click()
+    p.wait_for_url(re.compile(r"/zh/members/xinghe-cloud/"))
+
+
+def test_language_switch(demo_site: Path, demo_url: str, page: tuple[Any, Watch]) -> None:
+    p, _ = page
+    base = demo_url
+    p.goto(f"{base}/zh/members/")
+    p.locator(".md-header__option .md-select").hover()
+    p.locator("a.md-select__link[hreflang='en']").click()
+    p.wait_for_url(re.compile(r"/en/$"))
+    assert p.locator("html").get_attribute("lang") == "en"
+    assert "members" in p.locator('[data-qt-figure="members"] + a').inner_text()
+
+
+def test_hostile_member_name_is_text(hostile_url: str, page: tuple[Any, Watch]) -> None:
+    p, watch = page
+    base = hostile_url
+    for lang in ("zh", "en"):
+        p.goto(f"{base}/{lang}/members/acme/")
+        assert p.locator("h1").inner_text() == plain(HOSTILE_NAME)
+        assert html.unescape(p.title()).startswith(plain(HOSTILE_NAME))
+        assert p.evaluate("document.querySelectorAll('article img, article script').length") == 0
+        assert p.evaluate("document.querySelectorAll('[onerror], [onclick]').length") == 0
+        p.goto(f"{base}/{lang}/members/")
+        p.goto(f"{base}/{lang}/agreements/hub-acme-public/")
+    assert watch.problems == []
