@@ -29,6 +29,7 @@ import io
 import json
 import os
 import pstats
+import re
 import resource
 import shutil
 import statistics
@@ -93,13 +94,24 @@ def run_validate(repo: Path, cache_dir: Path, fmt: str) -> Run:
         code = proc.returncode
         if code not in (0, 1):
             raise SystemExit(f"qtgov validate {repo} exited {code}")
-        summary: dict[str, int] = {}
-        if fmt == "json":
-            out.seek(0)
-            summary = json.loads(out.read())["summary"]
+        out.seek(0)
+        summary = parse_summary(out.read(), fmt)
     # ru_maxrss is in KiB on Linux (bytes on macOS).
     rss = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
     return Run(seconds, usage.ru_utime + usage.ru_stime, rss, code, summary)
+
+
+def parse_summary(output: bytes, fmt: str) -> dict[str, int]:
+    """Finding counts from the report (JSON summary, or the text format's closing line)."""
+    if fmt == "json":
+        summary: dict[str, int] = json.loads(output)["summary"]
+        return summary
+    if fmt == "text":
+        tail = output[-300:].decode("utf-8", "replace")
+        found = re.search(r"(\d+) errors?, (\d+) warnings?, (\d+) infos?\s*$", tail)
+        if found:
+            return dict(zip(("error", "warning", "info"), map(int, found.groups()), strict=True))
+    return {}
 
 
 def record_files(repo: Path) -> int:
@@ -163,7 +175,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="cold and warm runs per size, median reported (default 3)")
     parser.add_argument("--large-claims", type=int, default=1, help="claims per member at the large size (default 1)")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--format", default="json", choices=["json", "text", "sarif", "github"], help="output format")
+    parser.add_argument(
+        "--format", default="text", choices=["text", "json", "sarif", "github"], help="output format (default text)"
+    )
     parser.add_argument("--workdir", type=Path, help="keep generated alliances here (reused between invocations)")
     parser.add_argument("--profile", action="store_true", help="also print a cProfile of a cold and a warm run")
     parser.add_argument("--top", type=int, default=35, help="functions to list per profile (default 35)")
@@ -193,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"  cold {[round(r.seconds, 2) for r in cold]} s (CPU {[round(r.cpu_seconds, 2) for r in cold]}), "
                 f"warm {[round(r.seconds, 2) for r in warm]} s (CPU {[round(r.cpu_seconds, 2) for r in warm]}), "
-                f"findings {cold[0].summary or '(see --format json)'}",
+                f"findings {cold[0].summary or '(not counted for this format)'}",
                 flush=True,
             )
         print()

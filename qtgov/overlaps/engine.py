@@ -11,12 +11,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
 import weakref
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 from qtgov.index import Index
 from qtgov.overlaps.geometry import (
@@ -29,7 +27,7 @@ from qtgov.overlaps.geometry import (
     box_union,
     disjoint_union,
 )
-from qtgov.overlaps.model import Agreement, Claim, Model, tree_chain
+from qtgov.overlaps.model import Agreement, Claim, Model, collector_paused, tree_chain
 from qtgov.overlaps.pairs import cross_pairs, related_pairs
 from qtgov.overlaps.report import Entry, OverlapReport, Piece
 
@@ -64,23 +62,9 @@ def analyse(index: Index, as_of: dt.date | None = None, member: str | None = Non
     return report.on(as_of) if as_of is not None else report
 
 
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """The analysis allocates hundreds of thousands of small tuples that all stay alive; the
-    cyclic garbage collector would rescan them again and again (half the run time at 100k
-    claims) for cycles they cannot form. Pause it, and restore whatever state it had."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def compute(model: Model) -> list[Entry]:
     """All entries of an overlap report, sorted by (members, claim ids)."""
-    with _collector_paused():
+    with collector_paused():
         return _compute(model)
 
 

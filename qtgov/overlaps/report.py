@@ -173,6 +173,7 @@ _HEAD = {
         "as_of": "as of",
         "none": "No declared focus areas overlap.",
         "pairs": "pairs of claims",
+        "pair": "pair of claims",
         "piece": "Piece",
         "label": "Label",
         "holder": "Holder",
@@ -184,6 +185,7 @@ _HEAD = {
         "as_of": "截至",
         "none": "声明的重点领域没有重叠。",
         "pairs": "对声明",
+        "pair": "对声明",
         "piece": "区块",
         "label": "标签",
         "holder": "持有方",
@@ -222,7 +224,8 @@ def render_text(report: OverlapReport, lang: str = "en") -> str:
         lines.append(head["none"])
         return "\n".join(lines) + "\n"
     counts = ", ".join(f"{label} {n}" for label, n in report.summary().items() if n)
-    lines.append(f"{len(report.entries)} {head['pairs']}; {counts}")
+    n = len(report.entries)
+    lines.append(f"{n} {head['pair' if n == 1 else 'pairs']}; {counts}")
     for entry in report.entries:
         lines.append("")
         lines.append(f"{entry.members[0]} ↔ {entry.members[1]}")

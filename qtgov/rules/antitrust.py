@@ -293,8 +293,9 @@ def _restraint_length(agreement: Record) -> tuple[str, tuple[str | int, ...]]:
     termination = parse_date(_dict(agreement.get("termination")).get("date"))
     if agreement_start is not None:
         agreement_end = term_end(agreement, agreement_start)
-        if termination and (agreement_end is None or termination + ONE_DAY < agreement_end):
-            agreement_end = termination + ONE_DAY
+        # termination.date is the first day no longer in force (SPEC §3.4).
+        if termination and (agreement_end is None or termination < agreement_end):
+            agreement_end = termination
         if agreement_end is not None:
             return compare(start, agreement_end, ("term",))
     elif not renewal.get("auto"):
