@@ -20,6 +20,7 @@ from qtgov.dates import ONE_DAY, add_duration, add_months, parse_date, parse_dur
 from qtgov.findings import Finding, Severity
 from qtgov.hashing import content_sha256
 from qtgov.index import Index, Record, party_ids
+from qtgov.overlaps.model import control_groups
 from qtgov.rules import Rule, rule
 from qtgov.schemas import sensitive_paths
 from qtgov.trees import Taxonomy, path_is_ancestor_or_self, text_in
@@ -114,31 +115,6 @@ def _emit(
 
 
 # ------------------------------------------------------------------ groups and sectors
-
-
-def _control_groups(index: Index) -> dict[str, str]:
-    """Member id -> a representative of its control group: the connected components of executed
-    shareholdings with `control: sole` (parent, subsidiaries and sister companies, SPEC §4).
-    Members in no such shareholding are their own group."""
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for agreement in index.agreements.values():
-        terms = _terms(agreement)
-        if agreement.get("type") != "shareholding" or agreement.get("status") != "executed":
-            continue
-        holder, issuer = terms.get("holder"), terms.get("issuer")
-        if terms.get("control") == "sole" and isinstance(holder, str) and isinstance(issuer, str):
-            a, b = find(holder), find(issuer)
-            if a != b:
-                parent[max(a, b)] = min(a, b)
-    return {m: find(m) for m in parent}
 
 
 def _group(groups: dict[str, str], member: str) -> str:
@@ -542,7 +518,7 @@ def check_r1(index: Index) -> Iterator[Finding]:
     finding of illegality, and no flag is not clearance. qtgov records agreements; it is not
     legal advice.
     """
-    groups, focus = _control_groups(index), _FocusAreas(index)
+    groups, focus = control_groups(index), _FocusAreas(index)
     for agreement in _active(index):
         yield from _emit(check_r1, index, agreement, _r1_flags(focus, agreement, groups))
 
@@ -573,7 +549,7 @@ def check_r2(index: Index) -> Iterator[Finding]:
     hub = index.settings.hub
     if not hub:
         return
-    groups, focus = _control_groups(index), _FocusAreas(index)
+    groups, focus = control_groups(index), _FocusAreas(index)
     for agreement in _active(index):
         underlying: list[tuple[str, Flag]] = []
         for name, flags in (
