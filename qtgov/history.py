@@ -4,6 +4,7 @@ This is the API the handbook uses for record timelines, "last updated", the chan
 version diffs. Everything returned is a plain value:
 
 - `record_histories(root)` -> {path: RecordHistory} for every record file ever on the main line;
+- `timelines(root, index)` -> {path: [HistoryEntry, newest first]} (what record pages show);
 - `history_of(root, record_id)` -> RecordHistory of one member or agreement;
 - `changelog(histories)` -> every entry of every record, newest first;
 - `read_versions(root, blob_ids)` -> {blob id: text} to diff two versions of a record.
@@ -48,7 +49,8 @@ class Event:
 
 @dataclass(frozen=True)
 class HistoryEntry:
-    """One change to one record file on the main line."""
+    """One change to one record file on the main line. `author_email` is personal data: the
+    handbook shows `author` (the commit's name) and never publishes the address."""
 
     path: str
     kind: str  # member | agreement | alliance | taxonomy
@@ -147,16 +149,25 @@ class RecordParser:
     working tree holds the same bytes for a path (most files never change after they are
     added), its parse is reused instead of parsing again."""
 
+    #: Loading the cache costs about as much as parsing a few hundred files, so it is opened
+    #: only once that many have been parsed.
+    CACHE_AFTER = 300
+
     def __init__(self, root: Path | None = None, *, use_cache: bool = True) -> None:
         self._memo: dict[str, dict[str, Any] | None] = {}
+        self._root = Path(root) if root is not None and use_cache else None
         self._cache: Any = None
-        if root is not None and use_cache:
-            from qtgov.cache import FileCache
+        self._parsed = 0
 
-            try:
-                self._cache = FileCache.open(Path(root))
-            except Exception:  # a broken cache only costs time
-                self._cache = None
+    def _open_cache(self) -> None:
+        from qtgov.cache import FileCache
+
+        assert self._root is not None
+        try:
+            self._cache = FileCache.open(self._root)
+        except Exception:  # a broken cache only costs time
+            self._cache = None
+        self._root = None
 
     def data(self, path: str, blob: str | None, raw: bytes | None) -> dict[str, Any] | None:
         if blob is None or raw is None:
@@ -166,6 +177,9 @@ class RecordParser:
         return self._memo[blob]
 
     def _parse(self, path: str, raw: bytes) -> dict[str, Any] | None:
+        self._parsed += 1
+        if self._root is not None and self._parsed > self.CACHE_AFTER:
+            self._open_cache()
         if self._cache is not None:
             hit = self._cache.get(path, raw)
             if hit is not None:
@@ -424,15 +438,17 @@ def _alliance_events(path: str, old: dict[str, Any] | None, new: dict[str, Any] 
 # -- timelines from the one-pass log ------------------------------------------------------------
 
 
-def record_histories(root: Path, *, paths: Iterable[str] | None = None, repo: Any = None) -> dict[str, RecordHistory]:
-    """The timeline of every record file (or only `paths`) from one pass over the log.
+def record_histories(
+    root: Path, *, paths: Iterable[str] | None = None, repo: Any = None, log: Any = None
+) -> dict[str, RecordHistory]:
+    """The timeline of every record file (or only `paths`) from one pass over the log (pass
+    `repo` and `log` to share them with other callers, such as provenance).
 
     Files that no longer exist keep their history (a deleted agreement shows its deletion)."""
     from qtgov.git import GitRepo
 
     repo = repo or GitRepo.open(root)
-    log = repo.read_log()
-    return histories_from_log(repo, log, paths=paths)
+    return histories_from_log(repo, log or repo.read_log(), paths=paths)
 
 
 def histories_from_log(repo: Any, log: Any, *, paths: Iterable[str] | None = None) -> dict[str, RecordHistory]:
@@ -525,11 +541,11 @@ def history_of(root: Path, record_id: str) -> RecordHistory:
     return found[0]
 
 
-def timelines(root: Path, index: Any = None, *, repo: Any = None) -> dict[str, list[HistoryEntry]]:
+def timelines(root: Path, index: Any = None, *, repo: Any = None, log: Any = None) -> dict[str, list[HistoryEntry]]:
     """Per record path, its entries newest first (each with `date`, `commit`, `author` and a
     one-line `summary`): the shape the handbook's record pages use. `index` is accepted for
     symmetry with other handbook calls; the history covers every file ever on the main line."""
-    histories = record_histories(root, repo=repo)
+    histories = record_histories(root, repo=repo, log=log)
     return {path: list(reversed(h.entries)) for path, h in histories.items()}
 
 

@@ -89,10 +89,7 @@ class Provenance:
     vouched: bool
     reason: str
     new: bool | None = None  # with a base: introduced by the change under review
-
-    @property
-    def note(self) -> str:
-        return self.reason
+    note: str = ""  # `reason` without email addresses, for publication (the handbook)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -114,6 +111,7 @@ class Provenance:
             "signed_by_person": self.signed_by_person,
             "vouched": self.vouched,
             "reason": self.reason,
+            "note": self.note,
             "new": self.new,
         }
 
@@ -359,12 +357,13 @@ def _judge(
         )
         return Provenance(
             **base, commit=None, merge=None, date=None, author=None, author_email=None, email_matches=None,
-            signature=None, signed_by_person=None, vouched=False, reason=reason,
+            signature=None, signed_by_person=None, vouched=False, reason=reason, note=reason,
         )  # fmt: skip
     commit = log.commits[sha]
     merge = log.commits.get(log.merged_by.get(sha, sha), commit)
     email_matches = commit.author_email.lower() in ident.emails
     signature = signed = None
+    note = ""
     if require_signed:
         check = checks.get(sha)
         signature = check.status if check else "E"
@@ -387,21 +386,26 @@ def _judge(
         vouched = email_matches
         if email_matches:
             reason = f"committed by {commit.author_email} in {sha[:12]}, one of the commit_emails of {who}"
+            note = f"committed in {sha[:12]} from an address registered for {who}"
         elif not ident.emails:
             reason = f"{who} has no commit_emails registered, so commit {sha[:12]} cannot be attributed"
         else:
             reason = f"committed in {sha[:12]} by {commit.author_email}, which is not one of the commit_emails of {who}"
+            note = f"committed in {sha[:12]} from an address not registered for {who}"
     return Provenance(
         **base, commit=sha, merge=merge.sha, date=merge.committer_date, author=commit.author_name,
         author_email=commit.author_email, email_matches=email_matches, signature=signature,
-        signed_by_person=signed, vouched=vouched, reason=reason,
+        signed_by_person=signed, vouched=vouched, reason=reason, note=note or reason,
     )  # fmt: skip
 
 
-def signature_provenance(root: Path, index: Any = None, *, require_signed: bool = False) -> dict[Any, Provenance]:
+def signature_provenance(
+    root: Path, index: Any = None, *, require_signed: bool = False, repo: Any = None, log: Any = None
+) -> dict[Any, Provenance]:
     """Provenance keyed as the handbook looks it up: (agreement id, signature index) for
-    signatures and ("review", agreement id) for legal reviews."""
-    report = provenance_report(root, require_signed=require_signed, index=index)
+    signatures and ("review", agreement id) for legal reviews. Use `note`, not `reason`, in
+    published pages: `reason` names commit email addresses."""
+    report = provenance_report(root, require_signed=require_signed, index=index, repo=repo, log=log)
     return {((p.agreement, p.position) if p.act == "signature" else ("review", p.agreement)): p for p in report}
 
 

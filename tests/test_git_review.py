@@ -28,7 +28,9 @@ def joining(tmp_path: Path) -> Story:
     story = founding(tmp_path)
     story.branch("gamma")
     story.commit(
-        "Gamma applies", person="gus", files={"members/gamma.yaml": member("gamma", "gamma-gus", "gus", status="prospective")}
+        "Gamma applies",
+        person="gus",
+        files={"members/gamma.yaml": member("gamma", "gamma-gus", "gus", status="prospective")},
     )
     return story
 
@@ -91,7 +93,9 @@ def test_the_cli_check_fails_until_every_group_is_satisfied(tmp_path: Path) -> N
 def test_stale_and_withdrawn_approvals_do_not_count(tmp_path: Path) -> None:
     story = joining(tmp_path)
     old = story.git("rev-parse", "gamma")
-    story.commit("Gamma fixes its name", person="gus", files={"members/gamma.yaml": member("gamma", "gamma-gus", "gus")})
+    story.commit(
+        "Gamma fixes its name", person="gus", files={"members/gamma.yaml": member("gamma", "gamma-gus", "gus")}
+    )
     head = story.git("rev-parse", "gamma")
     reviews = [
         approval("hu-hub", commit=old),

@@ -105,7 +105,10 @@ def test_sign_refuses_who_cannot_sign(tmp_path: Path, args: tuple[str, str], mes
     acme = member("acme", "acme-ann", "ann") + (
         "  - id: acme-old\n    name: Old\n    can_sign: true\n    since: 2024-01-01\n    until: 2024-12-31\n"
     )
-    beta = member("beta", "beta-bob", "bob") + "  - id: beta-wu\n    name: Wu\n    can_sign: false\n    since: 2024-01-01\n"
+    beta = (
+        member("beta", "beta-bob", "bob")
+        + "  - id: beta-wu\n    name: Wu\n    can_sign: false\n    since: 2024-01-01\n"
+    )
     root = repo(tmp_path, acme=acme, beta=beta, gamma=member("gamma", "gamma-gus", "gus"))
     before = (root / "agreements/share-gpu.yaml").read_bytes()
     with pytest.raises(UsageError, match=message.replace("(", r"\(").replace(")", r"\)")):

@@ -83,4 +83,6 @@ def test_allowed_signers_file(tmp_path: Path) -> None:
     result = story.qtgov("provenance", "--require-signed-commits", "--allowed-signers", str(out), ".")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "1 of 1 vouched for by git" in result.stdout
-    assert out.read_text("utf-8").startswith('member/acme/acme-ann namespaces="git",valid-after="20240101Z" ssh-ed25519 ')
+    assert out.read_text("utf-8").startswith(
+        'member/acme/acme-ann namespaces="git",valid-after="20240101Z" ssh-ed25519 '
+    )

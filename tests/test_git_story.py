@@ -127,7 +127,9 @@ def test_a_signature_committed_by_someone_else_is_flagged(tmp_path: Path) -> Non
 def test_an_uncommitted_signature_is_a_warning(tmp_path: Path) -> None:
     story = founding(tmp_path)
     story.commit("Propose share-gpu", person="ann", files={"agreements/share-gpu.yaml": AGREEMENT})
-    assert story.qtgov("sign", "share-gpu", "--member", "acme", "--as", "acme-ann", "--date", "2025-02-01").returncode == 0
+    assert (
+        story.qtgov("sign", "share-gpu", "--member", "acme", "--as", "acme-ann", "--date", "2025-02-01").returncode == 0
+    )
     items = findings(story, "main")
     assert rule_hits(items, "provenance") == [("agreements/share-gpu.yaml", 12, 16, "warning", True)]
     assert "not committed yet" in next(f["message"] for f in items if f["rule"] == "provenance")
@@ -174,7 +176,9 @@ def test_existing_findings_do_not_fail_an_unrelated_pull_request(tmp_path: Path)
     assert references and all(f["new"] is False for f in references)
     assert result.returncode == 0, result.stdout
     # The same problem introduced by the change fails it.
-    story.commit("Another broken one", person="ann", files={"agreements/other.yaml": broken.replace("share-gpu", "other")})
+    story.commit(
+        "Another broken one", person="ann", files={"agreements/other.yaml": broken.replace("share-gpu", "other")}
+    )
     result = story.qtgov("validate", "--base", "main", "--format", "json", ".")
     assert result.returncode == 1
     new = [f["path"] for f in json.loads(result.stdout)["findings"] if f["rule"] == "reference" and f["new"]]
@@ -207,3 +211,24 @@ def test_history_shows_the_governance_timeline(tmp_path: Path) -> None:
     assert [e["author"] for e in entries] == ["Ann Acme", "Ann Acme", "Bob Beta", "Hu Bo"]
     text = story.qtgov("history", "share-gpu").stdout
     assert "status proposed → executed" in text and "merged in" in text
+
+
+def test_a_legal_review_is_counsel_s_own_commit(tmp_path: Path) -> None:
+    story = founding(tmp_path)
+    story.commit("Propose share-gpu", person="ann", files={"agreements/share-gpu.yaml": AGREEMENT})
+    digest = story.qtgov("hash", "agreements/share-gpu.yaml").stdout.strip()
+    review = (
+        "visibility: alliance\nlegal_review:\n  status: approved\n  reviewer: lee\n  date: 2025-02-01\n"
+        f"  content_sha256: {digest}\n"
+    )
+    story.branch("review")
+    story.edit("agreements/share-gpu.yaml", "visibility: alliance\n", review)
+    story.commit("Counsel approves", person="lee")
+    assert rule_hits(findings(story, "main"), "provenance") == []
+    story.checkout("main")
+    story.branch("self-review")
+    story.edit("agreements/share-gpu.yaml", "visibility: alliance\n", review)
+    story.commit("A party records an approval itself", person="ann")
+    items = findings(story, "main")
+    assert rule_hits(items, "provenance") == [("agreements/share-gpu.yaml", 15, 13, "error", True)]
+    assert "legal review by lee" in next(f["message"] for f in items if f["rule"] == "provenance")

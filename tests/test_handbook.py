@@ -550,3 +550,16 @@ def test_serve_rerenders_when_a_record_changes(tmp_path: Path) -> None:
     renderer.render()
     assert "Renamed Cloud" in page.read_text("utf-8")
     assert messages[-1].startswith("rendered ")
+
+
+def test_a_strict_mkdocs_warning_fails_the_build_and_keeps_the_output(tmp_path: Path) -> None:
+    repo = make_alliance(tmp_path / "repo")
+    out = tmp_path / "site"
+    build(BuildOptions(repo, out=out, languages=("en",)))
+    before = _files(out)
+    (repo / "charter" / "rules.md").write_text("# Rules\n\nSee [the missing page](missing.md).\n", encoding="utf-8")
+    with pytest.raises(BuildError, match="missing.md"):
+        build(BuildOptions(repo, out=out))
+    assert _files(out) == before
+    result = run_qtgov("build", repo, "--out", out)
+    assert result.returncode == 2 and "missing.md" in result.stderr

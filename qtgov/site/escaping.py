@@ -20,19 +20,23 @@ Markdown too, not just for HTML.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
 import string
-import unicodedata
 from typing import Any
 
 from markupsafe import Markup
 
 _PUNCT = frozenset(string.punctuation)
-# Characters that end a line somewhere (Python, YAML, JavaScript, HTML) or are invisible controls.
+# Characters that end a line somewhere (Python, YAML, JavaScript, HTML): they become spaces.
 _BREAKS = re.compile(r"[\r\n\t\v\f\x1c-\x1e\x85\u2028\u2029]")
-_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Characters dropped: other C0/C1 controls, bidirectional overrides and marks, surrogates and the
+# two non-characters YAML cannot carry.
+_DROP = re.compile(
+    r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]"
+)
 _SPACES = re.compile(r" {2,}")
 _TABLE = str.maketrans({c: f"&#{ord(c)};" for c in _PUNCT})
 
@@ -41,22 +45,20 @@ def plain(value: object, *, strip: bool = True) -> str:
     """`value` as one line of printable text: line breaks become spaces, controls, bidi overrides
     and characters YAML cannot carry are dropped, runs of spaces collapse, ends are trimmed
     (unless `strip` is false: for pieces of a sentence)."""
-    text = _BREAKS.sub(" ", str(value))
-    out = []
-    for ch in text:
-        if ch in _BIDI:
-            continue
-        cat = unicodedata.category(ch)
-        if cat in ("Cc", "Cs", "Co", "Cn") and ch != " ":
-            continue
-        out.append(ch)
-    text = _SPACES.sub(" ", "".join(out))
+    text = _DROP.sub("", _BREAKS.sub(" ", str(value)))
+    if "  " in text:
+        text = _SPACES.sub(" ", text)
     return text.strip() if strip else text
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _inline(text: str, strip: bool) -> str:
+    return plain(text, strip=strip).translate(_TABLE)
 
 
 def md_inline(value: object, *, strip: bool = True) -> str:
     """Markdown-and-HTML-safe inline text: the reader sees `value` verbatim, nothing is markup."""
-    return plain(value, strip=strip).translate(_TABLE)
+    return _inline(value if isinstance(value, str) else str(value), strip)
 
 
 def md_cell(value: object) -> str:

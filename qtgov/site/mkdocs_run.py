@@ -218,6 +218,129 @@ def run_mkdocs(config_file: Path, options: dict[str, Any]) -> None:
         raise BuildError("mkdocs build --strict failed: " + "; ".join(dict.fromkeys(collect.messages)))
 
 
+@dataclass(frozen=True)
+class Job:
+    """One language's MkDocs build, as plain data a child process can run on its own."""
+
+    root: str
+    lang: str
+    languages: list[str]
+    docs_dir: str
+    site_dir: str
+    nav: list[list[str]]
+    home_title: str
+    charter_title: str
+    site_name: str
+    site_url: str | None
+
+    def options(self) -> tuple[Path, dict[str, Any]]:
+        base = load_base(Path(self.root))
+        build = LanguageBuild(
+            self.lang,
+            Path(self.docs_dir),
+            Path(self.site_dir),
+            [(title, path) for title, path in self.nav],
+            self.home_title,
+            self.charter_title,
+        )
+        return base.path, overrides(
+            base, build, tuple(self.languages), site_name=self.site_name, site_url=self.site_url
+        )
+
+
+@dataclass
+class JobResult:
+    lang: str
+    seconds: float
+    error: str | None = None
+    cpu_seconds: float | None = None  # the child's user + system time
+    max_rss_mb: float | None = None  # the child's peak resident memory
+
+
+def run_jobs(jobs: list[Job], *, parallel: int, epoch: int | None) -> list[JobResult]:
+    """Run MkDocs for each language in its own process, `parallel` at a time. A child holds only
+    MkDocs' own data (the records stay in the parent), and languages build side by side."""
+    import json
+    import subprocess
+    import sys
+    import tempfile
+    import time
+
+    env = dict(os.environ)
+    if epoch is not None:
+        env["SOURCE_DATE_EPOCH"] = str(epoch)
+    results: list[JobResult] = []
+    pending = list(jobs)
+    running: list[tuple[Job, subprocess.Popen[bytes], float, Path]] = []
+    with tempfile.TemporaryDirectory(prefix="qtgov-mkdocs-") as tmp:
+        while pending or running:
+            while pending and len(running) < max(1, parallel):
+                job = pending.pop(0)
+                spec = Path(tmp) / f"{job.lang}.json"
+                spec.write_text(json.dumps(job.__dict__, ensure_ascii=False), encoding="utf-8")
+                err_path = Path(tmp) / f"{job.lang}.err"
+                with open(err_path, "wb") as err:  # the child keeps its own handle
+                    proc = subprocess.Popen(
+                        [sys.executable, "-m", "qtgov.site.mkdocs_run", str(spec)],
+                        stdout=subprocess.DEVNULL,
+                        stderr=err,
+                        env=env,
+                    )
+                running.append((job, proc, time.perf_counter(), err_path))
+            job, proc, started, err_path = running.pop(0)
+            code = proc.wait()
+            message = err_path.read_text("utf-8", "replace").strip()
+            error = None if code == 0 else (message or f"mkdocs exited with status {code}")
+            usage: dict[str, float] = {}
+            with contextlib.suppress(OSError, ValueError):
+                usage = json.loads(spec_result(Path(tmp), job.lang).read_text("utf-8"))
+            results.append(
+                JobResult(
+                    job.lang, time.perf_counter() - started, error, usage.get("cpu_seconds"), usage.get("max_rss_mb")
+                )
+            )
+    return results
+
+
+def spec_result(tmp: Path, lang: str) -> Path:
+    return tmp / f"{lang}.usage.json"
+
+
+def _main(argv: list[str]) -> int:
+    """Child process entry: `python -m qtgov.site.mkdocs_run JOB.json` (writes its resource
+    usage next to the job file)."""
+    import json
+    import resource
+    import sys
+
+    spec = Path(argv[0])
+    job = Job(**json.loads(spec.read_text(encoding="utf-8")))
+    try:
+        config_file, options = job.options()
+        run_mkdocs(config_file, options)
+    except QtgovError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    spec_result(spec.parent, job.lang).write_text(
+        json.dumps({"cpu_seconds": usage.ru_utime + usage.ru_stime, "max_rss_mb": peak_rss_mb()}), encoding="utf-8"
+    )
+    return 0
+
+
+def peak_rss_mb() -> float | None:
+    """This process's own peak resident memory. (`ru_maxrss` would not do in a child: Linux
+    carries the parent's high-water mark across fork and exec.)"""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
 def quiet_jieba() -> None:
     """jieba (which Material's search uses) prints its dictionary loading to stderr; silence it."""
     try:
@@ -230,3 +353,9 @@ def quiet_jieba() -> None:
 def site_name(alliance_name: Any, lang: str, languages: tuple[str, ...]) -> str:
     name = i18n.pick(alliance_name, lang, languages)
     return name or i18n.t("handbook", lang)
+
+
+if __name__ == "__main__":
+    import sys
+
+    raise SystemExit(_main(sys.argv[1:]))

@@ -59,7 +59,8 @@ class Site:
     charter: list[CharterPage]
     fenced_code: bool = True
     pages: list[PageSpec] = field(default_factory=list)
-    files: dict[str, bytes] = field(default_factory=dict)  # docs-relative path -> bytes (language-neutral)
+    files: list[str] = field(default_factory=list)  # the data files' docs-relative paths
+    data_dir: Path | None = None  # where the data files were first written (copied for other languages)
 
 
 # -- shared context ----------------------------------------------------------------------------------
@@ -535,15 +536,28 @@ def _json(payload: dict[str, Any]) -> bytes:
     return (json.dumps(body, ensure_ascii=False, indent=2, sort_keys=False, default=str) + "\n").encode("utf-8")
 
 
-def data_files(site: Site) -> dict[str, bytes]:
+def data_file_names(site: Site) -> list[str]:
+    names = ["api/members.json", "api/agreements.json", "api/findings.json"]
+    if site.model.overlaps_all is not None:
+        names.append("api/overlaps.json")
+    names.extend(f"schemas/{p.name}" for p in sorted(_schema_dir().glob("*.schema.json")))
+    return names
+
+
+def data_files(site: Site) -> Iterator[tuple[str, bytes]]:
+    """The downloadable data, one file at a time (so that no more than one is held in memory)."""
     from qtgov.findings import summarize
     from qtgov.rules import help_url
 
     model = site.model
     settings = model.index.settings
-    help_base = (settings.url.rstrip("/") + "/" + site.languages[-1] + "/rules/") if settings.url else None
+    help_lang = "en" if "en" in site.languages else site.languages[0]
+    help_base = f"{settings.url.rstrip('/')}/{help_lang}/rules/" if settings.url else None
     common = {"as_of": model.as_of.isoformat(), "audience": model.audience}
-    members = [_strip_personal(model, "member", m.data) for m in model.members]
+    yield (
+        "api/members.json",
+        _json({**common, "members": [_strip_personal(model, "member", m.data) for m in model.members]}),
+    )
     agreements = []
     for a in model.agreements:
         interval = model.intervals.get(a.id)
@@ -558,11 +572,12 @@ def data_files(site: Site) -> dict[str, bytes]:
                 },
             }
         )
+    yield "api/agreements.json", _json({**common, "agreements": agreements})
+    del agreements
     findings = model.visible_findings
-    files = {
-        "api/members.json": _json({**common, "members": members}),
-        "api/agreements.json": _json({**common, "agreements": agreements}),
-        "api/findings.json": _json(
+    yield (
+        "api/findings.json",
+        _json(
             {
                 **common,
                 "status": "fail" if any(str(f.severity) == "error" for f in findings) else "ok",
@@ -572,13 +587,12 @@ def data_files(site: Site) -> dict[str, bytes]:
                 ],
             }
         ),
-    }
+    )
     if model.overlaps_all is not None:
         overlaps = {k: v for k, v in model.overlaps_all.items() if k not in ("qtgov", "disclaimer")}
-        files["api/overlaps.json"] = _json({**common, **overlaps})
+        yield "api/overlaps.json", _json({**common, **overlaps})
     for path in sorted(_schema_dir().glob("*.schema.json")):
-        files[f"schemas/{path.name}"] = path.read_bytes()
-    return files
+        yield f"schemas/{path.name}", path.read_bytes()
 
 
 @functools.cache
@@ -611,7 +625,7 @@ def data_page(site: Site) -> PageSpec:
 def assemble(model: SiteModel, *, fenced_code: bool = True) -> Site:
     languages = tuple(model.index.settings.languages) or ("zh", "en")
     site = Site(model, languages, charter_pages(model.index.charter_pages, languages), fenced_code)
-    site.files = data_files(site)
+    site.files = data_file_names(site)
     site.pages = [
         members_page(site),
         agreements_page(site),
@@ -713,8 +727,13 @@ def render_docs(site: Site, lang: str, docs_dir: Path) -> list[tuple[str, str]]:
         charter_nav.append((html_text(title), path))
     for spec in site.pages:
         write(spec.path, render(spec.template, {**context, **spec.context, "page_path": spec.path}))
-    for path, data in site.files.items():
-        write(path, data)
+    if site.data_dir is not None and all((site.data_dir / name).is_file() for name in site.files):
+        for name in site.files:
+            write(name, (site.data_dir / name).read_bytes())
+    else:
+        for name, data in data_files(site):
+            write(name, data)
+        site.data_dir = docs_dir
     for asset in sorted(ASSETS.iterdir()):
         if asset.is_file():
             write(f"assets/qtgov/{asset.name}", asset.read_bytes())

@@ -24,9 +24,10 @@ from qtgov.site.escaping import html_attr
 from qtgov.site.gitdata import GitData, load_git
 from qtgov.site.mkdocs_run import (
     BaseConfig,
-    LanguageBuild,
+    BuildError,
+    Job,
     load_base,
-    overrides,
+    run_jobs,
     run_mkdocs,
     site_name,
     source_date_epoch,
@@ -54,6 +55,7 @@ class BuildOptions:
     languages: tuple[str, ...] | None = None  # default: the alliance's languages
     repo_url: str | None = None
     history: bool = True  # read git history (timelines, provenance)
+    jobs: int | None = None  # MkDocs processes at a time (default: one per language, up to the CPUs); 0: in-process
     docs_dir: Path | None = None  # keep the generated Markdown here (per language) instead of discarding it
 
 
@@ -93,6 +95,11 @@ def prepare(options: BuildOptions) -> tuple[Site, BaseConfig, dict[str, float]]:
     t0 = time.perf_counter()
     compute_overlaps(model)
     timings["overlaps"] = time.perf_counter() - t0
+    # Positions only locate findings, and every finding is made by now (provenance and the
+    # overlap report included): free them for the pages, which need only the data.
+    for record in index.records():
+        record.doc.marks.clear()
+        record.doc.key_marks.clear()
     base = load_base(root)
     t0 = time.perf_counter()
     site = assemble(model, fenced_code=base.fenced_code)
@@ -114,27 +121,29 @@ def _repo_url(options: BuildOptions) -> str | None:
     return None
 
 
-def render_language(site: Site, base: BaseConfig, lang: str, docs_dir: Path, site_dir: Path) -> dict[str, object]:
-    """Write one language's Markdown and return the MkDocs overrides that build it."""
+def language_job(site: Site, base: BaseConfig, lang: str, docs_dir: Path, site_dir: Path) -> Job:
+    """Write one language's Markdown and describe the MkDocs build of it."""
     nav = render_docs(site, lang, docs_dir)
     index = site.model.index
     alliance_name = index.alliance.get("name") if index.alliance is not None else None
     url = index.settings.url or base.raw.get("site_url")
-    build = LanguageBuild(
-        lang,
-        docs_dir,
-        site_dir,
-        nav,
+    return Job(
+        root=str(index.root),
+        lang=lang,
+        languages=list(site.languages),
+        docs_dir=str(docs_dir),
+        site_dir=str(site_dir),
+        nav=[[title, path] for title, path in nav],
         home_title=i18n.t("home", lang),
         charter_title=i18n.t("charter", lang),
-    )
-    return overrides(
-        base,
-        build,
-        site.languages,
         site_name=site_name(alliance_name, lang, site.languages),
         site_url=f"{str(url).rstrip('/')}/{lang}/" if url else None,
     )
+
+
+def render_language(site: Site, base: BaseConfig, lang: str, docs_dir: Path, site_dir: Path) -> dict[str, object]:
+    """Write one language's Markdown and return the MkDocs overrides that build it."""
+    return language_job(site, base, lang, docs_dir, site_dir).options()[1]
 
 
 def _check_out(root: Path, out: Path) -> None:
@@ -177,20 +186,38 @@ def build(options: BuildOptions) -> BuildResult:
     try:
         staged = work / "site"
         staged.mkdir()
+        docs_root = Path(options.docs_dir) if options.docs_dir is not None else work / "docs"
+        jobs: list[Job] = []
         pages = 0
-        with source_date_epoch(_epoch(site.model)):
-            docs_root = Path(options.docs_dir) if options.docs_dir is not None else work / "docs"
-            for lang in site.languages:
-                t0 = time.perf_counter()
-                docs = docs_root / lang
-                if docs.exists():
-                    shutil.rmtree(docs)
-                options_for_lang = render_language(site, base, lang, docs, staged / lang)
-                timings[f"render-{lang}"] = time.perf_counter() - t0
-                pages += sum(1 for _ in docs.rglob("*.md"))
-                t0 = time.perf_counter()
-                run_mkdocs(base.path, options_for_lang)
-                timings[f"mkdocs-{lang}"] = time.perf_counter() - t0
+        for lang in site.languages:
+            t0 = time.perf_counter()
+            docs = docs_root / lang
+            if docs.exists():
+                shutil.rmtree(docs)
+            jobs.append(language_job(site, base, lang, docs, staged / lang))
+            timings[f"render-{lang}"] = time.perf_counter() - t0
+            pages += sum(1 for _ in docs.rglob("*.md"))
+        epoch = _epoch(site.model)
+        parallel = options.jobs if options.jobs is not None else min(len(jobs), os.cpu_count() or 1)
+        t0 = time.perf_counter()
+        if parallel == 0:
+            with source_date_epoch(epoch):
+                for job in jobs:
+                    t1 = time.perf_counter()
+                    run_mkdocs(*job.options())
+                    timings[f"mkdocs-{job.lang}"] = time.perf_counter() - t1
+        else:
+            results = run_jobs(jobs, parallel=parallel, epoch=epoch)
+            for r in results:
+                timings[f"mkdocs-{r.lang}"] = r.seconds
+                if r.cpu_seconds is not None:
+                    timings[f"mkdocs-{r.lang}-cpu"] = r.cpu_seconds
+                if r.max_rss_mb is not None:
+                    timings[f"mkdocs-{r.lang}-max-rss-mb"] = r.max_rss_mb
+            failed = [r for r in results if r.error]
+            if failed:
+                raise BuildError("; ".join(f"{r.lang}: {r.error}" for r in failed))
+        timings["mkdocs"] = time.perf_counter() - t0
         (staged / "index.html").write_bytes(_redirect(site.languages[0]))
         (staged / MARKER).write_text("built by qtgov build; replaced on every build\n", encoding="utf-8")
         _swap(staged, out, work)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import posixpath
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -186,9 +185,16 @@ def _title(value: Any) -> Md:
 _PLACEHOLDER = re.compile(r"(\{[a-z_]+\})")
 
 
+@functools.lru_cache(maxsize=1024)
+def _ui_plain(key: str, lang: str) -> Md:
+    return Md(md_inline(i18n.t(key, lang)))
+
+
 def ui_text(key: str, lang: str, **kwargs: Any) -> Md:
     """A UI string in `lang`, escaped like record text; `{placeholders}` take the values given
     (escaped unless already safe markup, such as a link)."""
+    if not kwargs:
+        return _ui_plain(key, lang)
     out = Md("")
     for part in _PLACEHOLDER.split(i18n.t(key, lang)):
         if _PLACEHOLDER.fullmatch(part):
@@ -203,10 +209,26 @@ def _ui(ctx: Any, key: str, **kwargs: Any) -> Md:
     return ui_text(key, _lang(ctx), **kwargs)
 
 
-def relative(page: str, target: str) -> str:
+@functools.lru_cache(maxsize=1 << 16)
+def _checked(target: str) -> str:
     if not _DOC_PATH.match(target) or ".." in target.split("/"):
         raise LinkError(f"not a generated page: {target!r}")
-    return posixpath.relpath(target, posixpath.dirname(page) or ".")
+    return target
+
+
+def relative(page: str, target: str) -> str:
+    """The link from one generated page to another (both docs-relative paths)."""
+    target = _checked(target)
+    here = page.rpartition("/")[0]
+    there = target.rpartition("/")[0]
+    if here == there:
+        return target.rpartition("/")[2]
+    a = here.split("/") if here else []
+    b = target.split("/")
+    common = 0
+    while common < len(a) and common < len(b) - 1 and a[common] == b[common]:
+        common += 1
+    return "/".join([".."] * (len(a) - common) + b[common:])
 
 
 @jinja2.pass_context
