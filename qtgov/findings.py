@@ -82,3 +82,10 @@ def summarize(findings: Iterable[Finding]) -> dict[str, int]:
     for f in findings:
         counts[str(f.severity)] += 1
     return counts
+
+
+def failing(findings: Iterable[Finding], *, strict: bool = False) -> bool:
+    """Whether findings fail a run (exit 1): an error, or a warning when strict. Findings that a
+    change did not introduce (`new is False`, from `validate --base`) never fail it."""
+    worst = Severity.WARNING if strict else Severity.ERROR
+    return any(f.severity <= worst and f.new is not False for f in findings)

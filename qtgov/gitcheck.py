@@ -50,19 +50,10 @@ SIGNED = ("executed", "terminated")
 
 
 @dataclass
-class BaseValidation(Validation):
-    """A validation against a base: only findings the change introduces (`new`) fail it."""
-
-    def failed(self, strict: bool = False) -> bool:
-        worst = {f.severity for f in self.findings if f.new is not False}
-        return Severity.ERROR in worst or (strict and Severity.WARNING in worst)
-
-
-@dataclass
 class BaseResult:
     """What `validate --base` returns to the CLI."""
 
-    validation: Validation  # a BaseValidation
+    validation: Validation  # findings carry `new`
     changed_paths: list[str]
     base: str
     merge_base: str
@@ -101,7 +92,7 @@ def validate_against_base(
             )  # fmt: skip
     marked = mark_new(findings, base_findings)
     return BaseResult(
-        BaseValidation(index, sort_findings(marked)),
+        Validation(index, sort_findings(marked)),
         sorted(c.path for c in changes),
         base,
         merge_base,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from qtgov.findings import Finding, Severity, sort_findings, summarize
+from qtgov.findings import Finding, failing, sort_findings, summarize
 from qtgov.index import Index
 from qtgov.repo import load_repository
 from qtgov.rules import checks
@@ -21,8 +21,7 @@ class Validation:
         return summarize(self.findings)
 
     def failed(self, strict: bool = False) -> bool:
-        worst = {f.severity for f in self.findings}
-        return Severity.ERROR in worst or (strict and Severity.WARNING in worst)
+        return failing(self.findings, strict=strict)
 
 
 def run_checks(index: Index) -> list[Finding]:

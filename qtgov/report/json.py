@@ -6,14 +6,13 @@ import json
 from collections.abc import Sequence
 
 from qtgov import __version__, disclaimer
-from qtgov.findings import Finding, Severity, sort_findings, summarize
+from qtgov.findings import Finding, failing, sort_findings, summarize
 from qtgov.rules import DEFAULT_HELP_BASE, help_url
 
 
 def failed(findings: Sequence[Finding], *, strict: bool = False) -> bool:
-    """Whether these findings fail a run (exit 1): any error, or any warning when strict."""
-    worst = Severity.WARNING if strict else Severity.ERROR
-    return any(f.severity <= worst for f in findings)
+    """Whether these findings fail a run (exit 1); see `qtgov.findings.failing`."""
+    return failing(findings, strict=strict)
 
 
 def render(
