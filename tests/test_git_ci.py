@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -65,23 +66,31 @@ def test_workflows_fetch_the_whole_history() -> None:
     assert load(GITLAB)["variables"]["GIT_DEPTH"] == "0"
 
 
+def _tool(name: str) -> str | None:
+    """A tool installed beside this Python (the test extras) or on PATH."""
+    beside = Path(sys.executable).parent / name
+    return str(beside) if beside.exists() else shutil.which(name)
+
+
 def _run(*command: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    tool = _tool(command[0])
+    assert tool is not None
+    return subprocess.run([tool, *command[1:]], cwd=ROOT, capture_output=True, text=True, check=False)
 
 
-@pytest.mark.skipif(shutil.which("pre-commit") is None, reason="pre-commit is not installed")
+@pytest.mark.skipif(_tool("pre-commit") is None, reason="pre-commit is not installed")
 def test_pre_commit_validates_the_manifest() -> None:
     result = _run("pre-commit", "validate-manifest", str(HOOKS))
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.skipif(shutil.which("actionlint") is None, reason="actionlint is not installed")
+@pytest.mark.skipif(_tool("actionlint") is None, reason="actionlint is not installed")
 def test_actionlint() -> None:
     result = _run("actionlint", *map(str, WORKFLOWS))
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.skipif(shutil.which("check-jsonschema") is None, reason="check-jsonschema is not installed")
+@pytest.mark.skipif(_tool("check-jsonschema") is None, reason="check-jsonschema is not installed")
 @pytest.mark.parametrize(
     "schema, paths",
     [
