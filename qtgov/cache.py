@@ -17,9 +17,9 @@ from typing import Any
 from qtgov import __version__
 from qtgov.findings import Finding, Related, Severity
 from qtgov.schemas import fingerprint
-from qtgov.yamlload import Document, LoadResult, Mark
+from qtgov.yamlload import Document, LoadResult
 
-_FORMAT = 1
+_FORMAT = 2
 
 
 def cache_dir() -> Path:
@@ -78,13 +78,11 @@ class FileCache:
         try:
             doc = None
             if entry["doc"] is not None:
-                data, marks, key_marks = entry["doc"]
-                doc = Document(
-                    relpath,
-                    data,
-                    {tuple(m[:-2]): Mark(m[-2], m[-1]) for m in marks},
-                    {tuple(m[:-2]): Mark(m[-2], m[-1]) for m in key_marks},
-                )
+                data, packed = entry["doc"]
+                if not isinstance(packed, str):
+                    return None
+                doc = Document(relpath, data, packed=packed)
+                doc.content_hash = entry.get("sha")
             load = [_finding_from_json(v) for v in entry["load"]]
             schema = [_finding_from_json(v) for v in entry["schema"]]
         except (KeyError, TypeError, ValueError, IndexError):
@@ -95,13 +93,8 @@ class FileCache:
         doc = result.document
         self.entries[relpath] = {
             "key": self.key(raw),
-            "doc": None
-            if doc is None
-            else [
-                doc.data,
-                [[*k, m.line, m.column] for k, m in doc.marks.items()],
-                [[*k, m.line, m.column] for k, m in doc.key_marks.items()],
-            ],
+            "doc": None if doc is None else [doc.data, doc.pack()],
+            "sha": None if doc is None else doc.content_hash,
             "load": [_finding_to_json(f) for f in result.findings],
             "schema": [_finding_to_json(f) for f in schema],
         }
@@ -115,8 +108,10 @@ class FileCache:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-", suffix=".json")
+            # json.dumps, not json.dump: only the former uses the C encoder.
+            text = json.dumps(self.entries, ensure_ascii=False, separators=(",", ":"))
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(self.entries, fh, ensure_ascii=False, separators=(",", ":"))
+                fh.write(text)
             os.replace(tmp, self.path)
         except OSError:
             pass  # a cache that cannot be written only costs time

@@ -28,6 +28,15 @@ class Record:
     def data(self) -> dict[str, Any]:
         return self.doc.data if isinstance(self.doc.data, dict) else {}
 
+    @property
+    def content_sha256(self) -> str:
+        """The hash signatures and legal reviews pin (SPEC §3.4), computed once per file."""
+        if self.doc.content_hash is None:
+            from qtgov.hashing import content_sha256
+
+            self.doc.content_hash = content_sha256(self.data)
+        return self.doc.content_hash
+
     def get(self, key: str, default: Any = None) -> Any:
         return self.data.get(key, default)
 

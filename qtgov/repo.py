@@ -231,6 +231,12 @@ def _load_one(root: Path, kind: str, relpath: str, cache: FileCache | None) -> t
             schema_errors = [Finding(relpath, 1, 1, "file-empty", Severity.ERROR, "the file holds no record")]
         else:
             schema_errors = schema_findings(kind, result.document)
+    doc = result.document
+    if kind == "agreement" and doc is not None and not schema_errors and isinstance(doc.data, dict):
+        # Every run needs it (signatures, reviews); computing it here puts it in the cache.
+        from qtgov.hashing import content_sha256
+
+        doc.content_hash = content_sha256(doc.data)
     if cache is not None:
         cache.put(relpath, raw, result, schema_errors)
     return result, schema_errors

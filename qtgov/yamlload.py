@@ -13,13 +13,14 @@ decimals are typed; every other plain scalar (`NO`, `on`, `0755`, `1:30`, `1e3`,
 from __future__ import annotations
 
 import codecs
+import json
 import math
 import os
 import re
 import stat
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -46,22 +47,77 @@ except AttributeError:  # pragma: no cover - libyaml missing; the pure-Python pa
     _Parser = yaml.SafeLoader
 
 
-@dataclass(frozen=True)
-class Mark:
+class Mark(NamedTuple):
     """A 1-based line and column."""
 
     line: int
     column: int
 
 
-@dataclass
 class Document:
-    """A loaded YAML file: plain data plus the position of every value and mapping key."""
+    """A loaded YAML file: plain data plus the position of every value and mapping key.
 
-    path: str
-    data: Any
-    marks: dict[PathKey, Mark] = field(default_factory=dict)
-    key_marks: dict[PathKey, Mark] = field(default_factory=dict)
+    Positions may arrive packed (from the validation cache) and are then unpacked on first use:
+    most records of a warm run are never asked where a value is.
+    """
+
+    def __init__(
+        self,
+        path: str,
+        data: Any,
+        marks: dict[PathKey, Mark] | None = None,
+        key_marks: dict[PathKey, Mark] | None = None,
+        *,
+        packed: str | None = None,
+    ) -> None:
+        self.path = path
+        self.data = data
+        self._marks = marks if marks is not None or packed is not None else {}
+        self._key_marks = key_marks if key_marks is not None or packed is not None else {}
+        self._packed = packed
+        # The agreement content hash, computed once and kept in the validation cache.
+        self.content_hash: str | None = None
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Document):
+            return NotImplemented
+        return (self.path, self.data, self.marks, self.key_marks) == (
+            other.path,
+            other.data,
+            other.marks,
+            other.key_marks,
+        )
+
+    def __repr__(self) -> str:
+        return f"Document({self.path!r})"
+
+    def pack(self) -> str:
+        """Positions as one compact JSON string (see `Document(packed=...)`)."""
+        return json.dumps(
+            [[[*k, m[0], m[1]] for k, m in self.marks.items()], [[*k, m[0], m[1]] for k, m in self.key_marks.items()]],
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+
+    def _unpack(self) -> None:
+        values, keys = json.loads(self._packed or "[[],[]]")
+        self._marks = {tuple(m[:-2]): Mark(m[-2], m[-1]) for m in values}
+        self._key_marks = {tuple(m[:-2]): Mark(m[-2], m[-1]) for m in keys}
+        self._packed = None
+
+    @property
+    def marks(self) -> dict[PathKey, Mark]:
+        if self._marks is None:
+            self._unpack()
+        assert self._marks is not None
+        return self._marks
+
+    @property
+    def key_marks(self) -> dict[PathKey, Mark]:
+        if self._key_marks is None:
+            self._unpack()
+        assert self._key_marks is not None
+        return self._key_marks
 
     def mark(self, path: PathKey = ()) -> Mark:
         """Position of the value at `path`, or of its nearest existing ancestor."""

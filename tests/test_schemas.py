@@ -463,3 +463,29 @@ def test_invalid_records(case: str) -> None:
     assert [f[:3] for f in found] == sorted(e[:3] for e in expected)
     for (*_, message), (*_, fragment) in zip(found, sorted(expected), strict=True):
         assert fragment in message
+
+
+# ---------------------------------------------------------------- the compiled fast path
+
+
+def _both_validators(kind: str, text: str) -> tuple[bool, bool]:
+    """(jsonschema-rs says valid, pure-Python jsonschema says valid) for one record."""
+    from qtgov.schemas import _fast_validators, _validators
+
+    result = parse_text(f"{kind}.yaml", text)
+    assert result.document is not None
+    fast = _fast_validators()
+    assert fast is not None, "jsonschema-rs is a dependency; the fast path must be active"
+    return fast[kind].is_valid(result.document.data), _validators()[kind].is_valid(result.document.data)
+
+
+@pytest.mark.parametrize("case", sorted(VALID))
+def test_fast_path_accepts_what_jsonschema_accepts(case: str) -> None:
+    assert _both_validators(*VALID[case]) == (True, True)
+
+
+@pytest.mark.parametrize("case", sorted(INVALID))
+def test_fast_path_rejects_what_jsonschema_rejects(case: str) -> None:
+    # A record the compiled validator wrongly accepted would lose its findings entirely.
+    kind, text, _ = INVALID[case]
+    assert _both_validators(kind, text) == (False, False)

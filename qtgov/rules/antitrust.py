@@ -18,7 +18,6 @@ from typing import Any
 from qtgov.agreements import effective_date, term_end
 from qtgov.dates import ONE_DAY, add_duration, add_months, parse_date, parse_duration
 from qtgov.findings import Finding, Severity
-from qtgov.hashing import content_sha256
 from qtgov.index import Index, Record, party_ids
 from qtgov.overlaps.model import control_groups
 from qtgov.rules import Rule, rule
@@ -80,7 +79,7 @@ def _approved_review(index: Index, agreement: Record) -> tuple[str, str] | None:
     counsel = index.settings.counsel_by_id().get(review.get("reviewer", ""))
     if counsel is None:
         return None
-    if review.get("content_sha256") != content_sha256(agreement.data):
+    if review.get("content_sha256") != agreement.content_sha256:
         return None
     lang = index.settings.languages[0] if index.settings.languages else None
     name = text_in(counsel.get("name"), lang, str(review.get("reviewer")))

@@ -12,7 +12,6 @@ from typing import Any
 from qtgov.agreements import Interval, execution_date, in_force_interval
 from qtgov.dates import is_zero, parse_date, parse_duration
 from qtgov.findings import Finding, Related, Severity
-from qtgov.hashing import content_sha256
 from qtgov.index import Index, Record, party_ids
 from qtgov.rules import rule
 
@@ -471,7 +470,7 @@ def check_signature_content(index: Index) -> Iterator[Finding]:
     way; a review whose hash differs no longer approves anything (warning).
     """
     for agreement in index.agreements.values():
-        current = content_sha256(agreement.data)
+        current = agreement.content_sha256
         status = agreement.get("status")
         severity = Severity.ERROR if status in ("executed", "terminated") else Severity.WARNING
         for i, sig in enumerate(agreement.get("signatures") or []):

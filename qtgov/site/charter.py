@@ -4,9 +4,10 @@ is made safe to publish.
 The charter is Markdown the secretariat writes, so it keeps its Markdown (headings, lists,
 tables, emphasis, links). What it may not carry is markup that runs or reaches out: raw HTML
 (`<script>`, `<img onerror>`, `<iframe>`), links with a scheme other than http(s)/mailto
-(`javascript:`, `data:`, however spelled) and snippet includes (`--8<--`). Outside code, every
-`<` becomes `&lt;` — which disarms raw HTML, autolinks and snippet markers at once — and link
-destinations with another scheme become `#`. The page title goes into front matter escaped,
+(`javascript:`, `data:`, however spelled), images from other sites, attribute lists
+(`{: onclick=… }`) and snippet includes (`--8<--`). Outside code, every `<` becomes `&lt;` —
+which disarms raw HTML, autolinks and snippet markers at once — and every `{` a character
+reference; link destinations with another scheme become `#`. The page title goes into front matter escaped,
 because MkDocs would otherwise take it from the first heading and un-escape it into `<title>`.
 """
 
@@ -97,15 +98,22 @@ def _link(m: re.Match[str]) -> str:
     return f"{bang}[{text}]({dest}"
 
 
+def _escape_text(text: str) -> str:
+    # `<` starts raw HTML, autolinks and snippet markers; `{` starts attr_list's `{: onclick=… }`
+    # should a site enable that extension.
+    return text.replace("<", "&lt;").replace("{", "&#123;")
+
+
 def _escape_line(line: str) -> str:
-    """`<` becomes `&lt;` except inside code spans (where Markdown escapes it itself)."""
+    """`<` and `{` become character references except inside code spans (where Markdown
+    escapes them itself)."""
     out: list[str] = []
     pos = 0
     for m in _CODE_SPAN.finditer(line):
-        out.append(line[pos : m.start()].replace("<", "&lt;"))
+        out.append(_escape_text(line[pos : m.start()]))
         out.append(m.group(0))
         pos = m.end()
-    out.append(line[pos:].replace("<", "&lt;"))
+    out.append(_escape_text(line[pos:]))
     return "".join(out)
 
 

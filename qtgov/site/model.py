@@ -193,6 +193,23 @@ class SiteModel:
                     out[member].append(agreement)
         return out
 
+    @functools.cached_property
+    def ancillary(self) -> dict[str, list[str]]:
+        """Agreement id -> the visible agreements ancillary to it (`antitrust.ancillary_to`,
+        a non-solicit's `terms.ancillary_to`)."""
+        out: dict[str, list[str]] = defaultdict(list)
+        for agreement in self.agreements:
+            targets = {
+                (agreement.get("antitrust") or {}).get("ancillary_to"),
+                (agreement.get("terms") or {}).get("ancillary_to")
+                if isinstance(agreement.get("terms"), dict)
+                else None,
+            }
+            for target in targets:
+                if isinstance(target, str):
+                    out[target].append(agreement.id)
+        return out
+
     def lineage(self, agreement: Record) -> tuple[list[str], list[str]]:
         """(ancestors newest first, descendants) through `amends`/`supersedes`."""
         ancestors: list[str] = []

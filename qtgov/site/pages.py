@@ -293,6 +293,7 @@ def agreement_page(site: Site, agreement: Record) -> PageSpec:
             "review_provenance": model.git.provenance.get(("review", agreement.id)),
             "ancestors": ancestors,
             "descendants": descendants,
+            "ancillary": model.ancillary.get(agreement.id, []),
             "diff": _diff(model, agreement, base) if isinstance(base, str) else None,
             "findings": model.findings_by_path.get(agreement.path, []),
             "history": model.git.history.get(agreement.path, []),
@@ -477,10 +478,18 @@ def rules_pages(site: Site) -> Iterator[PageSpec]:
     from qtgov.rules import all_rules
 
     rules = all_rules()
-    yield PageSpec("rules/index.md", "rules.md.j2", {"rules": rules})
+    by_rule: dict[str, list[Finding]] = {}
+    for f in site.model.visible_findings:
+        by_rule.setdefault(f.rule, []).append(f)
+    counts = {r.id: len(by_rule.get(r.id, [])) for r in rules}
+    yield PageSpec("rules/index.md", "rules.md.j2", {"rules": rules, "counts": counts})
     for rule in rules:
         # The docstring is qtgov's own documentation (Markdown), not record data.
-        yield PageSpec(f"rules/{rule.id}.md", "rule.md.j2", {"rule": rule, "doc": Md(rule.doc)})
+        yield PageSpec(
+            f"rules/{rule.id}.md",
+            "rule.md.j2",
+            {"rule": rule, "doc": Md(rule.doc), "findings": by_rule.get(rule.id, [])},
+        )
 
 
 # -- data files --------------------------------------------------------------------------------------
