@@ -90,8 +90,6 @@ def bare_mkdocs(
     repo: Path, lang: str, docs: Path, site: Path, languages: list[str], config_dir: Path
 ) -> dict[str, Any]:
     """A plain `mkdocs build --strict` of `docs` with the configuration qtgov used for `lang`."""
-    import resource
-
     import yaml
 
     from qtgov.site.mkdocs_run import Job
@@ -116,23 +114,27 @@ def bare_mkdocs(
     config_file = config_dir / f"mkdocs-{lang}.yml"
     config_file.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600"}
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(config_file)],
-        capture_output=True,
-        env=env,
-        check=False,
+        [sys.executable, __file__, "--child-bare", str(config_file)], capture_output=True, env=env, check=False
     )
     wall = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
         raise SystemExit(f"bare mkdocs failed for {lang}:\n{proc.stderr.decode()[-2000:]}")
-    return {
-        "wall": wall,
-        "cpu": (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime),
-        "max_rss_mb": after.ru_maxrss / 1024,  # the largest child so far: this one
-    }
+    usage = json.loads(proc.stdout.decode().strip().splitlines()[-1])
+    return {"wall": wall, "cpu": usage["cpu"], "max_rss_mb": usage["max_rss_mb"]}
+
+
+def child_bare(config_file: Path) -> None:
+    """Run in a child process: `mkdocs build --strict` exactly as its command line does, then
+    this process's CPU time and peak memory as JSON on stdout."""
+    import resource
+
+    from mkdocs.__main__ import cli
+
+    cli(["build", "--strict", "--quiet", "-f", str(config_file)], standalone_mode=False)
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    print(json.dumps({"cpu": usage.ru_utime + usage.ru_stime, "max_rss_mb": _vmhwm_mb()}))
 
 
 def _nav_from(docs: Path) -> list[list[str]]:
@@ -206,6 +208,9 @@ def report(name: str, result: dict[str, Any]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "--child-bare":
+        child_bare(Path(argv[1]))
+        return 0
     if argv and argv[0] == "--child-build":
         repo, out, docs, audience = argv[1:5]
         child_build(Path(repo), Path(out), Path(docs), audience or None)

@@ -29,7 +29,9 @@ from typing import Any
 
 from markupsafe import Markup
 
-_PUNCT = frozenset(string.punctuation)
+# ASCII punctuation that any Markdown extension or HTML may read as syntax. Left out, because
+# nothing reads them so (and they are frequent in paths and prose): `/ , ; ? @`.
+_PUNCT = frozenset(string.punctuation) - frozenset("/,;?@")
 # Characters that end a line somewhere (Python, YAML, JavaScript, HTML): they become spaces.
 _BREAKS = re.compile(r"[\r\n\t\v\f\x1c-\x1e\x85\u2028\u2029]")
 # Characters dropped: other C0/C1 controls, bidirectional overrides and marks, surrogates and the
@@ -51,7 +53,7 @@ def plain(value: object, *, strip: bool = True) -> str:
     return text.strip() if strip else text
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=1 << 13)  # names, labels and ids repeat; messages mostly do not
 def _inline(text: str, strip: bool) -> str:
     return plain(text, strip=strip).translate(_TABLE)
 

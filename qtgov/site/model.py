@@ -297,7 +297,23 @@ def compute_overlaps(model: SiteModel) -> None:
         return
     report = analyse(model.index)
     model.overlaps_all = filter_overlaps(report.to_json(), model)
-    model.overlaps_now = filter_overlaps(report.on(model.as_of).to_json(), model)
+    model.overlaps_now = overlaps_on(model.overlaps_all, model.as_of)
+
+
+def overlaps_on(report: dict[str, Any], day: dt.date) -> dict[str, Any]:
+    """The pieces of an overlaps report that contain `day` (sharing the report's piece objects)."""
+    text = day.isoformat()
+    entries = []
+    for entry in report.get("overlaps") or []:
+        pieces = [
+            p
+            for p in entry["pieces"]
+            if (p["period"]["start"] is None or p["period"]["start"] <= text)
+            and (p["period"]["end"] is None or text <= p["period"]["end"])
+        ]
+        if pieces:
+            entries.append({**entry, "pieces": pieces})
+    return {**report, "as_of": text, "overlaps": entries}
 
 
 def resolve_as_of(root: Path, index: Index, git: GitData, explicit: dt.date | None) -> dt.date:

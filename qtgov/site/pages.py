@@ -9,7 +9,7 @@ import functools
 import json
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,7 @@ from qtgov.site import i18n
 from qtgov.site.charter import CharterPage, charter_pages, load_prose
 from qtgov.site.escaping import Md, html_attr, html_text, md, md_inline
 from qtgov.site.model import SiteModel
-from qtgov.site.render import render
+from qtgov.site.render import render, render_to
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 DEADLINE_WINDOW = dt.timedelta(days=365)
@@ -384,8 +384,16 @@ def market_map_page(site: Site) -> PageSpec:
             rows.append({"sector": sector, "cells": row})
         grid = {"regions": region_list, "rows": rows}
         entries = [
-            {"members": e["members"], "claims": _claims_text(e), "pieces": e["pieces"]}
+            {
+                "members": e["members"],
+                "claims": _claims_text(e),
+                "label": p["label"],
+                "holder": p.get("holder"),
+                "text": p.get("text") or "",
+                "agreement": p.get("agreement"),
+            }
             for e in model.overlap_entries("all")
+            for p in e["pieces"]
         ]
     legend = list(LEGEND) + (["coordinated-not-public"] if model.public else [])
     return PageSpec("market-map.md", "market-map.md.j2", {"grid": grid, "entries": entries, "legend": legend})
@@ -406,9 +414,17 @@ def flags_page(site: Site) -> PageSpec:
 
 def validation_page(site: Site) -> PageSpec:
     from qtgov.findings import summarize
+    from qtgov.rules import RULES
 
     findings = site.model.visible_findings
-    return PageSpec("validation.md", "validation.md.j2", {"findings": findings, "summary": summarize(findings)})
+    by_rule: dict[str, list[Finding]] = {}
+    for f in findings:
+        by_rule.setdefault(f.rule, []).append(f)
+    groups = [
+        {"rule": rule, "title": RULES[rule].title if rule in RULES else rule, "findings": fs}
+        for rule, fs in sorted(by_rule.items(), key=lambda kv: (min(int(f.severity) for f in kv[1]), kv[0]))
+    ]
+    return PageSpec("validation.md", "validation.md.j2", {"groups": groups, "summary": summarize(findings)})
 
 
 def _events(site: Site) -> list[dict[str, Any]]:
@@ -478,17 +494,15 @@ def rules_pages(site: Site) -> Iterator[PageSpec]:
     from qtgov.rules import all_rules
 
     rules = all_rules()
-    by_rule: dict[str, list[Finding]] = {}
+    counts = dict.fromkeys((r.id for r in rules), 0)
     for f in site.model.visible_findings:
-        by_rule.setdefault(f.rule, []).append(f)
-    counts = {r.id: len(by_rule.get(r.id, [])) for r in rules}
+        counts[f.rule] = counts.get(f.rule, 0) + 1
     yield PageSpec("rules/index.md", "rules.md.j2", {"rules": rules, "counts": counts})
     for rule in rules:
-        # The docstring is qtgov's own documentation (Markdown), not record data.
+        # The docstring is qtgov's own documentation (Markdown), not record data. The rule's
+        # findings are listed once, on the validation page, which the rule page links to.
         yield PageSpec(
-            f"rules/{rule.id}.md",
-            "rule.md.j2",
-            {"rule": rule, "doc": Md(rule.doc), "findings": by_rule.get(rule.id, [])},
+            f"rules/{rule.id}.md", "rule.md.j2", {"rule": rule, "doc": Md(rule.doc), "count": counts[rule.id]}
         )
 
 
@@ -540,9 +554,18 @@ def _drop(node: Any, path: tuple[str, ...], consent: str | None) -> None:
     _drop(node.get(head), rest, consent)
 
 
-def _json(payload: dict[str, Any]) -> bytes:
-    body = {"qtgov": __version__, "disclaimer": disclaimer.TEXT, **payload}
-    return (json.dumps(body, ensure_ascii=False, indent=2, sort_keys=False, default=str) + "\n").encode("utf-8")
+def _write_json(path: Path, head: dict[str, Any], key: str, items: Iterable[Any]) -> None:
+    """`{"qtgov", "disclaimer", **head, key: [items]}` written item by item, one per line, so
+    that neither the list nor the text of a large export is ever held whole in memory."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    body = {"qtgov": __version__, "disclaimer": disclaimer.TEXT, **head}
+    with open(path, "w", encoding="utf-8", newline="\n") as fh:
+        fh.write(json.dumps(body, ensure_ascii=False, indent=2, default=str)[:-2])
+        fh.write(f",\n  {json.dumps(key)}: [")
+        for i, item in enumerate(items):
+            fh.write(",\n    " if i else "\n    ")
+            fh.write(json.dumps(item, ensure_ascii=False, default=str))
+        fh.write("\n  ]\n}\n")
 
 
 def data_file_names(site: Site) -> list[str]:
@@ -553,8 +576,9 @@ def data_file_names(site: Site) -> list[str]:
     return names
 
 
-def data_files(site: Site) -> Iterator[tuple[str, bytes]]:
-    """The downloadable data, one file at a time (so that no more than one is held in memory)."""
+def write_data_files(site: Site, docs_dir: Path) -> None:
+    """The downloadable data: members, agreements, findings and overlaps as JSON (public
+    material only in a public edition), and the JSON Schemas."""
     from qtgov.findings import summarize
     from qtgov.rules import help_url
 
@@ -563,15 +587,17 @@ def data_files(site: Site) -> Iterator[tuple[str, bytes]]:
     help_lang = "en" if "en" in site.languages else site.languages[0]
     help_base = f"{settings.url.rstrip('/')}/{help_lang}/rules/" if settings.url else None
     common = {"as_of": model.as_of.isoformat(), "audience": model.audience}
-    yield (
-        "api/members.json",
-        _json({**common, "members": [_strip_personal(model, "member", m.data) for m in model.members]}),
+    _write_json(
+        docs_dir / "api" / "members.json",
+        common,
+        "members",
+        (_strip_personal(model, "member", m.data) for m in model.members),
     )
-    agreements = []
-    for a in model.agreements:
-        interval = model.intervals.get(a.id)
-        agreements.append(
-            {
+
+    def agreements() -> Iterator[dict[str, Any]]:
+        for a in model.agreements:
+            interval = model.intervals.get(a.id)
+            yield {
                 **_strip_personal(model, "agreement", a.data),
                 "x-qtgov": {
                     "content_sha256": content_sha256(a.data),
@@ -580,28 +606,26 @@ def data_files(site: Site) -> Iterator[tuple[str, bytes]]:
                     "in_force_until": interval.last_day.isoformat() if interval and interval.last_day else None,
                 },
             }
-        )
-    yield "api/agreements.json", _json({**common, "agreements": agreements})
-    del agreements
+
+    _write_json(docs_dir / "api" / "agreements.json", common, "agreements", agreements())
     findings = model.visible_findings
-    yield (
-        "api/findings.json",
-        _json(
-            {
-                **common,
-                "status": "fail" if any(str(f.severity) == "error" for f in findings) else "ok",
-                "summary": summarize(findings),
-                "findings": [
-                    f.as_dict(help_url(f.rule, help_base) if help_base else help_url(f.rule)) for f in findings
-                ],
-            }
-        ),
+    _write_json(
+        docs_dir / "api" / "findings.json",
+        {
+            **common,
+            "status": "fail" if any(str(f.severity) == "error" for f in findings) else "ok",
+            "summary": summarize(findings),
+        },
+        "findings",
+        (f.as_dict(help_url(f.rule, help_base) if help_base else help_url(f.rule)) for f in findings),
     )
     if model.overlaps_all is not None:
-        overlaps = {k: v for k, v in model.overlaps_all.items() if k not in ("qtgov", "disclaimer")}
-        yield "api/overlaps.json", _json({**common, **overlaps})
+        head = {k: v for k, v in model.overlaps_all.items() if k not in ("qtgov", "disclaimer", "overlaps")}
+        _write_json(docs_dir / "api" / "overlaps.json", {**common, **head}, "overlaps", model.overlaps_all["overlaps"])
     for path in sorted(_schema_dir().glob("*.schema.json")):
-        yield f"schemas/{path.name}", path.read_bytes()
+        target = docs_dir / "schemas" / path.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(path.read_bytes())
 
 
 @functools.cache
@@ -651,16 +675,6 @@ def assemble(model: SiteModel, *, fenced_code: bool = True) -> Site:
     return site
 
 
-def _badge(lang: str) -> Any:
-    def badge(label: str) -> Md:
-        cls = re.sub(r"[^a-z-]", "", str(label))
-        return (
-            Md(f'<span class="qt-label qt-label--{cls}">') + md(i18n.value_label("label", label, lang)) + Md("</span>")
-        )
-
-    return badge
-
-
 def _source_link(model: SiteModel) -> Any:
     from qtgov.site.escaping import safe_url
 
@@ -703,7 +717,6 @@ def render_docs(site: Site, lang: str, docs_dir: Path) -> list[tuple[str, str]]:
     context = base_context(site)
     context.update(
         lang=lang,
-        badge=_badge(lang),
         source_link=_source_link(model),
     )
     written: set[str] = set()
@@ -735,13 +748,17 @@ def render_docs(site: Site, lang: str, docs_dir: Path) -> list[tuple[str, str]]:
         )
         charter_nav.append((html_text(title), path))
     for spec in site.pages:
-        write(spec.path, render(spec.template, {**context, **spec.context, "page_path": spec.path}))
+        target = docs_dir / spec.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        render_to(target, spec.template, {**context, **spec.context, "page_path": spec.path})
+        written.add(spec.path)
     if site.data_dir is not None and all((site.data_dir / name).is_file() for name in site.files):
         for name in site.files:
-            write(name, (site.data_dir / name).read_bytes())
+            target = docs_dir / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(site.data_dir / name, target)
     else:
-        for name, data in data_files(site):
-            write(name, data)
+        write_data_files(site, docs_dir)
         site.data_dir = docs_dir
     for asset in sorted(ASSETS.iterdir()):
         if asset.is_file():

@@ -73,6 +73,10 @@ def environment() -> jinja2.Environment:
         agreement_link=_agreement_link,
         rule_link=_rule_link,
         record_link=_record_link,
+        findings_table=_findings_table,
+        anchor=lambda value: Md(slug(value)),
+        overlap_table=_overlap_table,
+        badge=_badge,
         join=_join,
     )
     return env
@@ -80,6 +84,13 @@ def environment() -> jinja2.Environment:
 
 def render(template: str, context: Mapping[str, Any]) -> str:
     return environment().get_template(template).render(context)
+
+
+def render_to(path: Path, template: str, context: Mapping[str, Any]) -> None:
+    """Render straight into a file, chunk by chunk (a validation page can be megabytes)."""
+    with open(path, "w", encoding="utf-8", newline="\n") as fh:
+        for chunk in environment().get_template(template).generate(context):
+            fh.write(chunk)
 
 
 # -- filters and globals (language and page come from the template context) -----------------------
@@ -236,44 +247,118 @@ def _href(ctx: Any, target: str) -> Md:
     return Md(relative(str(ctx["page_path"]), target))
 
 
-@jinja2.pass_context
-def _member_link(ctx: Any, member_id: Any, text: Any = None) -> Md:
+def _text(value: Any) -> str:
+    """Escaped text as a plain str (safe markup stays as it is)."""
+    if hasattr(value, "__html__"):
+        return str(value.__html__())
+    return md_inline(value if isinstance(value, str) else str(value))
+
+
+def member_link_str(ctx: Any, member_id: Any, text: Any = None) -> str:
     """`[name](members/<id>.md)`, or the id and "(not public)" when this edition has no page."""
     lang = _lang(ctx)
     member = ctx["members_by_id"].get(member_id)
     if member is None:
-        return md(member_id) + Md(" ") + md(i18n.t("not_public", lang))
+        return f"{_text(member_id)} {_text(i18n.t('not_public', lang))}"
     label = text if text is not None else i18n.pick(member.get("name"), lang, ctx["languages"]) or member_id
-    target = relative(str(ctx["page_path"]), f"members/{slug(member_id)}.md")
-    return Md("[") + md(label) + Md(f"]({target})")
+    return f"[{_text(label)}]({relative(str(ctx['page_path']), f'members/{slug(member_id)}.md')})"
+
+
+def agreement_link_str(ctx: Any, agreement_id: Any, text: Any = None) -> str:
+    if agreement_id not in ctx["agreements_by_id"]:
+        return f"{_text(agreement_id)} {_text(i18n.t('not_public', _lang(ctx)))}"
+    label = text if text is not None else agreement_id
+    return f"[{_text(label)}]({relative(str(ctx['page_path']), f'agreements/{slug(agreement_id)}.md')})"
+
+
+def rule_link_str(ctx: Any, rule_id: Any) -> str:
+    if rule_id not in ctx["rule_ids"]:
+        return _text(rule_id)
+    return f"[{_text(rule_id)}]({relative(str(ctx['page_path']), f'rules/{slug(rule_id)}.md')})"
+
+
+def record_link_str(ctx: Any, path: str, text: Any = None) -> str:
+    """A link to the page of the record at a repository path, or the path as text."""
+    label = _text(text if text is not None else path)
+    page = ctx["page_for_path"].get(path)
+    if page is None:
+        return label
+    return f"[{label}]({relative(str(ctx['page_path']), page)})"
+
+
+@jinja2.pass_context
+def _member_link(ctx: Any, member_id: Any, text: Any = None) -> Md:
+    return Md(member_link_str(ctx, member_id, text))
 
 
 @jinja2.pass_context
 def _agreement_link(ctx: Any, agreement_id: Any, text: Any = None) -> Md:
-    lang = _lang(ctx)
-    if agreement_id not in ctx["agreements_by_id"]:
-        return md(agreement_id) + Md(" ") + md(i18n.t("not_public", lang))
-    label = text if text is not None else agreement_id
-    target = relative(str(ctx["page_path"]), f"agreements/{slug(agreement_id)}.md")
-    return Md("[") + md(label) + Md(f"]({target})")
+    return Md(agreement_link_str(ctx, agreement_id, text))
 
 
 @jinja2.pass_context
 def _rule_link(ctx: Any, rule_id: Any) -> Md:
-    if rule_id not in ctx["rule_ids"]:
-        return md(rule_id)
-    target = relative(str(ctx["page_path"]), f"rules/{slug(rule_id)}.md")
-    return Md("[") + md(rule_id) + Md(f"]({target})")
+    return Md(rule_link_str(ctx, rule_id))
 
 
 @jinja2.pass_context
 def _record_link(ctx: Any, path: str, text: Any = None) -> Md:
-    """A link to the page of the record at a repository path, or the path as text."""
-    label = text if text is not None else path
-    page = ctx["page_for_path"].get(path)
-    if page is None:
-        return md(label)
-    return Md("[") + md(label) + Md(f"]({relative(str(ctx['page_path']), page)})")
+    return Md(record_link_str(ctx, path, text))
+
+
+@jinja2.pass_context
+def _findings_table(ctx: Any, findings: Any) -> Md:
+    """The table of findings (severity, rule, location, message) every page uses; built here
+    rather than in a macro because the validation page can hold tens of thousands of rows."""
+    lang = _lang(ctx)
+    head = " | ".join(str(ui_text(k, lang)) for k in ("severity", "rule", "location", "message"))
+    rows = [f"| {head} |\n|---|---|---|---|\n"]
+    severity = {s: md_cell(i18n.value_label("severity", s, lang)) for s in ("error", "warning", "info")}
+    for f in findings:
+        location = record_link_str(ctx, f.path, f"{f.path}:{f.line}:{f.column}")
+        rule = rule_link_str(ctx, f.rule)
+        rows.append(f"| {severity[str(f.severity)]} | {rule} | {location} | {md_cell(f.message)} |\n")
+    return Md("".join(rows))
+
+
+@functools.lru_cache(maxsize=256)
+def badge_str(label: str, lang: str) -> str:
+    """An overlap label as a coloured badge."""
+    cls = re.sub(r"[^a-z-]", "", str(label))
+    return f'<span class="qt-label qt-label--{cls}">{md_inline(i18n.value_label("label", label, lang))}</span>'
+
+
+@jinja2.pass_context
+def _badge(ctx: Any, label: str) -> Md:
+    return Md(badge_str(label, _lang(ctx)))
+
+
+@jinja2.pass_context
+def _overlap_table(ctx: Any, rows: Any, pairs: bool = False) -> Md:
+    """Overlap pieces as a table: on a member page (the other member) or the market map (both
+    members and the holder). Built here for the same reason as the findings table: size."""
+    lang = _lang(ctx)
+    keys = (
+        ("members_pair", "claims_pair", "label", "holder", "piece", "agreement")
+        if pairs
+        else ("with", "claims_pair", "label", "piece", "agreement")
+    )
+    head = " | ".join(str(ui_text(k, lang)) for k in keys)
+    out = [f"| {head} |\n|{'---|' * len(keys)}\n"]
+    for r in rows:
+        agreement = agreement_link_str(ctx, r["agreement"]) if r.get("agreement") else "—"
+        label = badge_str(r["label"], lang)
+        if pairs:
+            a, b = r["members"]
+            holder = member_link_str(ctx, r["holder"]) if r.get("holder") else "—"
+            who = f"{member_link_str(ctx, a)} ↔ {member_link_str(ctx, b)}"
+            out.append(
+                f"| {who} | {md_cell(r['claims'])} | {label} | {holder} | {md_cell(r['text'])} | {agreement} |\n"
+            )
+        else:
+            other = member_link_str(ctx, r["other"])
+            out.append(f"| {other} | {md_cell(r['claims'])} | {label} | {md_cell(r['text'])} | {agreement} |\n")
+    return Md("".join(out))
 
 
 def _join(items: Any, sep: str = ", ") -> Md:

@@ -8,6 +8,7 @@ qtgov runs inside MkDocs.
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 import shutil
@@ -17,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from qtgov.errors import UsageError
 from qtgov.site.pipeline import BuildBlocked, BuildOptions, prepare, render_language
 
 log = logging.getLogger("qtgov.serve")
@@ -74,7 +76,7 @@ class Renderer:
         self.docs_dir = docs_dir
         self.report = report
 
-    def render(self) -> dict[str, object]:
+    def render(self) -> dict[str, Any]:
         site, base, _ = prepare(self.options)
         with tempfile.TemporaryDirectory(prefix="qtgov-serve-") as tmp:
             fresh = Path(tmp) / "docs"
@@ -103,8 +105,14 @@ class Renderer:
 
 
 def serve(options: BuildOptions, lang: str, dev_addr: str, report: Callable[[str], None]) -> None:
-    """Render, start the watcher, and run MkDocs' development server until interrupted."""
-    from mkdocs.commands.serve import serve as mkdocs_serve
+    """Render, start the watcher, and run MkDocs' live-reload server until interrupted.
+
+    This is `mkdocs serve` with one difference: the configuration is loaded from a fresh copy of
+    qtgov's overrides for every rebuild (MkDocs consumes the plugin options it is given, so
+    `mkdocs.commands.serve`, which passes the same ones again, fails on the second build)."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.livereload import LiveReloadServer
 
     from qtgov.site.mkdocs_run import quiet_jieba
 
@@ -112,15 +120,43 @@ def serve(options: BuildOptions, lang: str, dev_addr: str, report: Callable[[str
     work = Path(tempfile.mkdtemp(prefix="qtgov-serve-"))
     renderer = Renderer(options, lang, work / "docs", report)
     stop = threading.Event()
+    site_dir = work / "site"
     try:
         overrides = renderer.render()
         config_file = str(overrides.pop("config_file"))
         for key in ("site_dir", "site_url", "strict"):
             overrides.pop(key, None)
+        host, _, port = dev_addr.rpartition(":")
+        if not host or not port.isdigit():
+            raise UsageError(f"--dev-addr {dev_addr!r}: give HOST:PORT, such as 127.0.0.1:8000")
+        serve_url = f"http://{host}:{port}/"
+
+        def get_config() -> Any:
+            config = load_config(config_file=config_file, site_dir=str(site_dir), **copy.deepcopy(overrides))
+            config.site_url = serve_url
+            return config
+
+        def builder(config: Any = None) -> None:
+            build(config if config is not None else get_config(), serve_url=serve_url)
+
+        config = get_config()
+        config.plugins.on_startup(command="serve", dirty=False)
+        try:
+            server = LiveReloadServer(builder=builder, host=host, port=int(port), root=str(site_dir))
+        except OSError as exc:  # the address is taken or not ours to bind
+            raise UsageError(f"--dev-addr {dev_addr}: cannot serve there ({exc.strerror or exc})") from exc
+        builder(config)
+        server.watch(str(renderer.docs_dir))
         watcher = threading.Thread(target=renderer.watch, args=(stop,), daemon=True, name="qtgov-watch")
         watcher.start()
-        serve_any: Any = mkdocs_serve  # its **kwargs are MkDocs config overrides of any type
-        serve_any(config_file=config_file, livereload=True, dev_addr=dev_addr, **overrides)
+        report(f"serving {lang} on {serve_url} (edit a record and the page reloads; Ctrl-C stops)")
+        try:
+            server.serve()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.shutdown()
+            config.plugins.on_shutdown()
     finally:
         stop.set()
         shutil.rmtree(work, ignore_errors=True)

@@ -1,0 +1,3 @@
+"""The alliance handbook (SPEC §7): records → page contexts → Jinja2 templates → Markdown →
+MkDocs Material, one site per language. `pipeline.build` is `qtgov build`; `serve.serve` is
+`qtgov serve`."""
