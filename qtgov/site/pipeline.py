@@ -95,11 +95,6 @@ def prepare(options: BuildOptions) -> tuple[Site, BaseConfig, dict[str, float]]:
     t0 = time.perf_counter()
     compute_overlaps(model)
     timings["overlaps"] = time.perf_counter() - t0
-    # Positions only locate findings, and every finding is made by now (provenance and the
-    # overlap report included): free them for the pages, which need only the data.
-    for record in index.records():
-        record.doc.marks.clear()
-        record.doc.key_marks.clear()
     base = load_base(root)
     t0 = time.perf_counter()
     site = assemble(model, fenced_code=base.fenced_code)
