@@ -27,6 +27,14 @@ requests; `qtgov validate` runs in CI; `qtgov build` renders the alliance handbo
 {disclaimer.EN}
 """
 
+repo_option = click.option(
+    "--repo",
+    "-C",
+    "repo",
+    default=".",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The alliance repository (default: the current directory).",
+)
 repo_argument = click.argument("repo", required=False, default=".", type=click.Path(file_okay=False, path_type=Path))
 
 
@@ -293,14 +301,7 @@ def rules(fmt: str) -> None:
 
 @main.command()
 @click.argument("range_spec", metavar="BASE..HEAD")
-@click.option(
-    "--repo",
-    "-C",
-    "repo",
-    default=".",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="The alliance repository (default: the current directory).",
-)
+@repo_option
 @click.option(
     "--format",
     "fmt",
@@ -372,14 +373,7 @@ def review(
     default="git-commit",
     help="How it is signed (default: git-commit, the commit you make next).",
 )
-@click.option(
-    "--repo",
-    "-C",
-    "repo",
-    default=".",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="The alliance repository (default: the current directory).",
-)
+@repo_option
 def sign(agreement: str, member: str, representative: str, date_: str | None, method: str, repo: Path) -> None:
     """Sign AGREEMENT (an id or a path) for --member as --as.
 
@@ -400,14 +394,7 @@ def sign(agreement: str, member: str, representative: str, date_: str | None, me
 
 @main.command()
 @click.argument("record_id", metavar="[ID]", required=False)
-@click.option(
-    "--repo",
-    "-C",
-    "repo",
-    default=".",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="The alliance repository (default: the current directory).",
-)
+@repo_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 def history(record_id: str | None, repo: Path, fmt: str) -> None:
     """The timeline of a member or agreement (ID; `alliance` for the settings), or without ID the

@@ -26,7 +26,7 @@ from typing import Any
 
 from qtgov.findings import Finding, Severity, sort_findings
 from qtgov.git import RECORD_DIRS, REVIEW_DIRS, Change, GitRepo
-from qtgov.hashing import UNSIGNED_KEYS, content_sha256
+from qtgov.hashing import UNSIGNED_KEYS
 from qtgov.index import Index, Record
 from qtgov.provenance import Provenance, acts_of, provenance_report
 from qtgov.rules.history import (
@@ -249,7 +249,7 @@ def _agreement_lifecycle(ident: str, change: Change, old: Record | None, head: I
 
 
 def _signed_edits(ident: str, old: Record, new: Record) -> Iterator[Finding]:
-    if content_sha256(old.data) != content_sha256(new.data):
+    if old.content_sha256 != new.content_sha256:
         keys = [
             k
             for k in [*new.data, *(k for k in old.data if k not in new.data)]

@@ -16,7 +16,7 @@ from typing import Any
 
 from qtgov import __version__, disclaimer
 from qtgov.findings import Finding
-from qtgov.hashing import content_sha256, signed_content
+from qtgov.hashing import signed_content
 from qtgov.index import Record, party_ids
 from qtgov.site import i18n
 from qtgov.site.charter import CharterPage, charter_pages, load_prose
@@ -240,7 +240,7 @@ def _diff(model: SiteModel, agreement: Record, base_id: str) -> dict[str, Any] |
 
 def agreement_page(site: Site, agreement: Record) -> PageSpec:
     model = site.model
-    current = content_sha256(agreement.data)
+    current = agreement.content_sha256
     members = model.index.members
     signatures = []
     for i, sig in enumerate(agreement.get("signatures") or []):
@@ -600,7 +600,7 @@ def write_data_files(site: Site, docs_dir: Path) -> None:
             yield {
                 **_strip_personal(model, "agreement", a.data),
                 "x-qtgov": {
-                    "content_sha256": content_sha256(a.data),
+                    "content_sha256": a.content_sha256,
                     "in_force": model.in_force(a),
                     "in_force_from": interval.start.isoformat() if interval else None,
                     "in_force_until": interval.last_day.isoformat() if interval and interval.last_day else None,
