@@ -574,3 +574,44 @@ def test_a_strict_mkdocs_warning_fails_the_build_and_keeps_the_output(tmp_path: 
     assert _files(out) == before
     result = run_qtgov("build", repo, "--out", out)
     assert result.returncode == 2 and "missing.md" in result.stderr
+
+
+def test_validation_page_caps_rows_per_rule_and_points_to_the_full_list(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qtgov.site import pages
+
+    monkeypatch.setattr(pages, "VALIDATION_ROWS_PER_RULE", 1)
+    demo = Path(__file__).resolve().parents[1] / "examples" / "demo-alliance"
+    docs = tmp_path / "docs"
+    build(
+        BuildOptions(
+            demo, out=tmp_path / "out", audience="alliance", languages=("en",), history=False, jobs=0, docs_dir=docs
+        )
+    )
+    page = next(docs.rglob("validation.md")).read_text(encoding="utf-8")
+    # The demo has 8 `overlap` findings: the heading counts them all, the table shows one.
+    assert "overlap — " in page and "(8)</h2>" in page
+    assert "7 more are not listed here; every finding is in [findings.json](" in page
+    full = json.loads(next((tmp_path / "out").rglob("api/findings.json")).read_text(encoding="utf-8"))
+    assert sum(f["rule"] == "overlap" for f in full["findings"]) == 8
+
+
+def test_market_map_stays_readable_at_scale(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from qtgov.site import pages
+
+    monkeypatch.setattr(pages, "MAP_PAIRS_PER_CELL", 1)
+    monkeypatch.setattr(pages, "MAP_ROWS", 2)
+    demo = Path(__file__).resolve().parents[1] / "examples" / "demo-alliance"
+    docs = tmp_path / "docs"
+    build(
+        BuildOptions(
+            demo, out=tmp_path / "out", audience="alliance", languages=("en",), history=False, jobs=0, docs_dir=docs
+        )
+    )
+    page = next(docs.rglob("market-map.md")).read_text(encoding="utf-8")
+    # Cells with two pairs (e.g. Zhejiang × edu/course/specialised) show one and count the other.
+    assert "<br>&#43;1 more |" in page  # "+1 more", escaped like all text
+    full = json.loads(next((tmp_path / "out").rglob("api/overlaps.json")).read_text(encoding="utf-8"))
+    pieces = sum(len(e["pieces"]) for e in full["overlaps"])
+    assert f"{pieces - 2} more pieces are not listed here" in page

@@ -224,6 +224,15 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "qtgov validate 在 {date} 的全部检查结果：错误 {error} 条，警告 {warning} 条，提示 {info} 条。",
         "Every finding of qtgov validate as of {date}: {error} errors, {warning} warnings, {info} notes.",
     ),
+    "map_more_pairs": ("另有 {n} 对", "+{n} more"),
+    "map_more_rows": (
+        "另有 {n} 个区块未在此列出（见各成员页面）；全部重叠见",
+        "{n} more pieces are not listed here (see each member's page); every overlap is in",
+    ),
+    "validation_more": (
+        "另有 {n} 条未在此列出；完整结果见",
+        "{n} more are not listed here; every finding is in",
+    ),
     "validation_public": (
         "公开版只列出涉及公开记录的检查结果。",
         "The public edition lists only findings whose files are all public.",

@@ -357,6 +357,12 @@ def _claims_text(entry: dict[str, Any]) -> str:
     return " / ".join(f"{c['member']}:{c['claim']}" for c in entry["claims"])
 
 
+# At a glance means a few pairs per cell (the most urgent labels first) and a bounded table; the
+# member pages and api/overlaps.json hold every overlap of a large alliance.
+MAP_PAIRS_PER_CELL = 8
+MAP_ROWS = 500
+
+
 def market_map_page(site: Site) -> PageSpec:
     model = site.model
     grid: dict[str, Any] | None = None
@@ -380,10 +386,11 @@ def market_map_page(site: Site) -> PageSpec:
                 items = sorted(
                     cells.get((sector, region), {}), key=lambda k: (LEGEND.index(k[1]) if k[1] in LEGEND else 99, k)
                 )
-                row.append([{"members": list(k[0]), "label": k[1]} for k in items])
+                shown = [{"members": list(k[0]), "label": k[1]} for k in items[:MAP_PAIRS_PER_CELL]]
+                row.append({"items": shown, "more": max(0, len(items) - MAP_PAIRS_PER_CELL)})
             rows.append({"sector": sector, "cells": row})
         grid = {"regions": region_list, "rows": rows}
-        entries = [
+        all_rows = [
             {
                 "members": e["members"],
                 "claims": _claims_text(e),
@@ -395,8 +402,15 @@ def market_map_page(site: Site) -> PageSpec:
             for e in model.overlap_entries("all")
             for p in e["pieces"]
         ]
+        entries, omitted = all_rows[:MAP_ROWS], max(0, len(all_rows) - MAP_ROWS)
+    else:
+        omitted = 0
     legend = list(LEGEND) + (["coordinated-not-public"] if model.public else [])
-    return PageSpec("market-map.md", "market-map.md.j2", {"grid": grid, "entries": entries, "legend": legend})
+    return PageSpec(
+        "market-map.md",
+        "market-map.md.j2",
+        {"grid": grid, "entries": entries, "omitted": omitted, "legend": legend},
+    )
 
 
 def flags_page(site: Site) -> PageSpec:
@@ -412,6 +426,9 @@ def flags_page(site: Site) -> PageSpec:
     return PageSpec("flags.md", "flags.md.j2", {"groups": out})
 
 
+VALIDATION_ROWS_PER_RULE = 300
+
+
 def validation_page(site: Site) -> PageSpec:
     from qtgov.findings import summarize
     from qtgov.rules import RULES
@@ -420,8 +437,16 @@ def validation_page(site: Site) -> PageSpec:
     by_rule: dict[str, list[Finding]] = {}
     for f in findings:
         by_rule.setdefault(f.rule, []).append(f)
+    # A page holding every row of a large alliance (tens of thousands of overlaps) is megabytes of
+    # HTML that nobody scrolls and that MkDocs keeps in memory; the full list is api/findings.json.
     groups = [
-        {"rule": rule, "title": RULES[rule].title if rule in RULES else rule, "findings": fs}
+        {
+            "rule": rule,
+            "title": RULES[rule].title if rule in RULES else rule,
+            "findings": fs[:VALIDATION_ROWS_PER_RULE],
+            "total": len(fs),
+            "omitted": max(0, len(fs) - VALIDATION_ROWS_PER_RULE),
+        }
         for rule, fs in sorted(by_rule.items(), key=lambda kv: (min(int(f.severity) for f in kv[1]), kv[0]))
     ]
     return PageSpec("validation.md", "validation.md.j2", {"groups": groups, "summary": summarize(findings)})
