@@ -136,42 +136,54 @@ def schema_findings(kind: str, doc: Document) -> list[Finding]:
     return list(iter_schema_findings(kind, doc))
 
 
-def sensitive_paths(kind: str) -> list[tuple[str, ...]]:
-    """Property paths marked `x-sensitive: true` in a kind's schema ("*" stands for array items)."""
+@functools.cache
+def marked_properties(kind: str, mark: str) -> tuple[tuple[tuple[str, ...], frozenset[str]], ...]:
+    """Property paths of a kind's schema whose schema carries `mark: true` (such as
+    `x-sensitive` or `x-personal`), in any `allOf`/`if`-`then` branch too, each with the names of
+    its sibling properties (so a rule can see whether the object also has, say, `public_contact`).
+    `"*"` stands for array items; `$ref`s are followed relative to the file they occur in."""
     loaded = schemas()
-    out: list[tuple[str, ...]] = []
+    root = loaded[f"{kind}.schema.json"]
+    out: dict[tuple[str, ...], frozenset[str]] = {}
 
-    def resolve(node: Any) -> Any:
-        ref = node.get("$ref") if isinstance(node, dict) else None
-        if not ref:
-            return node
-        target, _, frag = ref.partition("#")
-        schema = loaded[target.rsplit("/", 1)[-1]] if target else current[0]
-        for part in [p for p in frag.split("/") if p]:
-            schema = schema[part]
-        return schema
+    def resolve(node: dict[str, Any], base: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+        for _ in range(16):
+            ref = node.get("$ref")
+            if not isinstance(ref, str):
+                break
+            target, _, frag = ref.partition("#")
+            if target:
+                base = loaded[target.rsplit("/", 1)[-1]]
+            found: Any = base
+            for part in (p for p in frag.split("/") if p):
+                found = found[part]
+            node = found
+        return node, base
 
-    current: list[Any] = [loaded[f"{kind}.schema.json"]]
-
-    def walk(node: Any, path: tuple[str, ...], seen: frozenset[int]) -> None:
-        if not isinstance(node, dict) or id(node) in seen or len(path) > 12:
+    def walk(node: Any, base: dict[str, Any], path: tuple[str, ...], siblings: frozenset[str], depth: int) -> None:
+        if not isinstance(node, dict) or depth > 16:
             return
-        seen = seen | {id(node)}
-        if node.get("x-sensitive") is True and path:
-            out.append(path)
-        node = resolve(node)
-        if node.get("x-sensitive") is True and path and path not in out:
-            out.append(path)
+        if node.get(mark) is True and path:
+            out.setdefault(path, siblings)
+        node, base = resolve(node, base)
+        if node.get(mark) is True and path:
+            out.setdefault(path, siblings)
         for key in ("allOf", "anyOf", "oneOf"):
             for sub in node.get(key, []):
-                walk(sub, path, seen)
+                walk(sub, base, path, siblings, depth + 1)
         for key in ("then", "else"):
-            if key in node:
-                walk(node[key], path, seen)
-        for name, sub in node.get("properties", {}).items():
-            walk(sub, (*path, name), seen)
+            walk(node.get(key), base, path, siblings, depth + 1)
+        props = node.get("properties", {})
+        names = frozenset(props)
+        for name, sub in props.items():
+            walk(sub, base, (*path, name), names, depth + 1)
         if "items" in node:
-            walk(node["items"], (*path, "*"), seen)
+            walk(node["items"], base, (*path, "*"), siblings, depth + 1)
 
-    walk(current[0], (), frozenset())
-    return sorted(set(out))
+    walk(root, root, (), frozenset(), 0)
+    return tuple(sorted(out.items()))
+
+
+def sensitive_paths(kind: str) -> list[tuple[str, ...]]:
+    """Property paths marked `x-sensitive: true` in a kind's schema ("*" stands for array items)."""
+    return [path for path, _ in marked_properties(kind, "x-sensitive")]

@@ -8,7 +8,6 @@ is *in* the file.
 
 from __future__ import annotations
 
-import functools
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -237,6 +236,9 @@ def check_public_repository(index: Index) -> Iterator[Finding]:
             )
 
 
+CONSENT_KEY = "public_contact"  # a representative who agreed to publish their contact
+
+
 @dataclass(frozen=True)
 class PersonalField:
     """A schema property marked `x-personal: true`, and whether its object can mark it public."""
@@ -245,51 +247,14 @@ class PersonalField:
     consent_key: str | None  # such as public_contact, when the object has one
 
 
-@functools.cache
 def personal_fields(kind: str) -> tuple[PersonalField, ...]:
     """Properties marked `x-personal: true` in a kind's schema (in any `terms` branch too)."""
-    from qtgov.schemas import schemas
+    from qtgov.schemas import marked_properties
 
-    loaded = schemas()
-    root = loaded[f"{kind}.schema.json"]
-    out: dict[tuple[str, ...], str | None] = {}
-
-    def resolve(node: dict[str, Any], base: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-        for _ in range(16):
-            ref = node.get("$ref")
-            if not isinstance(ref, str):
-                break
-            target, _, frag = ref.partition("#")
-            if target:
-                base = loaded[target.rsplit("/", 1)[-1]]
-            found: Any = base
-            for part in (p for p in frag.split("/") if p):
-                found = found[part]
-            node = found
-        return node, base
-
-    def walk(node: Any, base: dict[str, Any], path: tuple[str, ...], consent: str | None, depth: int) -> None:
-        if not isinstance(node, dict) or depth > 16:
-            return
-        if node.get("x-personal") is True and path:
-            out.setdefault(path, consent)
-        node, base = resolve(node, base)
-        if node.get("x-personal") is True and path:
-            out.setdefault(path, consent)
-        for key in ("allOf", "anyOf", "oneOf"):
-            for sub in node.get(key, []):
-                walk(sub, base, path, consent, depth + 1)
-        for key in ("then", "else"):
-            walk(node.get(key), base, path, consent, depth + 1)
-        props = node.get("properties", {})
-        own_consent = "public_contact" if "public_contact" in props else None
-        for name, sub in props.items():
-            walk(sub, base, (*path, name), own_consent, depth + 1)
-        if "items" in node:
-            walk(node["items"], base, (*path, "*"), consent, depth + 1)
-
-    walk(root, root, (), None, 0)
-    return tuple(PersonalField(p, c) for p, c in sorted(out.items()))
+    return tuple(
+        PersonalField(path, CONSENT_KEY if CONSENT_KEY in siblings else None)
+        for path, siblings in marked_properties(kind, "x-personal")
+    )
 
 
 def _instances(data: Any, path: tuple[str, ...], prefix: Path = ()) -> Iterator[tuple[Path, Any, Any]]:
