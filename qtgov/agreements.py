@@ -96,8 +96,3 @@ def in_force_interval(agreement: Record, index: Index) -> Interval | None:
     if end is not None and end <= interval.start:
         return None
     return Interval(interval.start, end)
-
-
-def in_force(agreement: Record, index: Index, day: dt.date) -> bool:
-    interval = in_force_interval(agreement, index)
-    return interval is not None and interval.contains(day)

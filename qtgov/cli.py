@@ -123,7 +123,6 @@ def validate(
     qtgov could not run.
     """
     from qtgov.report import FORMATS, ReportContext
-    from qtgov.rules import help_url  # noqa: F401  (keeps the registry import explicit)
     from qtgov.validate import validate as run
 
     fmt = fmt or _default_format()

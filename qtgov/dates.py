@@ -75,11 +75,6 @@ def is_zero(duration: tuple[int, int] | None) -> bool:
     return duration is not None and duration == (0, 0)
 
 
-def duration_months(duration: tuple[int, int]) -> float:
-    months, days = duration
-    return months + days / 30.4375
-
-
 def end_exclusive(last_day: object) -> dt.date | None:
     """`end` (last day included) -> the first day after it; None for open or invalid."""
     d = parse_date(last_day)

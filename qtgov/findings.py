@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 
 class Severity(enum.IntEnum):
@@ -53,9 +53,6 @@ class Finding:
     @property
     def sort_key(self) -> tuple[str, int, int, int, str, str]:
         return (self.path, self.line, self.column, int(self.severity), self.rule, self.message)
-
-    def with_severity(self, severity: Severity) -> Finding:
-        return replace(self, severity=severity)
 
     def as_dict(self, help_url: str) -> dict[str, object]:
         return {

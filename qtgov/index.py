@@ -9,9 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from qtgov.yamlload import Document, Mark, PathKey
-
-KIND_DIRS = {"member": "members", "agreement": "agreements"}
+from qtgov.yamlload import Document, Mark
 
 
 @dataclass
@@ -155,7 +153,3 @@ class Index:
 
 def party_ids(agreement: Record) -> list[str]:
     return [p["member"] for p in agreement.get("parties") or [] if isinstance(p, dict) and "member" in p]
-
-
-def record_path(kind: str, ident: str) -> PathKey:
-    return (KIND_DIRS[kind], f"{ident}.yaml")
