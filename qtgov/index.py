@@ -128,17 +128,6 @@ class Index:
         return ident in self.known[kind]
 
     @functools.cached_property
-    def agreements_by_member(self) -> dict[str, list[Record]]:
-        """Member id -> agreements it is a party to (sorted by id)."""
-        out: dict[str, list[Record]] = defaultdict(list)
-        for agreement in self.agreements.values():
-            for member in party_ids(agreement):
-                out[member].append(agreement)
-        for lst in out.values():
-            lst.sort(key=lambda r: r.id)
-        return out
-
-    @functools.cached_property
     def amended_by(self) -> dict[str, list[Record]]:
         """Agreement id -> agreements that amend or supersede it."""
         out: dict[str, list[Record]] = defaultdict(list)
