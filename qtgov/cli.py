@@ -460,7 +460,8 @@ def provenance(repo: Path, require_signed_commits: bool, fmt: str, allowed_signe
     if fmt == "json":
         _emit(_json({"provenance": [p.as_dict() for p in items]}))
     else:
-        _emit(render_text(items))
+        # A report like validate's: the disclaimer comes first (SPEC §5.1).
+        _emit(f"{disclaimer.TEXT}\n\n{render_text(items)}")
     sys.exit(EXIT_OK if all(p.vouched for p in items) else EXIT_FINDINGS)
 
 

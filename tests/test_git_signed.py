@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from test_git_support import AGREEMENT, Story, founding, member, ssh_key
 
+from qtgov import disclaimer
 from qtgov.provenance import Identity, allowed_signers_text, provenance_report
 
 pytestmark = pytest.mark.skipif(shutil.which("ssh-keygen") is None, reason="needs ssh-keygen")
@@ -83,6 +84,7 @@ def test_allowed_signers_file(tmp_path: Path) -> None:
     result = story.qtgov("provenance", "--require-signed-commits", "--allowed-signers", str(out), ".")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "1 of 1 vouched for by git" in result.stdout
+    assert result.stdout.startswith(disclaimer.TEXT + "\n\n")
     assert out.read_text("utf-8").startswith(
         'member/acme/acme-ann namespaces="git",valid-after="20240101Z" ssh-ed25519 '
     )
