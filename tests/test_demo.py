@@ -17,6 +17,7 @@ from conftest import run_qtgov
 
 from qtgov.hashing import content_sha256
 from qtgov.index import Index
+from qtgov.overlaps import analyse
 from qtgov.repo import load_repository
 from qtgov.yamlload import load_file
 
@@ -195,15 +196,13 @@ def test_it_is_clearly_fictional() -> None:
 
 
 def test_every_overlap_label_appears() -> None:
-    overlaps = pytest.importorskip("qtgov.overlaps")
-    report = overlaps.analyse(_index())
+    report = analyse(_index())
     labels = {piece.label for entry in report.entries for piece in entry.pieces}
     assert labels == LABELS
     assert {"overlap", "overlap-unknown"} <= _rules_found()
 
 
 def test_overlaps_command_shows_every_label(qtgov: Qtgov) -> None:
-    pytest.importorskip("qtgov.overlaps")
     proc = qtgov("overlaps", "--format", "json", DEMO)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     data = json.loads(proc.stdout)
@@ -212,7 +211,6 @@ def test_overlaps_command_shows_every_label(qtgov: Qtgov) -> None:
 
 
 def test_the_intended_conflict_is_reported() -> None:
-    pytest.importorskip("qtgov.overlaps")
     conflicts = [f for f in _validate_json()["findings"] if f["rule"] == "overlap" and "(conflict)" in f["message"]]
     assert conflicts, "xinghe-cloud and chitu-data still have to coordinate enterprise databases in CN-GD"
     assert all("cloud/database × CN-GD × enterprise" in f["message"] for f in conflicts)
@@ -220,5 +218,4 @@ def test_the_intended_conflict_is_reported() -> None:
 
 @pytest.mark.parametrize("n", range(1, 10))
 def test_every_antitrust_rule_fires(n: int) -> None:
-    pytest.importorskip("qtgov.rules.antitrust")
     assert any(rule.startswith(f"r{n}-") for rule in _rules_found()), f"R{n} does not fire on the demo"
