@@ -1,4 +1,4 @@
-"""Time `qtgov build` against a bare `mkdocs build` of the same pages (SPEC §8).
+"""Time `qtgov build` against a bare `mkdocs build` of the same pages (docs/design/output.md).
 
     python benchmarks/bench_build.py [--members 2000] [--agreements 3000] [--claims-per-member 2]
                                      [--runs 1] [--workdir DIR] [--skip-demo]

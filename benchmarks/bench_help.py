@@ -1,4 +1,4 @@
-"""Time `qtgov --help` (SPEC §8: <= 150 ms) and list the slowest imports behind it.
+"""Time `qtgov --help` (docs/design/output.md: <= 150 ms) and list the slowest imports behind it.
 
     python benchmarks/bench_help.py [--runs 10] [--top 15]
 

@@ -1,4 +1,4 @@
-"""Benchmark of the overlap analysis on a dense synthetic alliance (SPEC §4 "Scale", §8 "Speed").
+"""Benchmark of the overlap analysis on a dense synthetic alliance (docs/design/overlaps.md "Scale", §8 "Speed").
 
 Builds the engine's inputs in memory (no YAML): 10,000 members × 10 declared focus areas spread
 over 5,000 clusters (a depth-2 sector × a country). Claims meet only inside their cluster, so
@@ -26,14 +26,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from qtgov.index import Index, Record, Settings
 from qtgov.overlaps import engine
 from qtgov.overlaps.geometry import POS, Box
 from qtgov.overlaps.model import Agreement, Allocation, Claim, Location, Model
 from qtgov.overlaps.report import OverlapReport
+from qtgov.records.index import Index, Record, Settings
+from qtgov.records.trees import regions
+from qtgov.records.yamlload import Document
 from qtgov.rules import overlaps as rules
-from qtgov.trees import regions
-from qtgov.yamlload import Document
 
 SEGMENTS = ("smb", "enterprise", "edu", "edu/k12", "gov")
 

@@ -1,4 +1,4 @@
-"""Time `qtgov validate` as a subprocess on generated alliances, cold and warm (SPEC §8).
+"""Time `qtgov validate` as a subprocess on generated alliances, cold and warm (docs/design/output.md).
 
     python benchmarks/bench_validate.py [--sizes typical,large] [--runs 3] [--workdir DIR] [--profile]
 

@@ -4,7 +4,7 @@
 
 or, from Python, ``generate(Path(OUT), members=N, agreements=M, claims_per_member=K, seed=S)``.
 
-What it writes (SPEC §2-§3), all of it fictional:
+What it writes (docs/design/repository.md-§3), all of it fictional:
 
 - ``charter/alliance.yaml`` (private repository, two recognised counsel) and the taxonomies copied
   from this project's ``charter/taxonomy/``;
@@ -24,7 +24,7 @@ claims of competitors overlap by design).
 
 The YAML is written by a small emitter below (block style, flow style for short lists and
 bilingual texts, dates unquoted, strings quoted only when needed), then every signed agreement is
-read back with ``qtgov.yamlload.parse_text`` and hashed with ``qtgov.hashing.content_sha256``, so a
+read back with ``qtgov.records.yamlload.parse_text`` and hashed with ``qtgov.records.hashing.content_sha256``, so a
 signature pins exactly what qtgov will load.
 """
 
@@ -50,8 +50,8 @@ PROJECT = Path(__file__).resolve().parent.parent
 if str(PROJECT) not in sys.path:  # running as a script from a checkout without an installed qtgov
     sys.path.insert(0, str(PROJECT))
 
-from qtgov.hashing import content_sha256  # noqa: E402
-from qtgov.yamlload import parse_text  # noqa: E402
+from qtgov.records.hashing import content_sha256  # noqa: E402
+from qtgov.records.yamlload import parse_text  # noqa: E402
 
 TAXONOMY_SOURCE = PROJECT / "charter" / "taxonomy"
 HUB_ID = "alliance-hub"
@@ -893,7 +893,7 @@ class AgreementContext:
         if amend is not None:
             record["amends"] = amend[0]
         if restricted:
-            # Only parties, type, status, dates and document hashes (SPEC §5.3); the text lives
+            # Only parties, type, status, dates and document hashes (docs/design/visibility.md); the text lives
             # outside the repository, pinned by hash.
             record["title"] = text("合作协议", "Cooperation agreement")
             record["documents"] = [{"path": f"documents/{ident}.pdf", "sha256": rng.randbytes(32).hex()}]

@@ -40,7 +40,7 @@ import yaml
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # run from a checkout without installing
 
-from qtgov.signing import sign  # noqa: E402
+from qtgov.gitgov.signing import sign  # noqa: E402
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 ONE_DAY = dt.timedelta(days=1)

@@ -1,4 +1,4 @@
-"""The bilingual antitrust disclaimer (SPEC §5.1), shown wherever qtgov reports."""
+"""The bilingual antitrust disclaimer (docs/design/antitrust.md), shown wherever qtgov reports."""
 
 ZH = (
     "qtgov 只记录协议，不构成法律意见。反垄断标记是启发式提示：有标记不等于违法，"

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qtgov.findings import Finding, failing, sort_findings, summarize
-from qtgov.index import Index
-from qtgov.repo import load_repository
+from qtgov.records.index import Index
+from qtgov.records.repo import load_repository
 from qtgov.rules import checks
 
 

@@ -1,4 +1,4 @@
-"""Antitrust risk flags R1–R9 (SPEC §5.2): each rule firing and not firing, at exact positions,
+"""Antitrust risk flags R1–R9 (docs/design/antitrust.md): each rule firing and not firing, at exact positions,
 with its risk level, and legal.strict / legal review deciding the severity."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from qtgov.findings import Finding, Severity
-from qtgov.hashing import content_sha256
-from qtgov.index import Index
-from qtgov.repo import load_repository
+from qtgov.records.hashing import content_sha256
+from qtgov.records.index import Index
+from qtgov.records.repo import load_repository
 from qtgov.rules import RULES, all_rules
 from qtgov.validate import run_checks
 
@@ -205,7 +205,7 @@ def test_r1_not_for_shared_cancelled_or_one_control_group(tmp_path: Path) -> Non
         A: allocation(holder="shared"),
         "agreements/mb-2.yaml": allocation("mb-2", status="cancelled"),
         "agreements/mb-3.yaml": allocation("mb-3", parties="hub,gamma", holder="gamma"),
-        # hub controls gamma solely: one economic unit (SPEC §4 example 8)
+        # hub controls gamma solely: one economic unit (docs/design/overlaps.md example 8)
         "agreements/sh-1.yaml": head("sh-1", "shareholding", status="executed", parties=("hub", "gamma"))
         + "terms:\n  holder: hub\n  issuer: gamma\n  instrument: ordinary-shares\n  equity_pct: 80\n  control: sole\n",
     }
@@ -215,7 +215,7 @@ def test_r1_not_for_shared_cancelled_or_one_control_group(tmp_path: Path) -> Non
 def test_r1_minority_stake_is_not_one_group(tmp_path: Path) -> None:
     files = {
         "agreements/mb-3.yaml": allocation("mb-3", parties="hub,gamma", holder="gamma"),
-        # SPEC §4 example 8b: 15 %, control none — still independent, and both declare `edu` focus areas
+        # docs/design/overlaps.md example 8b: 15 %, control none — still independent, and both declare `edu` focus areas
         "agreements/sh-1.yaml": head("sh-1", "shareholding", status="executed", parties=("hub", "gamma"))
         + "terms:\n  holder: hub\n  issuer: gamma\n  instrument: ordinary-shares\n  equity_pct: 15\n  control: none\n",
     }
@@ -241,7 +241,7 @@ def test_strict_leaves_medium_a_warning(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("status", ["approved", "approved_with_conditions"])
 def test_approved_review_acknowledges_and_stays_a_warning(tmp_path: Path, status: str) -> None:
-    # SPEC §4 example 4b: resolved, and R1 still shown, acknowledged.
+    # docs/design/overlaps.md example 4b: resolved, and R1 still shown, acknowledged.
     conditions = "  conditions: [No exchange of prices]\n" if status == "approved_with_conditions" else ""
     index = repo(tmp_path, {A: allocation() + review(status) + conditions}, strict=True)
     [(path, line, col, sev, msg)] = found("r1-horizontal-allocation", index)
@@ -559,7 +559,7 @@ def test_r9_info_even_when_strict_and_not_for_minority(tmp_path: Path) -> None:
 
 
 def test_executed_example_4b_through_run_checks(tmp_path: Path) -> None:
-    """SPEC §4 examples 4/4b as a fully valid executed agreement, through every check."""
+    """docs/design/overlaps.md examples 4/4b as a fully valid executed agreement, through every check."""
     signatures = "".join(
         f"  - member: {m}\n    signatory: {m}-ceo\n    date: 2024-12-20\n    method: git-commit\n"
         f"    content_sha256: {PIN}\n"

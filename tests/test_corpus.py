@@ -1,4 +1,4 @@
-"""A corpus of broken mini repositories, one per bad-input class of SPEC §9.
+"""A corpus of broken mini repositories, one per bad-input class of docs/design/bad-input.md.
 
 Each `tests/corpus/<case>/` holds the files that differ from the default repository of conftest
 and a `case.json`: the expected (path, line, column, rule) of every finding, and for inputs that
@@ -18,13 +18,13 @@ from pathlib import Path
 import pytest
 from conftest import CORE_RULES, finding_tuples, run_qtgov, write_repo
 
-from qtgov.yamlload import MAX_BYTES
+from qtgov.records.yamlload import MAX_BYTES
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 CASES = sorted(p.name for p in CORPUS.iterdir() if (p / "case.json").is_file())
 MARKER = "secret-marker-5c1d9e"
 
-# SPEC §9's classes, each with at least one case (a new class needs a case here too).
+# docs/design/bad-input.md's classes, each with at least one case (a new class needs a case here too).
 REQUIRED = {
     "yaml-syntax",
     "depth-65",
@@ -190,7 +190,7 @@ def test_symlinked_charter_page_is_not_followed(tmp_path: Path) -> None:
     assert finding_tuples(result.stdout, CORE_RULES) == [("charter/leak.md", 1, 1, "file-type")]
     assert MARKER not in result.stdout
 
-    from qtgov.repo import load_repository
+    from qtgov.records.repo import load_repository
 
     assert load_repository(repo, use_cache=False).index.charter_pages == ["index.md"]
 

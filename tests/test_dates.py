@@ -1,4 +1,4 @@
-"""Days, durations and when an agreement is in force (SPEC §3.4), including the edges of time."""
+"""Days, durations and when an agreement is in force (docs/design/records.md), including the edges of time."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import pytest
 from conftest import run_qtgov, write_repo
 from test_rules_core import MEMBERS, signed
 
-from qtgov.agreements import in_force_interval
 from qtgov.dates import (
     add_duration,
     add_months,
@@ -21,8 +20,9 @@ from qtgov.dates import (
     previous_day,
     sub_duration,
 )
-from qtgov.repo import load_repository
-from qtgov.status import deadlines, in_force_on
+from qtgov.records.agreements import in_force_interval
+from qtgov.records.repo import load_repository
+from qtgov.records.status import deadlines, in_force_on
 
 D = dt.date
 

@@ -15,11 +15,11 @@ from typing import Any
 import pytest
 from conftest import run_qtgov
 
-from qtgov.hashing import content_sha256
-from qtgov.index import Index
 from qtgov.overlaps import analyse
-from qtgov.repo import load_repository
-from qtgov.yamlload import load_file
+from qtgov.records.hashing import content_sha256
+from qtgov.records.index import Index
+from qtgov.records.repo import load_repository
+from qtgov.records.yamlload import load_file
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "examples" / "demo-alliance"

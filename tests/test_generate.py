@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from qtgov.hashing import content_sha256
-from qtgov.yamlload import parse_text
+from qtgov.records.hashing import content_sha256
+from qtgov.records.yamlload import parse_text
 
 ROOT = Path(__file__).resolve().parent.parent
 GENERATOR = ROOT / "benchmarks" / "generate.py"

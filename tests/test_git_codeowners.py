@@ -8,7 +8,7 @@ from pathlib import Path
 from conftest import run_qtgov, write_repo
 from test_git_support import AGREEMENT, ALLIANCE, HUB, member
 
-from qtgov.codeowners import HEADER
+from qtgov.gitgov.codeowners import HEADER
 
 
 def alliance(tmp_path: Path) -> Path:

@@ -9,7 +9,7 @@ from typing import Any
 
 from test_git_support import AGREEMENT, Story, founding, member
 
-from qtgov.review import check_approvals, latest_decisions, md, review
+from qtgov.gitgov.review import check_approvals, latest_decisions, md, review
 
 
 def groups(result: Any) -> dict[str, tuple[str, list[str]]]:

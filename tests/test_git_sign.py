@@ -11,9 +11,9 @@ from conftest import write_repo
 from test_git_support import AGREEMENT, HUB, member
 
 from qtgov.errors import UsageError
-from qtgov.hashing import content_sha256
-from qtgov.signing import sign
-from qtgov.yamlload import load_file
+from qtgov.gitgov.signing import sign
+from qtgov.records.hashing import content_sha256
+from qtgov.records.yamlload import load_file
 
 DAY = dt.date(2025, 2, 1)
 

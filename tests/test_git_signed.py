@@ -12,7 +12,7 @@ import pytest
 from test_git_support import AGREEMENT, Story, founding, member, ssh_key
 
 from qtgov import disclaimer
-from qtgov.provenance import Identity, allowed_signers_text, provenance_report
+from qtgov.gitgov.provenance import Identity, allowed_signers_text, provenance_report
 
 pytestmark = pytest.mark.skipif(shutil.which("ssh-keygen") is None, reason="needs ssh-keygen")
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from test_git_support import AGREEMENT, Story, founding, member
 
-from qtgov.gitcheck import validate_against_base
+from qtgov.gitgov.gitcheck import validate_against_base
 
 
 def findings(story: Story, base: str, *extra: str) -> list[dict[str, object]]:

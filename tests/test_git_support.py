@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import DEFAULT_FILES, run_qtgov
 
-from qtgov.git import GitRepo
+from qtgov.gitgov.git import GitRepo
 
 PEOPLE = {
     "hub": ("Hu Bo", "hu@hub.example.org"),

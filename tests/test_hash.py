@@ -1,4 +1,4 @@
-"""Content hashes (SPEC §3.4): RFC 8785 test vectors computed here independently, and `qtgov hash`."""
+"""Content hashes (docs/design/records.md): RFC 8785 test vectors computed here independently, and `qtgov hash`."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ import pytest
 import rfc8785
 from conftest import run_qtgov
 
-from qtgov.hashing import UNSIGNED_KEYS, content_sha256, signed_content
-from qtgov.yamlload import parse_text
+from qtgov.records.hashing import UNSIGNED_KEYS, content_sha256, signed_content
+from qtgov.records.yamlload import parse_text
 
 
 def jcs(value: Any) -> str:

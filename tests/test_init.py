@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, run_qtgov
 
-from qtgov import scaffold
+from qtgov.authoring import scaffold
 from qtgov.errors import UsageError
 
 ARGS = ("--id", "acme-alliance", "--name", "Acme Alliance", "--hub", "acme", "--hub-name", "Acme 科技")
@@ -144,7 +144,7 @@ def test_names_that_need_quoting_round_trip(tmp_path: Path) -> None:
     name = 'yes: "Acme" # alliance'
     result = run_qtgov("init", repo, *ARGS[:2], "--name", name, "--hub", "10x", "--hub-name", "No")
     assert result.returncode == 0, result.stderr
-    from qtgov.yamlload import load_file
+    from qtgov.records.yamlload import load_file
 
     alliance = load_file(repo, "charter/alliance.yaml").document
     member = load_file(repo, "members/10x.yaml").document

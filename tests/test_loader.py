@@ -1,4 +1,4 @@
-"""The hardened two-pass loader: qtgov's scalar rules, positions, and every bad-input class of SPEC §9."""
+"""The hardened two-pass loader: qtgov's scalar rules, positions, and every bad-input class of docs/design/bad-input.md."""
 
 from __future__ import annotations
 
@@ -8,7 +8,16 @@ from typing import Any
 
 import pytest
 
-from qtgov.yamlload import MAX_BYTES, MAX_DEPTH, Document, Mark, load_file, parse_bytes, parse_text, typed_scalar
+from qtgov.records.yamlload import (
+    MAX_BYTES,
+    MAX_DEPTH,
+    Document,
+    Mark,
+    load_file,
+    parse_bytes,
+    parse_text,
+    typed_scalar,
+)
 
 Found = list[tuple[int, int, str]]
 

@@ -17,7 +17,6 @@ from collections.abc import Sequence
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qtgov.index import Settings
 from qtgov.overlaps.engine import compute
 from qtgov.overlaps.geometry import (
     NEG,
@@ -28,7 +27,8 @@ from qtgov.overlaps.geometry import (
     ns_contains_node,
 )
 from qtgov.overlaps.model import Agreement, Allocation, Claim, Location, Model, tree_chain
-from qtgov.trees import regions
+from qtgov.records.index import Settings
+from qtgov.records.trees import regions
 
 SECTORS = ("*", "a", "a/b", "a/c", "a/b/d", "e")
 REGIONS = ("*", "CN", "CN-ZJ", "CN-SH", "HK", "FR", "FR-IDF", "FR-75C")

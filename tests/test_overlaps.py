@@ -1,4 +1,4 @@
-"""Market claims and overlaps (SPEC §4): every worked example, plus the edges around them.
+"""Market claims and overlaps (docs/design/overlaps.md): every worked example, plus the edges around them.
 
 Each test writes a tiny alliance repository (YAML text, as members would write it), loads it
 with `load_repository` (asserting every record is schema-valid) and compares the exact set of
@@ -17,9 +17,9 @@ import pytest
 import yaml
 
 from qtgov.findings import Finding, Severity
-from qtgov.index import Index
 from qtgov.overlaps import OverlapReport, analyse, render_text
-from qtgov.repo import load_repository
+from qtgov.records.index import Index
+from qtgov.records.repo import load_repository
 from qtgov.rules import overlaps as overlap_rules
 from qtgov.rules import taxonomy as taxonomy_rules
 

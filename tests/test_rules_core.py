@@ -14,10 +14,10 @@ from conftest import ALLIANCE, CORE_RULES, HUB
 
 import qtgov.rules.records  # noqa: F401  (registers the rules under test)
 from qtgov.findings import Finding, Related, Severity, sort_findings
-from qtgov.hashing import content_sha256
-from qtgov.repo import load_repository
+from qtgov.records.hashing import content_sha256
+from qtgov.records.repo import load_repository
+from qtgov.records.yamlload import parse_text
 from qtgov.rules import RULES
-from qtgov.yamlload import parse_text
 
 Spot = tuple[str, int, int, str]
 MakeRepo = Callable[..., Path]

@@ -10,8 +10,8 @@ import jsonschema
 import pytest
 from referencing import Registry, Resource
 
-from qtgov.schemas import BASE_ID, schema_findings, schemas, sensitive_paths
-from qtgov.yamlload import load_file, parse_text
+from qtgov.records.schemas import BASE_ID, schema_findings, schemas, sensitive_paths
+from qtgov.records.yamlload import load_file, parse_text
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA_NAMES = sorted(schemas())
@@ -470,7 +470,7 @@ def test_invalid_records(case: str) -> None:
 
 def _both_validators(kind: str, text: str) -> tuple[bool, bool]:
     """(jsonschema-rs says valid, pure-Python jsonschema says valid) for one record."""
-    from qtgov.schemas import _fast_validators, _validators
+    from qtgov.records.schemas import _fast_validators, _validators
 
     result = parse_text(f"{kind}.yaml", text)
     assert result.document is not None

@@ -1,10 +1,10 @@
-"""Taxonomy and region trees (SPEC §3.2)."""
+"""Taxonomy and region trees (docs/design/records.md)."""
 
 from __future__ import annotations
 
 import pytest
 
-from qtgov.trees import (
+from qtgov.records.trees import (
     OLD_CN_CODES,
     ROOT,
     Regions,

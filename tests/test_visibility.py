@@ -1,4 +1,4 @@
-"""Visibility (SPEC §5.3): what restricted and alliance records may carry, and personal data in
+"""Visibility (docs/design/visibility.md): what restricted and alliance records may carry, and personal data in
 published records — each rule firing and not firing at exact positions."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from qtgov.findings import Severity
-from qtgov.index import Index
-from qtgov.repo import load_repository
+from qtgov.records.index import Index
+from qtgov.records.repo import load_repository
 from qtgov.rules import all_rules
 from qtgov.rules.visibility import personal_fields
 from qtgov.validate import run_checks
@@ -312,4 +312,4 @@ def test_personal_fields_come_from_the_schemas() -> None:
 def test_rules_are_registered_and_documented(rule_id: str, severity: Severity) -> None:
     rule = {r.id: r for r in all_rules()}[rule_id]
     assert rule.severity == severity and rule.check is not None
-    assert "SPEC §5.3" in rule.doc or "public" in rule.doc
+    assert "docs/design/visibility.md" in rule.doc or "public" in rule.doc

@@ -1,8 +1,8 @@
-"""Market claims and their overlaps (SPEC §4).
+"""Market claims and their overlaps (docs/design/overlaps.md).
 
 `analyse(index, as_of=None)` returns an `OverlapReport`: one `Entry` per pair of overlapping
 claims of two members, cut into disjoint labelled `Piece`s; `report.to_json()` is the `overlaps`
-JSON of SPEC §8 and `render_text(report, lang)` the table a secretariat hands to members.
+JSON of docs/design/output.md and `render_text(report, lang)` the table a secretariat hands to members.
 """
 
 from qtgov.overlaps.engine import analyse, model_for

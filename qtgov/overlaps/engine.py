@@ -1,4 +1,4 @@
-"""The overlap analysis of SPEC §4: find overlapping claims, cut each overlap into labelled pieces.
+"""The overlap analysis of docs/design/overlaps.md: find overlapping claims, cut each overlap into labelled pieces.
 
 1. Claims are indexed by tree node (`pairs.related_pairs`), so only related boxes are compared.
 2. The overlap of two claims is the union of the meets of their boxes, made disjoint.
@@ -16,7 +16,6 @@ import weakref
 from collections import defaultdict
 from collections.abc import Sequence
 
-from qtgov.index import Index
 from qtgov.overlaps.geometry import (
     NO_EXCEPT,
     ROOT_SET,
@@ -30,6 +29,7 @@ from qtgov.overlaps.geometry import (
 from qtgov.overlaps.model import Agreement, Claim, Model, collector_paused, tree_chain
 from qtgov.overlaps.pairs import cross_pairs, related_pairs
 from qtgov.overlaps.report import Entry, OverlapReport, Piece
+from qtgov.records.index import Index
 
 Labelled = tuple[str, str | None, str | None, Box]
 
@@ -53,7 +53,7 @@ def model_for(index: Index) -> Model:
 
 
 def analyse(index: Index, as_of: dt.date | None = None, member: str | None = None) -> OverlapReport:
-    """Every overlap between claims of different members, labelled (SPEC §4). With `as_of`, only
+    """Every overlap between claims of different members, labelled (docs/design/overlaps.md). With `as_of`, only
     the pieces that contain that day; with `member`, only the overlaps that member is part of.
     Computed once per index; cheap to call again."""
     report = _cached(index)[1]

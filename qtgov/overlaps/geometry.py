@@ -6,7 +6,7 @@ ever produce plain nodes; `except` appears when a covered part is cut out of a p
 residuals read naturally (`CN except CN-ZJ`). A period is a half-open range of day ordinals
 `[start, end)`, with `NEG`/`POS` for open ends.
 
-Differences split in the canonical order (SPEC §4): period, sector, region, segment.
+Differences split in the canonical order (docs/design/overlaps.md): period, sector, region, segment.
 """
 
 from __future__ import annotations

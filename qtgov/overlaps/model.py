@@ -15,11 +15,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from qtgov.agreements import IN_FORCE_STATUSES, effective_date, in_force_interval, term_end
 from qtgov.dates import ONE_DAY, end_exclusive, parse_date
-from qtgov.index import Index, Record, Settings, party_ids
 from qtgov.overlaps.geometry import NEG, NO_EXCEPT, POS, Box, Chain, ordinal
-from qtgov.trees import ROOT, Regions, Taxonomy, minimal_nodes, path_chain, regions
+from qtgov.records.agreements import IN_FORCE_STATUSES, effective_date, in_force_interval, term_end
+from qtgov.records.index import Index, Record, Settings, party_ids
+from qtgov.records.trees import ROOT, Regions, Taxonomy, minimal_nodes, path_chain, regions
 
 REVIEW_APPROVED = ("approved", "approved_with_conditions")
 INACTIVE_STATUSES = ("cancelled", "rejected")

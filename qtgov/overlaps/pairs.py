@@ -1,4 +1,4 @@
-"""Finding related boxes without comparing all pairs (SPEC §4 "Scale").
+"""Finding related boxes without comparing all pairs (docs/design/overlaps.md "Scale").
 
 Two nodes of a tree are related iff one lies on the other's root chain. For every dimension a
 pair is related either because the *other* node is an ancestor-or-self of the query node (look

@@ -1,4 +1,4 @@
-"""The JSON report of ``validate``: a stable interface that CI scripts parse (SPEC §8)."""
+"""The JSON report of ``validate``: a stable interface that CI scripts parse (docs/design/output.md)."""
 
 from __future__ import annotations
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from qtgov.findings import Finding, Related, Severity
 
 if TYPE_CHECKING:
-    from qtgov.index import Index
+    from qtgov.records.index import Index
 
 Check = Callable[["Index"], Iterable[Finding]]
 

@@ -1,4 +1,4 @@
-"""Antitrust risk flags R1–R9 (SPEC §5.2).
+"""Antitrust risk flags R1–R9 (docs/design/antitrust.md).
 
 Every flag carries a risk level at the start of its message (`HIGH risk: …`, `MEDIUM risk: …`,
 `INFO: …`). HIGH and MEDIUM are warnings and INFO is information; with `legal.strict: true` a
@@ -15,14 +15,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from qtgov.agreements import effective_date, term_end
 from qtgov.dates import ONE_DAY, add_duration, add_months, parse_date, parse_duration
 from qtgov.findings import Finding, Severity
-from qtgov.index import Index, Record, party_ids
 from qtgov.overlaps.model import control_groups
+from qtgov.records.agreements import effective_date, term_end
+from qtgov.records.index import Index, Record, party_ids
+from qtgov.records.schemas import sensitive_paths
+from qtgov.records.trees import Taxonomy, path_is_ancestor_or_self, text_in
 from qtgov.rules import Rule, rule
-from qtgov.schemas import sensitive_paths
-from qtgov.trees import Taxonomy, path_is_ancestor_or_self, text_in
 
 ANTITRUST = "antitrust"
 
@@ -72,7 +72,7 @@ def _approved_review(index: Index, agreement: Record) -> tuple[str, str] | None:
 
     A review counts when its status is approved (with or without conditions), it pins the
     current content hash, and its reviewer is one of the alliance's `legal.counsel` (review is
-    counsel's act, SPEC §5.4)."""
+    counsel's act, docs/design/antitrust.md)."""
     review = agreement.get("legal_review")
     if not isinstance(review, dict) or review.get("status") not in APPROVED_REVIEWS:
         return None
@@ -268,7 +268,7 @@ def _restraint_length(agreement: Record) -> tuple[str, tuple[str | int, ...]]:
     termination = parse_date(_dict(agreement.get("termination")).get("date"))
     if agreement_start is not None:
         agreement_end = term_end(agreement, agreement_start)
-        # termination.date is the first day no longer in force (SPEC §3.4).
+        # termination.date is the first day no longer in force (docs/design/records.md).
         if termination and (agreement_end is None or termination < agreement_end):
             agreement_end = termination
         if agreement_end is not None:

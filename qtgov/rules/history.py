@@ -2,7 +2,7 @@
 head, provenance of signatures, and the generated CODEOWNERS file.
 
 All but `codeowners-stale` need `qtgov validate --base REF` (they compare two versions); their
-findings are produced by `qtgov.gitcheck`.
+findings are produced by `qtgov.gitgov.gitcheck`.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from qtgov.findings import Finding, Severity
-from qtgov.index import Index
+from qtgov.records.index import Index
 from qtgov.rules import declare, rule
 
 HISTORY = "history"
@@ -21,7 +21,7 @@ STATUS_MOVE = declare(
     "Agreements move only between allowed statuses",
     """
     Compared with the base of the pull request (`qtgov validate --base REF`), an agreement's
-    `status` may only move as SPEC §3.4 allows:
+    `status` may only move as docs/design/records.md allows:
 
     | base | head |
     |---|---|
@@ -101,7 +101,7 @@ PROVENANCE = declare(
     "Signatures and legal reviews are committed by the person named",
     """
     Every signature (and every recorded legal review) that a pull request adds must come from a
-    commit made by the person it names (SPEC §6.1): a commit whose author email is one of the
+    commit made by the person it names (docs/design/git.md): a commit whose author email is one of the
     signatory's `commit_emails` (the counsel's, for a review) or, with
     `qtgov validate --base REF --require-signed-commits`, a commit SSH-signed with one of their
     `signing_keys` during their `since`/`until` window.
@@ -128,7 +128,7 @@ def check_codeowners(index: Index) -> Iterator[Finding]:
     CODEOWNERS is for notifications only: it cannot require one approval from each party, so the
     enforcement is `qtgov review --check-approvals` as a required check.
     """
-    from qtgov.codeowners import CODEOWNERS_PATH, is_generated, render
+    from qtgov.gitgov.codeowners import CODEOWNERS_PATH, is_generated, render
 
     path = index.root / CODEOWNERS_PATH
     try:

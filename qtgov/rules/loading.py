@@ -1,4 +1,4 @@
-"""Rules whose findings come from reading and parsing files (SPEC §9) and from the schemas."""
+"""Rules whose findings come from reading and parsing files (docs/design/bad-input.md) and from the schemas."""
 
 from qtgov.findings import Severity
 from qtgov.rules import declare

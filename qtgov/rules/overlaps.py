@@ -1,4 +1,4 @@
-"""Overlaps between members' declared focus areas (SPEC §4), and the consistency of allocations."""
+"""Overlaps between members' declared focus areas (docs/design/overlaps.md), and the consistency of allocations."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 
 from qtgov.findings import Finding, Related, Severity
-from qtgov.index import Index
 from qtgov.overlaps import TO_COORDINATE, analyse, model_for
 from qtgov.overlaps.geometry import Box, box_intersect, box_text, period_text
 from qtgov.overlaps.model import Agreement, Allocation, Claim, Location, Model, boxes_chains
 from qtgov.overlaps.pairs import cross_pairs, related_pairs
+from qtgov.records.index import Index
 from qtgov.rules import rule
 
 OVERLAPS = "overlaps"

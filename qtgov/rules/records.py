@@ -9,10 +9,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from qtgov.agreements import Interval, execution_date, in_force_interval
 from qtgov.dates import is_zero, parse_date, parse_duration
 from qtgov.findings import Finding, Related, Severity
-from qtgov.index import Index, Record, party_ids
+from qtgov.records.agreements import Interval, execution_date, in_force_interval
+from qtgov.records.index import Index, Record, party_ids
 from qtgov.rules import rule
 
 REFS = "references"
@@ -290,7 +290,7 @@ def check_dates(index: Index) -> Iterator[Finding]:
     Periods end after they start (`end` is the last day included, so a one-day period has
     `start == end`): a member's `joined`/`left`, a representative's `since`/`until`, a claim's or
     allocation's `period`, an agreement's `effective`/`term.end` and its termination date.
-    Renewal and termination have a shape (SPEC §3.4): a term `duration` is longer than zero;
+    Renewal and termination have a shape (docs/design/records.md): a term `duration` is longer than zero;
     automatic renewal needs a renewal `period` longer than zero and a term (`duration` or `end`)
     to renew; a notice period cannot be longer than the renewal period; a termination date cannot
     precede the effective date. A `termination.date` is the day the termination takes effect: the
@@ -380,7 +380,7 @@ def _agreement_dates(agreement: Record) -> Iterator[Finding]:
 @rule("lifecycle", Severity.ERROR, "Each status has what it requires", LIFE)
 def check_lifecycle(index: Index) -> Iterator[Finding]:
     """
-    What each status requires, within one version of an agreement (SPEC §3.4):
+    What each status requires, within one version of an agreement (docs/design/records.md):
 
     - `executed` and `terminated`: a signature from every party, each pinning the current
       `content_sha256` (see `signature-content`), and terms unless the record is `restricted`;

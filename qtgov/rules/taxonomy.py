@@ -1,4 +1,4 @@
-"""Taxonomy paths and region codes used by declared focus areas and allocations (SPEC §3.2)."""
+"""Taxonomy paths and region codes used by declared focus areas and allocations (docs/design/records.md)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from qtgov.findings import Finding, Severity
-from qtgov.index import Index, Record
+from qtgov.records.index import Index, Record
+from qtgov.records.trees import OLD_CN_CODES, ROOT, Taxonomy, regions
 from qtgov.rules import Rule, rule
-from qtgov.trees import OLD_CN_CODES, ROOT, Taxonomy, regions
 
 TAXONOMY = "taxonomy"
 

@@ -1,4 +1,4 @@
-"""Visibility and personal data (SPEC §5.3): what each record may carry given who can read it.
+"""Visibility and personal data (docs/design/visibility.md): what each record may carry given who can read it.
 
 Everything committed to a Git repository is readable by everyone who can read the repository:
 every member, competitors included, and the world when it is public. `visibility` only decides
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from qtgov.findings import Finding, Severity
-from qtgov.index import Index, Record
+from qtgov.records.index import Index, Record
 from qtgov.rules import Rule, rule
 
 VISIBILITY = "visibility"
@@ -46,7 +46,7 @@ RESTRICTED_AGREEMENT: Allowed = {
     "supersedes": None,
     # document hashes
     "documents": {"path": None, "sha256": None},
-    # counsel's record: an allocation resolves nothing until it is approved (SPEC §4); `conditions`
+    # counsel's record: an allocation resolves nothing until it is approved (docs/design/overlaps.md); `conditions`
     # is required by the schema for approved_with_conditions; the analysis belongs in the memo
     "legal_review": {
         "status": None,
@@ -167,7 +167,7 @@ def check_restricted(index: Index) -> Iterator[Finding]:
     Everything committed is readable by everyone who can read the repository — every member,
     competitors included. A `restricted` record therefore commits only what the alliance needs
     to run its registry: the parties, type, status, dates and the hashes of the documents that
-    hold the text, which lives elsewhere (SPEC §5.3). Each other field is an error at its key.
+    hold the text, which lives elsewhere (docs/design/visibility.md). Each other field is an error at its key.
 
     A restricted **agreement** may carry:
 
@@ -211,7 +211,7 @@ def check_public_repository(index: Index) -> Iterator[Finding]:
     does not say), anyone on the internet can read every committed line. An `alliance` record is
     then not alliance-only at all, so it may carry no more than a `restricted` record may — the
     same fields, listed under `visibility-restricted`, and no committed documents or memos. Each
-    other field is an error at its key (SPEC §5.3: "with `publish.repository: public`,
+    other field is an error at its key (docs/design/visibility.md: "with `publish.repository: public`,
     `alliance` records are errors too").
 
     Restricted records are held to that limit in every repository by `visibility-restricted`,
@@ -249,7 +249,7 @@ class PersonalField:
 
 def personal_fields(kind: str) -> tuple[PersonalField, ...]:
     """Properties marked `x-personal: true` in a kind's schema (in any `terms` branch too)."""
-    from qtgov.schemas import marked_properties
+    from qtgov.records.schemas import marked_properties
 
     return tuple(
         PersonalField(path, CONSENT_KEY if CONSENT_KEY in siblings else None)
@@ -288,7 +288,7 @@ def _published_because(index: Index, record: Record) -> str | None:
 @rule("personal-data", Severity.WARNING, "No personal data in published records", VISIBILITY)
 def check_personal_data(index: Index) -> Iterator[Finding]:
     """
-    Personal data is never published unless the record marks it public (SPEC §5.3). The fields
+    Personal data is never published unless the record marks it public (docs/design/visibility.md). The fields
     that hold it are marked `x-personal: true` in the schemas: a representative's `email` and
     `commit_emails`, a counsel's `commit_emails` in `charter/alliance.yaml`, and a talent
     arrangement's `person_ref` (an opaque id, but still a reference to one person). Each such

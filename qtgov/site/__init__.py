@@ -1,3 +1,3 @@
-"""The alliance handbook (SPEC §7): records → page contexts → Jinja2 templates → Markdown →
+"""The alliance handbook (docs/design/handbook.md): records → page contexts → Jinja2 templates → Markdown →
 MkDocs Material, one site per language. `pipeline.build` is `qtgov build`; `serve.serve` is
 `qtgov serve`."""

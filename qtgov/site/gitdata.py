@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from qtgov.index import Index
+from qtgov.records.index import Index
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ def load_git(root: Path, index: Index, *, with_history: bool = True) -> GitData:
     """Everything the handbook needs from git, from one pass over the log; an empty GitData (with
     the reason in `error`) when `root` is not a usable repository."""
     from qtgov.errors import GitError
-    from qtgov.git import is_git_checkout, open_repository
+    from qtgov.gitgov.git import is_git_checkout, open_repository
 
     if not is_git_checkout(root):
         return GitData(error="not a git repository")
@@ -83,8 +83,8 @@ def load_git(root: Path, index: Index, *, with_history: bool = True) -> GitData:
 
 
 def _history(repo: Any, log: Any) -> dict[str, list[HistoryEvent]]:
-    """Per record path, newest first, in governance terms (`qtgov.history`)."""
-    from qtgov.history import histories_from_log
+    """Per record path, newest first, in governance terms (`qtgov.gitgov.history`)."""
+    from qtgov.gitgov.history import histories_from_log
 
     out: dict[str, list[HistoryEvent]] = {}
     for path, record_history in histories_from_log(repo, log).items():
@@ -99,9 +99,9 @@ def _history(repo: Any, log: Any) -> dict[str, list[HistoryEvent]]:
 
 
 def _provenance(root: Path, index: Index, repo: Any, log: Any) -> dict[tuple[str, Any], SignatureProvenance]:
-    """Who committed each signature and legal review (`qtgov.provenance`), keyed as the pages look
+    """Who committed each signature and legal review (`qtgov.gitgov.provenance`), keyed as the pages look
     it up: (agreement id, signature index) and ("review", agreement id)."""
-    from qtgov.provenance import provenance_report
+    from qtgov.gitgov.provenance import provenance_report
 
     out: dict[tuple[str, Any], SignatureProvenance] = {}
     for p in provenance_report(root, index=index, repo=repo, log=log):

@@ -265,7 +265,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "contents": ("内容", "Contents"),
     "api_members": ("成员", "Members"),
     "api_agreements": ("协议", "Agreements"),
-    "api_overlaps": ("重叠（SPEC §8 格式）", "Overlaps (SPEC §8 shape)"),
+    "api_overlaps": ("重叠（每对重叠的声明一条）", "Overlaps (one entry per overlapping pair of claims)"),
     "api_findings": ("检查结果（qtgov validate 格式）", "Findings (qtgov validate shape)"),
     "schemas": ("JSON Schema", "JSON Schemas"),
     "not_available": ("不可用", "not available"),

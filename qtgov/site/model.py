@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from qtgov.agreements import Interval, effective_date, in_force_interval
 from qtgov.dates import parse_date
 from qtgov.findings import Finding, Severity
-from qtgov.index import Index, Record, party_ids
+from qtgov.records.agreements import Interval, effective_date, in_force_interval
+from qtgov.records.index import Index, Record, party_ids
 from qtgov.site.gitdata import GitData
 
 AUDIENCES = ("public", "alliance")
@@ -80,7 +80,7 @@ class SiteModel:
     as_of: dt.date
     git: GitData
     repo_url: str | None = None
-    overlaps_all: dict[str, Any] | None = None  # SPEC §8 JSON, filtered for the audience
+    overlaps_all: dict[str, Any] | None = None  # docs/design/output.md JSON, filtered for the audience
     overlaps_now: dict[str, Any] | None = None
     overlaps_error: str | None = None
     _visible_cache: dict[str, bool] = field(default_factory=dict)
@@ -267,7 +267,7 @@ class SiteModel:
 def filter_overlaps(report: dict[str, Any], model: SiteModel) -> dict[str, Any]:
     """The overlaps JSON an audience may see: only pairs of visible members; a piece covered by an
     agreement the audience may not see reads `coordinated-not-public`, naming neither it nor its
-    holder (SPEC §5.3)."""
+    holder (docs/design/visibility.md)."""
     if not model.public:
         return report
     entries = []

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import functools
 import json
 import re
 import shutil
@@ -16,8 +15,9 @@ from typing import Any
 
 from qtgov import __version__, disclaimer
 from qtgov.findings import Finding
-from qtgov.hashing import signed_content
-from qtgov.index import Record, party_ids
+from qtgov.records.hashing import signed_content
+from qtgov.records.index import Record, party_ids
+from qtgov.records.schemas import schema_dir
 from qtgov.site import i18n
 from qtgov.site.charter import CharterPage, charter_pages, load_prose
 from qtgov.site.escaping import Md, html_attr, html_text, md, md_inline
@@ -345,7 +345,7 @@ def agreements_page(site: Site) -> PageSpec:
 
 
 def deadlines_page(site: Site) -> PageSpec:
-    from qtgov.status import deadlines
+    from qtgov.records.status import deadlines
 
     model = site.model
     visible = {a.id for a in model.agreements}
@@ -597,7 +597,7 @@ def data_file_names(site: Site) -> list[str]:
     names = ["api/members.json", "api/agreements.json", "api/findings.json"]
     if site.model.overlaps_all is not None:
         names.append("api/overlaps.json")
-    names.extend(f"schemas/{p.name}" for p in sorted(_schema_dir().glob("*.schema.json")))
+    names.extend(f"schemas/{p.name}" for p in sorted(schema_dir().glob("*.schema.json")))
     return names
 
 
@@ -647,24 +647,10 @@ def write_data_files(site: Site, docs_dir: Path) -> None:
     if model.overlaps_all is not None:
         head = {k: v for k, v in model.overlaps_all.items() if k not in ("qtgov", "disclaimer", "overlaps")}
         _write_json(docs_dir / "api" / "overlaps.json", {**common, **head}, "overlaps", model.overlaps_all["overlaps"])
-    for path in sorted(_schema_dir().glob("*.schema.json")):
+    for path in sorted(schema_dir().glob("*.schema.json")):
         target = docs_dir / "schemas" / path.name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(path.read_bytes())
-
-
-@functools.cache
-def _schema_dir() -> Path:
-    from qtgov import schemas
-
-    candidates = [
-        Path(schemas.__file__).resolve().parent / "schemas",
-        Path(schemas.__file__).resolve().parent.parent / "schemas",
-    ]
-    for c in candidates:
-        if c.is_dir() and any(c.glob("*.schema.json")):
-            return c
-    return candidates[-1]
 
 
 def data_page(site: Site) -> PageSpec:

@@ -22,7 +22,7 @@ from qtgov.site import i18n
 from qtgov.site.escaping import Md, front_matter_title, html_attr, md, md_block, md_cell, md_inline, safe_url
 from qtgov.site.escaping import finalize as _finalize
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,62}\Z")
 _DOC_PATH = re.compile(r"[a-z0-9][a-z0-9._/-]*\.(md|json)\Z")

@@ -14,15 +14,17 @@ from pathlib import Path
 from typing import Any
 
 from qtgov.findings import Finding, Severity
-from qtgov.yamlload import Document
+from qtgov.records.yamlload import Document
 
 KINDS = ("alliance", "taxonomy", "member", "agreement")
 BASE_ID = "https://quanttide.github.io/qtgov/schemas/"
 
 
+@functools.cache
 def schema_dir() -> Path:
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "schemas", here.parent / "schemas"):
+    """The folder of the shipped schema files (inside the wheel, or the source tree's `schemas/`)."""
+    package = Path(__file__).resolve().parent.parent  # qtgov/
+    for candidate in (package / "schemas", package.parent / "schemas"):
         if (candidate / "member.schema.json").is_file():
             return candidate
     raise FileNotFoundError("qtgov's schemas are missing from the installation")

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from qtgov.yamlload import Document, Mark
+from qtgov.records.yamlload import Document, Mark
 
 
 @dataclass
@@ -28,9 +28,9 @@ class Record:
 
     @property
     def content_sha256(self) -> str:
-        """The hash signatures and legal reviews pin (SPEC §3.4), computed once per file."""
+        """The hash signatures and legal reviews pin (docs/design/records.md), computed once per file."""
         if self.doc.content_hash is None:
-            from qtgov.hashing import content_sha256
+            from qtgov.records.hashing import content_sha256
 
             self.doc.content_hash = content_sha256(self.data)
         return self.doc.content_hash
@@ -49,7 +49,7 @@ class Record:
 
 @dataclass(frozen=True)
 class Settings:
-    """Alliance-wide settings from charter/alliance.yaml, with SPEC defaults filled in."""
+    """Alliance-wide settings from charter/alliance.yaml, with the documented defaults filled in."""
 
     id: str = ""
     hub: str | None = None

@@ -9,12 +9,12 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from qtgov.cache import FileCache
 from qtgov.errors import RepositoryError
 from qtgov.findings import Finding, Severity
-from qtgov.index import Index, Record
-from qtgov.schemas import schema_findings
-from qtgov.yamlload import LoadResult, parse_bytes, read_raw
+from qtgov.records.cache import FileCache
+from qtgov.records.index import Index, Record
+from qtgov.records.schemas import schema_findings
+from qtgov.records.yamlload import LoadResult, parse_bytes, read_raw
 
 ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{1,62}\Z")
 RESERVED_IDS = frozenset({"shared"})
@@ -234,7 +234,7 @@ def _load_one(root: Path, kind: str, relpath: str, cache: FileCache | None) -> t
     doc = result.document
     if kind == "agreement" and doc is not None and not schema_errors and isinstance(doc.data, dict):
         # Every run needs it (signatures, reviews); computing it here puts it in the cache.
-        from qtgov.hashing import content_sha256
+        from qtgov.records.hashing import content_sha256
 
         doc.content_hash = content_sha256(doc.data)
     if cache is not None:

@@ -1,4 +1,4 @@
-"""Records' history in governance terms (SPEC §6.3), computed from the one-pass log.
+"""Records' history in governance terms (docs/design/git.md), computed from the one-pass log.
 
 This is the API the handbook uses for record timelines, "last updated", the changelog and
 version diffs. Everything returned is a plain value:
@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from qtgov.hashing import content_sha256
+from qtgov.records.hashing import content_sha256
 
 ALLIANCE_FILE = "charter/alliance.yaml"
 _MEMBER = re.compile(r"members/([a-z0-9][a-z0-9-]{1,62})\.yaml\Z")
@@ -134,7 +134,7 @@ def parse_record(path: str, raw: bytes | None) -> dict[str, Any] | None:
     """A record's data from a blob with qtgov's hardened loader; None when absent or unreadable."""
     if raw is None:
         return None
-    from qtgov.yamlload import MAX_BYTES, parse_bytes
+    from qtgov.records.yamlload import MAX_BYTES, parse_bytes
 
     if len(raw) > MAX_BYTES:
         return None
@@ -160,7 +160,7 @@ class RecordParser:
         self._parsed = 0
 
     def _open_cache(self) -> None:
-        from qtgov.cache import FileCache
+        from qtgov.records.cache import FileCache
 
         assert self._root is not None
         try:
@@ -445,14 +445,14 @@ def record_histories(
     `repo` and `log` to share them with other callers, such as provenance).
 
     Files that no longer exist keep their history (a deleted agreement shows its deletion)."""
-    from qtgov.git import GitRepo
+    from qtgov.gitgov.git import GitRepo
 
     repo = repo or GitRepo.open(root)
     return histories_from_log(repo, log or repo.read_log(), paths=paths)
 
 
 def histories_from_log(repo: Any, log: Any, *, paths: Iterable[str] | None = None) -> dict[str, RecordHistory]:
-    """`record_histories` over an already read `qtgov.git.Log` (shared with provenance)."""
+    """`record_histories` over an already read `qtgov.gitgov.git.Log` (shared with provenance)."""
     wanted = set(paths) if paths is not None else None
     by_path = log.by_path(("charter", "members", "agreements"))
     line = set(log.first_parent)
@@ -557,7 +557,7 @@ def changelog(histories: Mapping[str, RecordHistory]) -> list[HistoryEntry]:
 
 def read_versions(root: Path, blobs: Iterable[str], *, repo: Any = None) -> dict[str, str]:
     """The text of record versions by blob id (from `HistoryEntry.blob`), for version diffs."""
-    from qtgov.git import GitRepo
+    from qtgov.gitgov.git import GitRepo
 
     repo = repo or GitRepo.open(root)
     return {sha: raw.decode("utf-8", "replace") for sha, raw in repo.read_blobs(blobs).items()}

@@ -16,8 +16,8 @@ from typing import Any
 
 from qtgov import __version__
 from qtgov.findings import Finding, Related, Severity
-from qtgov.schemas import fingerprint
-from qtgov.yamlload import Document, LoadResult
+from qtgov.records.schemas import fingerprint
+from qtgov.records.yamlload import Document, LoadResult
 
 _FORMAT = 2
 

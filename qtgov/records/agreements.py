@@ -1,4 +1,4 @@
-"""Agreement semantics shared by checks, overlaps, status and the handbook (SPEC §3.4)."""
+"""Agreement semantics shared by checks, overlaps, status and the handbook (docs/design/records.md)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from qtgov.dates import ONE_DAY, add_duration, next_day, parse_date, parse_duration
-from qtgov.index import Index, Record, party_ids
+from qtgov.records.index import Index, Record, party_ids
 
 IN_FORCE_STATUSES = ("executed", "terminated")
 ACTIVE_STATUSES = ("draft", "proposed", "executed", "terminated")
@@ -81,7 +81,7 @@ def stated_interval(agreement: Record) -> Interval | None:
 
 
 def in_force_interval(agreement: Record, index: Index) -> Interval | None:
-    """When an agreement is in force (SPEC §3.4), or None if never."""
+    """When an agreement is in force (docs/design/records.md), or None if never."""
     if agreement.get("status") not in IN_FORCE_STATUSES:
         return None
     interval = stated_interval(agreement)

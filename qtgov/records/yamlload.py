@@ -1,4 +1,4 @@
-"""Hardened YAML loading with positions (SPEC §9).
+"""Hardened YAML loading with positions (docs/design/bad-input.md).
 
 Two passes. The first streams libyaml's parser events and rejects what qtgov never accepts
 (nesting deeper than 64, anchors, aliases, merge keys, tags, extra documents) with the event's
@@ -147,7 +147,7 @@ def _mark_of(path: str, event_mark: Any) -> tuple[int, int]:
 
 
 def typed_scalar(value: str, plain: bool) -> Any:
-    """Apply qtgov's scalar rules to one scalar (SPEC §9)."""
+    """Apply qtgov's scalar rules to one scalar (docs/design/bad-input.md)."""
     if not plain:
         return value
     if value in ("", "null"):

@@ -1,4 +1,4 @@
-"""`qtgov validate --base REF`: the checks that compare a change with its base (SPEC §6.1).
+"""`qtgov validate --base REF`: the checks that compare a change with its base (docs/design/git.md).
 
 The working tree is validated as usual; the base version is the merge base of REF and HEAD
 (`git merge-base`), loaded through the same loader as the working tree from blobs read in one
@@ -6,7 +6,7 @@ The working tree is validated as usual; the base version is the merge base of RE
 
 - lifecycle against the base: status moves, executed content edited, executed files deleted,
   amendments in place, representatives deleted (rules in `qtgov.rules.history`);
-- provenance of every signature and legal review the change adds (`qtgov.provenance`);
+- provenance of every signature and legal review the change adds (`qtgov.gitgov.provenance`);
 - every finding is marked `new` (True when the base does not have it). Only new findings fail
   the run: an existing problem never fails a pull request that did not cause it.
 """
@@ -25,10 +25,10 @@ from pathlib import Path
 from typing import Any
 
 from qtgov.findings import Finding, Severity, sort_findings
-from qtgov.git import RECORD_DIRS, REVIEW_DIRS, Change, GitRepo
-from qtgov.hashing import UNSIGNED_KEYS
-from qtgov.index import Index, Record
-from qtgov.provenance import Provenance, acts_of, provenance_report
+from qtgov.gitgov.git import RECORD_DIRS, REVIEW_DIRS, Change, GitRepo
+from qtgov.gitgov.provenance import Provenance, acts_of, provenance_report
+from qtgov.records.hashing import UNSIGNED_KEYS
+from qtgov.records.index import Index, Record
 from qtgov.rules.history import (
     AMENDMENT_IN_PLACE,
     EXECUTED_DELETED,
@@ -130,7 +130,7 @@ def _base_tree(root: Path, use_cache: bool) -> Iterator[Path]:
     With the cache on it is one stable directory per repository, so that the per-file cache
     (keyed by path and bytes) makes loading the base cheap from the second run on; a lock keeps
     concurrent runs apart. Otherwise a fresh temporary directory."""
-    from qtgov.cache import cache_dir
+    from qtgov.records.cache import cache_dir
 
     if use_cache and not os.environ.get("QTGOV_NO_CACHE"):
         key = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:24]
@@ -165,7 +165,7 @@ def _lock(fh: Any) -> None:
 def load_revision(repo: GitRepo, rev: str, scratch: Path, *, use_cache: bool = True) -> tuple[Index, list[Finding]]:
     """Load the record files of commit `rev` with the same loader as the working tree: their
     blobs (one `git cat-file --batch`) are written under `scratch` and loaded from there."""
-    from qtgov.repo import load_repository
+    from qtgov.records.repo import load_repository
 
     tree = repo.tree(rev, RECORD_DIRS)
     blobs = repo.read_blobs(sha for _, sha in tree.values())
@@ -203,7 +203,7 @@ def _member_id(path: str) -> str | None:
 
 
 def lifecycle_findings(base: Index, head: Index, changes: list[Change]) -> list[Finding]:
-    """SPEC §3.4's lifecycle between the base and the head of a change."""
+    """docs/design/records.md's lifecycle between the base and the head of a change."""
     out: list[Finding] = []
     for change in changes:
         ident = _agreement_id(change.path)
@@ -346,7 +346,7 @@ def _provenance(
     if not changed:
         return []
     report = provenance_report(root, require_signed=require_signed, agreements=changed, index=head, repo=repo)
-    from qtgov.provenance import review_key, signature_key
+    from qtgov.gitgov.provenance import review_key, signature_key
 
     out = []
     for p in report:

@@ -1,4 +1,4 @@
-"""The trees market claims live in (SPEC §3.2): sector/segment taxonomies and ISO 3166 regions.
+"""The trees market claims live in (docs/design/records.md): sector/segment taxonomies and ISO 3166 regions.
 
 Every tree has the root `*`. Nodes compare by their ancestor chain (`*`, `cloud`,
 `cloud/compute`), never by string prefix: `cloud/compute` is not an ancestor of `cloud/computer`.

@@ -1,4 +1,4 @@
-"""`qtgov status`: what is in force on a day, and which deadlines come up (SPEC §3.4)."""
+"""`qtgov status`: what is in force on a day, and which deadlines come up (docs/design/records.md)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from qtgov.agreements import effective_date, in_force_interval
 from qtgov.dates import (
     ONE_DAY,
     add_duration,
@@ -19,7 +18,8 @@ from qtgov.dates import (
     sub_duration,
 )
 from qtgov.errors import UsageError
-from qtgov.index import Index, Record, party_ids
+from qtgov.records.agreements import effective_date, in_force_interval
+from qtgov.records.index import Index, Record, party_ids
 
 _WINDOW = re.compile(r"(\d+)([dwmy])\Z")
 

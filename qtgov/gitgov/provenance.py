@@ -1,4 +1,4 @@
-"""Provenance of signatures and legal reviews (SPEC §6.1).
+"""Provenance of signatures and legal reviews (docs/design/git.md).
 
 For each signature (and each recorded legal review) qtgov finds the commit that introduced it —
 among a pull request's own commits and, on the main line, inside the branches merged by merge
@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from qtgov.dates import ONE_DAY, parse_date
-from qtgov.history import parse_record
+from qtgov.gitgov.history import parse_record
 
 _KEY = re.compile(
     r"(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(?:256|384|521)|sk-ssh-ed25519@openssh\.com|"
@@ -277,10 +277,10 @@ def provenance_report(
 ) -> list[Provenance]:
     """Provenance of every signature and recorded legal review in the working tree (or only of
     `agreements`), newest record first in no particular sense: sorted by path and position."""
-    from qtgov.git import GitRepo
+    from qtgov.gitgov.git import GitRepo
 
     if index is None:
-        from qtgov.repo import load_repository
+        from qtgov.records.repo import load_repository
 
         index = load_repository(root).index
     repo = repo or GitRepo.open(root)

@@ -1,4 +1,4 @@
-"""`qtgov init`: scaffold a new alliance repository (SPEC §2).
+"""`qtgov init`: scaffold a new alliance repository (docs/design/repository.md).
 
 Everything is rendered and checked first (ids, languages, names, the rendered YAML against the
 schemas, no file already present); only then is anything written: into a fresh directory beside
@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qtgov.errors import UsageError
-from qtgov.repo import ID_RE
-from qtgov.schemas import BASE_ID
+from qtgov.records.repo import ID_RE
+from qtgov.records.schemas import BASE_ID
 
 DATA_DIR = Path(__file__).resolve().parent / "scaffold_data"
 #: The shipped starting taxonomies: (role in `schemes`, file in DATA_DIR); the stem is the scheme id.
@@ -108,7 +108,7 @@ def _with_modeline(kind: str, text: str) -> str:
 def _alliance(opts: InitOptions, schemes: dict[str, str]) -> str:
     languages = ", ".join(_scalar(lang) for lang in opts.languages)
     return _modeline("alliance") + (
-        "# The alliance's settings (SPEC §3.1). Written by `qtgov init`; edit freely.\n"
+        "# The alliance's settings (docs/design/records.md). Written by `qtgov init`; edit freely.\n"
         f"id: {_scalar(opts.alliance_id)}\n"
         f"name: {_scalar(opts.name)}\n"
         f"hub: {_scalar(opts.hub)}\n"
@@ -218,8 +218,8 @@ def render(opts: InitOptions) -> dict[str, str]:
 
 def _self_check(files: dict[str, str], expected: dict[str, dict[str, str]]) -> None:
     """The rendered records parse cleanly and match their schemas (a bug in qtgov otherwise)."""
-    from qtgov.schemas import schema_findings
-    from qtgov.yamlload import parse_text
+    from qtgov.records.schemas import schema_findings
+    from qtgov.records.yamlload import parse_text
 
     for relpath, text in files.items():
         if relpath == "charter/alliance.yaml":

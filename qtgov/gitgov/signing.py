@@ -6,7 +6,7 @@ representative cannot sign for the member on that day (not a representative, `ca
 outside `since`/`until`), when the member is not a party, when the agreement is past signing, or
 when the member already signed this content; a signature of the same member for other content is
 replaced (the content changed since, so it was void). Committing the result in a commit of one's
-own is what gives the signature its provenance (SPEC §6.1).
+own is what gives the signature its provenance (docs/design/git.md).
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from qtgov.errors import QtgovError, UsageError
-from qtgov.hashing import content_sha256
-from qtgov.yamlload import Document, parse_text, typed_scalar
+from qtgov.records.hashing import content_sha256
+from qtgov.records.yamlload import Document, parse_text, typed_scalar
 
 ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{1,62}\Z")
 SIGNABLE = ("draft", "proposed")
@@ -50,7 +50,7 @@ def resolve_agreement(root: Path, agreement: str) -> Path:
 
 
 def _load(path: Path) -> tuple[str, Document, bool]:
-    from qtgov.yamlload import read_raw
+    from qtgov.records.yamlload import read_raw
 
     raw, findings = read_raw(path.parent, path.name)
     if raw is None:

@@ -1,5 +1,5 @@
 """`qtgov review BASE..HEAD`: a pull request in governance terms, and whose approval it needs
-(SPEC §6.2).
+(docs/design/git.md).
 
 Approvers are computed from the **base** version (the merge base of BASE and HEAD), so nobody
 approves their own addition: a new member's representatives, a representative added by the
@@ -31,7 +31,7 @@ from typing import Any
 
 from qtgov import __version__, disclaimer
 from qtgov.errors import UsageError
-from qtgov.history import Event, RecordParser, classify, describe_change, file_event, parse_record
+from qtgov.gitgov.history import Event, RecordParser, classify, describe_change, file_event, parse_record
 
 ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{1,62}\Z")
 LOGIN_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?\Z")
@@ -325,7 +325,7 @@ def parse_range(spec: str) -> tuple[str, str]:
 
 def review(root: Path, spec: str, *, as_of: dt.date | None = None) -> Review:
     """Review the change `spec` (`BASE..HEAD`) of the repository at `root`."""
-    from qtgov.git import REVIEW_DIRS, GitRepo
+    from qtgov.gitgov.git import REVIEW_DIRS, GitRepo
 
     repo = GitRepo.open(root)
     base_ref, head_ref = parse_range(spec)

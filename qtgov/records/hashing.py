@@ -1,4 +1,4 @@
-"""Content hashes that signatures and legal reviews pin (SPEC §3.4)."""
+"""Content hashes that signatures and legal reviews pin (docs/design/records.md)."""
 
 from __future__ import annotations
 

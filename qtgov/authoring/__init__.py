@@ -1,0 +1,1 @@
+"""Commands that write records: scaffolding a new alliance repository and the record lifecycle."""

@@ -1,0 +1,222 @@
+"""Commands on the records themselves: validate, hash, status, overlaps, rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from qtgov import disclaimer
+from qtgov.commands.base import EXIT_FINDINGS, EXIT_OK, color, default_format, emit, json_text, repo_argument, write
+from qtgov.errors import UsageError
+
+
+@click.command()
+@repo_argument
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github", "sarif"]),
+    default=None,
+    help="Output format (default: text; github when GITHUB_ACTIONS is set).",
+)
+@click.option("--strict", is_flag=True, help="Warnings fail the run too (exit 1).")
+@click.option(
+    "--base", metavar="REF", help="Compare with this git revision: lifecycle moves, provenance, new findings."
+)
+@click.option(
+    "--require-signed-commits",
+    is_flag=True,
+    help="With --base: a signature counts as vouched for only in a commit SSH-signed by its signatory.",
+)
+@click.option("--no-cache", is_flag=True, help="Ignore and do not update the validation cache.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to this file instead of standard output.",
+)
+def validate(
+    repo: Path,
+    fmt: str | None,
+    strict: bool,
+    base: str | None,
+    require_signed_commits: bool,
+    no_cache: bool,
+    output: Path | None,
+) -> None:
+    """Check every record of REPO (default: the current directory) and report all findings.
+
+    Exit 0 when there are no errors, 1 when there are errors (or warnings with --strict), 2 when
+    qtgov could not run.
+    """
+    from qtgov.report import FORMATS, ReportContext
+    from qtgov.validate import validate as run
+
+    fmt = fmt or default_format()
+    if base is not None:
+        from qtgov.gitgov.gitcheck import validate_against_base
+
+        result = validate_against_base(
+            repo, base, require_signed_commits=require_signed_commits, use_cache=not no_cache
+        )
+        changed = frozenset(result.changed_paths)
+        validation = result.validation
+    else:
+        if require_signed_commits:
+            raise UsageError("--require-signed-commits needs --base REF")
+        validation = run(repo, use_cache=not no_cache)
+        changed = frozenset()
+    settings = validation.index.settings
+    help_base = (settings.url.rstrip("/") + "/rules/") if settings.url else None
+    ctx = ReportContext(
+        color=color(sys.stdout) and output is None,
+        strict=strict,
+        changed_paths=changed,
+        **({"help_base": help_base} if help_base else {}),
+    )
+    text = FORMATS[fmt](validation.findings, ctx)
+    write(text, output)
+    if fmt == "github" and os.environ.get("GITHUB_STEP_SUMMARY"):
+        from qtgov.report.github import step_summary
+
+        with open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as fh:
+            fh.write(step_summary(validation.findings, **({"help_base": help_base} if help_base else {})))
+    sys.exit(EXIT_FINDINGS if validation.failed(strict) else EXIT_OK)
+
+
+@click.command("hash")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def hash_command(file: Path) -> None:
+    """Print the content_sha256 an agreement's signatures must pin.
+
+    The hash covers the RFC 8785 canonical JSON of the record without signatures, status,
+    termination, legal_review and visibility.
+    """
+    from dataclasses import replace
+
+    from qtgov.findings import Finding, Severity
+    from qtgov.records.hashing import content_sha256
+    from qtgov.records.yamlload import load_file
+    from qtgov.report.text import render
+
+    if not os.path.lexists(file):
+        raise UsageError(f"{file}: no such file")
+    result = load_file(file.parent, file.name)
+    findings = list(result.findings)
+    doc = result.document
+    if doc is not None and not findings and not isinstance(doc.data, dict):
+        mark = doc.mark()
+        findings.append(
+            Finding(file.name, 1, 1, "file-empty", Severity.ERROR, "the file holds no record")
+            if doc.data is None
+            else Finding(file.name, mark.line, mark.column, "schema", Severity.ERROR, "a record is a mapping of fields")
+        )
+    if doc is None or findings:
+        click.echo(render([replace(f, path=str(file)) for f in findings]), err=True, nl=False)
+        sys.exit(EXIT_FINDINGS)
+    click.echo(content_sha256(doc.data))
+
+
+@click.command()
+@repo_argument
+@click.option("--as-of", "as_of", metavar="DATE", help="List what is in force on DATE (YYYY-MM-DD; default today).")
+@click.option(
+    "--due", metavar="WINDOW", help="List expiries, renewals and notice deadlines within WINDOW (60d, 8w, 3m)."
+)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def status(repo: Path, as_of: str | None, due: str | None, fmt: str) -> None:
+    """What is in force, and which deadlines are coming."""
+    from qtgov.dates import shift_days
+    from qtgov.records.repo import load_repository
+    from qtgov.records.status import deadlines, in_force_on, parse_day, parse_window
+
+    day = parse_day(as_of, "--as-of") if as_of else dt.date.today()
+    window = parse_window(due) if due else None
+    index = load_repository(repo).index
+    if window is not None:
+        rows = deadlines(index, day, window)
+        if fmt == "json":
+            emit(json_text({"as_of": day.isoformat(), "due": due, "deadlines": [r.as_dict() for r in rows]}))
+            return
+        lines = [disclaimer.TEXT, "", f"Deadlines from {day} to {shift_days(day, window.days)}:"]
+        lines += [f"  {r.day}  {r.kind:<8} {r.id:<32} {', '.join(r.parties)} — {r.note}" for r in rows]
+        if not rows:
+            lines.append("  none")
+        emit("\n".join(lines) + "\n")
+        return
+    in_force = in_force_on(index, day)
+    if fmt == "json":
+        emit(json_text({"as_of": day.isoformat(), "in_force": [r.as_dict() for r in in_force]}))
+        return
+    lines = [disclaimer.TEXT, "", f"In force on {day}: {len(in_force)} agreement(s)"]
+    for r in in_force:
+        end = r.last_day.isoformat() if r.last_day else "open"
+        lines.append(f"  {r.id:<32} {r.type:<16} {r.effective} … {end:<10}  {', '.join(r.parties)}")
+    emit("\n".join(lines) + "\n")
+
+
+@click.command()
+@repo_argument
+@click.option("--as-of", "as_of", metavar="DATE", help="Keep only the pieces that contain DATE.")
+@click.option("--member", metavar="ID", help="Only overlaps involving this member.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--lang", default=None, help="Language of labels in the text table (default: the alliance's first).")
+def overlaps(repo: Path, as_of: str | None, member: str | None, fmt: str, lang: str | None) -> None:
+    """Every overlap between members' declared focus areas, with its label (SPEC §4)."""
+    from qtgov.overlaps import analyse, render_text
+    from qtgov.records.repo import load_repository
+    from qtgov.records.status import parse_day
+
+    day = parse_day(as_of, "--as-of") if as_of else None
+    index = load_repository(repo).index
+    if member is not None and member not in index.members:
+        raise UsageError(f"--member {member!r}: no such member")
+    report = analyse(index, as_of=day, member=member)
+    if fmt == "json":
+        emit(json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        emit(render_text(report, lang or index.settings.languages[0]))
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def rules(fmt: str) -> None:
+    """List every rule: id, default severity and title."""
+    from qtgov.rules import all_rules, help_url
+
+    items = all_rules()
+    if fmt == "json":
+        emit(
+            json.dumps(
+                [
+                    {
+                        "id": r.id,
+                        "severity": str(r.severity),
+                        "title": r.title,
+                        "category": r.category,
+                        "help": help_url(r.id),
+                    }
+                    for r in items
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+            + "\n"
+        )
+        return
+    width = max(len(r.id) for r in items)
+    emit("\n".join(f"{r.id:<{width}}  {r.severity!s:<7}  {r.title}" for r in items) + "\n")
+
+
+COMMANDS = (
+    validate,
+    hash_command,
+    status,
+    overlaps,
+    rules,
+)
