@@ -1,4 +1,5 @@
-"""The hardened two-pass loader: qtgov's scalar rules, positions, and every bad-input class of docs/design/bad-input.md."""
+"""The hardened two-pass loader: qtgov's scalar rules, positions, and every bad-input class
+of docs/design/bad-input.md."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """The result of the overlap analysis: one entry per pair of overlapping claims of two members,
-each cut into labelled pieces (docs/design/overlaps.md), with the JSON shape of docs/design/output.md and a text table."""
+each cut into labelled pieces (docs/design/overlaps.md), with the JSON shape of docs/design/output.md
+and a text table."""
 
 from __future__ import annotations
 
