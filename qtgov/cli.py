@@ -8,7 +8,7 @@ from __future__ import annotations
 import click
 
 from qtgov import __version__, disclaimer
-from qtgov.commands import authoring, gitgov, records, site
+from qtgov.commands import authoring, economics, gitgov, records, site
 from qtgov.commands.base import QtgovGroup
 
 HELP = f"""qtgov — Git-native governance for the QuantTide alliance.
@@ -30,6 +30,6 @@ def main() -> None:
     pass
 
 
-for _module in (records, gitgov, site, authoring):
+for _module in (records, gitgov, authoring, economics, site):
     for _command in _module.COMMANDS:
         main.add_command(_command)

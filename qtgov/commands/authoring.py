@@ -51,4 +51,4 @@ def init(
     click.echo(f"Next: cd {directory} && git init && qtgov validate (the hub's missing facts are info findings).")
 
 
-COMMANDS = (init,)
+COMMANDS: tuple[click.Command, ...] = (init,)
