@@ -336,3 +336,38 @@ def check_personal_data(index: Index) -> Iterator[Finding]:
                         f"personal data: {_what(at)} is published because {why}; {hint}",
                         pointer=_pointer(at),
                     )
+
+
+@rule("prose-visibility", Severity.WARNING, "Charter prose names no non-public record", VISIBILITY)
+def check_prose_visibility(index: Index) -> Iterator[Finding]:
+    """
+    The charter pages (`charter/*.md`) are prose: they carry no `visibility` of their own, yet
+    the public handbook prints them. A page that names a member or agreement the public may not
+    see — by its id, or by its name or title in any language — would publish what the records
+    keep inside the alliance. So the public edition leaves out every paragraph, table or list
+    that does, printing a one-line notice in its place, and this rule reports each naming.
+
+    Fix: put the passage between the marker lines `<!-- qtgov: alliance -->` and
+    `<!-- qtgov: end -->` (the alliance edition prints it, the public one leaves it out), or
+    reword it without the name. Names are matched literally; ids and Latin names as whole words.
+    """
+    from qtgov.records.prose import index_terms, mentions
+
+    if not index.charter_pages:
+        return
+    terms = index_terms(index)
+    if terms.pattern is None:
+        return
+    for name in index.charter_pages:
+        try:
+            text = (index.root / "charter" / name).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            continue  # the loader reports unreadable pages
+        for m in mentions(text, terms):
+            yield check_prose_visibility.finding(
+                f"charter/{name}",
+                m.line,
+                m.column,
+                f"names the {m.kind} {m.record_id!r}, which is not public: the public handbook leaves this "
+                "passage out; mark it alliance-only (<!-- qtgov: alliance --> … <!-- qtgov: end -->) or reword it",
+            )

@@ -16,6 +16,7 @@ from __future__ import annotations
 import html
 import importlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -173,9 +174,12 @@ class Prose:
     body: str  # the rest
 
 
-def load_prose(path: Path, *, fenced_code: bool = True) -> Prose:
-    """Read, strip front matter (its `title` is kept), sanitise, and split at the first `# `."""
+def load_prose(path: Path, *, fenced_code: bool = True, audience: Callable[[str], str] | None = None) -> Prose:
+    """Read, strip front matter (its `title` is kept), keep what the edition's `audience` may
+    read (`qtgov.records.prose.for_audience`), sanitise, and split at the first `# `."""
     text = path.read_text(encoding="utf-8-sig")
+    if audience is not None:
+        text = audience(text)
     title: str | None = None
     front = _FRONT.match(text)
     if front:

@@ -56,8 +56,15 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "since": ("起", "Since"),
     "until": ("止", "Until"),
     "rep_hidden": (
-        "代表的个人信息未在公开版中发布。",
-        "Representatives' personal data is not published in the public edition.",
+        "公开版只显示本人同意公开（public_contact）的代表的电子邮箱；其余代表的邮箱，以及所有人的提交邮箱、"
+        "GitHub 账号和签名密钥，都不在公开版中发布。",
+        "The public edition shows a representative's e-mail only where they agreed to publish it "
+        "(public_contact); other representatives' e-mails, and everyone's commit e-mails, GitHub handles "
+        "and signing keys, are not published.",
+    ),
+    "prose_withheld": (
+        "*（此处一段涉及未公开记录的内容未收入公开版。）*",
+        "*(A passage about records that are not public is left out of the public edition.)*",
     ),
     "claims": ("声明的重点领域", "Declared focus areas"),
     "claim": ("声明", "Claim"),

@@ -274,18 +274,43 @@ def filter_overlaps(report: dict[str, Any], model: SiteModel) -> dict[str, Any]:
     for entry in report.get("overlaps") or []:
         if not all(model.member_visible(m) for m in entry["members"]):
             continue
-        pieces = []
-        for piece in entry["pieces"]:
-            agreement = piece.get("agreement")
-            if agreement is not None and not model.agreement_visible(agreement):
-                piece = {**piece, "label": NOT_PUBLIC_LABEL, "holder": None, "agreement": None}
-            pieces.append(piece)
+        pieces = entry["pieces"]
+        if any(p.get("agreement") is not None and not model.agreement_visible(p["agreement"]) for p in pieces):
+            # The way the pieces split the overlap would draw the non-public agreement's boxes
+            # (a covered piece, or the "except" of the rest): publish the whole overlap, which the
+            # public claims already show, as one piece saying only that an arrangement exists.
+            pieces = [{**_whole_overlap(pieces), "label": NOT_PUBLIC_LABEL, "holder": None, "agreement": None}]
         entries.append({**entry, "pieces": pieces})
     summary: dict[str, int] = {}
     for entry in entries:
         for piece in entry["pieces"]:
             summary[piece["label"]] = summary.get(piece["label"], 0) + 1
     return {**report, "overlaps": entries, "summary": dict(sorted(summary.items()))}
+
+
+def _depth(dimension: str, node: str) -> int:
+    if node == "*":
+        return 0
+    if dimension == "region":
+        return 2 if "-" in node else 1
+    return node.count("/") + 1
+
+
+def _whole_overlap(pieces: list[dict[str, Any]]) -> dict[str, Any]:
+    """The box the disjoint pieces of one overlap cover together: in each tree the shallowest
+    node (the meet of the two claims), no exceptions; the earliest start and the latest end."""
+    whole: dict[str, Any] = {}
+    for dimension in ("sector", "region", "segment"):
+        nodes = [p[dimension]["node"] for p in pieces if p.get(dimension)]
+        node = min(nodes, key=lambda n: (_depth(dimension, n), n)) if nodes else None
+        whole[dimension] = {"node": node, "except": []} if node is not None else None
+    starts = [p["period"]["start"] for p in pieces]
+    ends = [p["period"]["end"] for p in pieces]
+    whole["period"] = {
+        "start": None if None in starts else min(starts),
+        "end": None if None in ends else max(ends),
+    }
+    return whole
 
 
 def compute_overlaps(model: SiteModel) -> None:

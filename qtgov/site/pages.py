@@ -17,9 +17,10 @@ from qtgov import __version__, disclaimer
 from qtgov.findings import Finding
 from qtgov.records.hashing import signed_content
 from qtgov.records.index import Record, party_ids
+from qtgov.records.prose import Terms, for_audience, index_terms
 from qtgov.records.schemas import schema_dir
 from qtgov.site import i18n
-from qtgov.site.charter import CharterPage, charter_pages, load_prose
+from qtgov.site.charter import CharterPage, Prose, charter_pages, load_prose
 from qtgov.site.escaping import Md, html_attr, html_text, md, md_inline
 from qtgov.site.model import SiteModel
 from qtgov.site.render import render, render_to
@@ -61,6 +62,20 @@ class Site:
     pages: list[PageSpec] = field(default_factory=list)
     files: list[str] = field(default_factory=list)  # the data files' docs-relative paths
     data_dir: Path | None = None  # where the data files were first written (copied for other languages)
+    prose_terms: Terms | None = None  # names of non-public records, withheld from public prose
+
+    def prose(self, page: CharterPage, lang: str) -> Prose:
+        """A charter page as this edition may print it (docs/design/visibility.md)."""
+        terms = self.prose_terms
+
+        def audience(text: str) -> str:
+            if terms is None:
+                return text
+            notice = i18n.t("prose_withheld", lang)
+            return for_audience(text, terms, public=self.model.public, notice=notice)
+
+        path = self.model.index.root / "charter" / page.file_for(lang, self.languages[0])
+        return load_prose(path, fenced_code=self.fenced_code, audience=audience)
 
 
 # -- shared context ----------------------------------------------------------------------------------
@@ -669,6 +684,7 @@ def data_page(site: Site) -> PageSpec:
 def assemble(model: SiteModel, *, fenced_code: bool = True) -> Site:
     languages = tuple(model.index.settings.languages) or ("zh", "en")
     site = Site(model, languages, charter_pages(model.index.charter_pages, languages), fenced_code)
+    site.prose_terms = index_terms(model.index)
     site.files = data_file_names(site)
     site.pages = [
         members_page(site),
@@ -709,9 +725,7 @@ def _home(site: Site, lang: str, default_lang: str) -> dict[str, Any]:
     if index_page is None:
         head, body, title = f"# {md_inline(name)}", "", name
     else:
-        prose = load_prose(
-            model.index.root / "charter" / index_page.file_for(lang, default_lang), fenced_code=site.fenced_code
-        )
+        prose = site.prose(index_page, lang)
         title = prose.title or name
         head, body = prose.head, prose.body
         if not head:
@@ -745,9 +759,7 @@ def render_docs(site: Site, lang: str, docs_dir: Path) -> list[tuple[str, str]]:
     for page in site.charter:
         if page.name == "index":
             continue
-        prose = load_prose(
-            model.index.root / "charter" / page.file_for(lang, default_lang), fenced_code=site.fenced_code
-        )
+        prose = site.prose(page, lang)
         path = f"charter/{page.name}.md"
         title = prose.title or page.name
         write(
