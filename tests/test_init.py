@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 from pathlib import Path
@@ -12,7 +13,10 @@ from conftest import ROOT, run_qtgov
 from qtgov.authoring import scaffold
 from qtgov.errors import UsageError
 
-ARGS = ("--id", "acme-alliance", "--name", "Acme Alliance", "--hub", "acme", "--hub-name", "Acme 科技")
+ARGS = (
+    "--id", "acme-alliance", "--name", "Acme Alliance", "--hub", "acme", "--hub-name", "Acme 科技",
+    "--rep", "ada", "--rep-name", "Ada Lovelace", "--rep-github", "ada-l",
+)  # fmt: skip
 
 
 def snapshot(root: Path) -> dict[str, bytes | None]:
@@ -127,6 +131,12 @@ def test_refuses_a_file_where_a_directory_goes(tmp_path: Path) -> None:
         ("--languages", "zh,,en"),
         ("--languages", "zh,zh"),
         ("--languages", "Chinese"),
+        ("--rep", "Ada"),
+        ("--rep-name", " "),
+        ("--rep-github", "@ada-l"),
+        ("--rep-github", "ada_l"),
+        ("--rep-email", "not an address"),
+        ("--name-en", ""),
     ],
 )
 def test_bad_input_exits_2_and_writes_nothing(tmp_path: Path, option: str, value: str) -> None:
@@ -139,10 +149,55 @@ def test_bad_input_exits_2_and_writes_nothing(tmp_path: Path, option: str, value
     assert list(tmp_path.iterdir()) == []
 
 
+def test_the_first_representative_can_sign_and_approve_from_today(tmp_path: Path) -> None:
+    repo = tmp_path / "new"
+    result = run_qtgov("init", repo, *ARGS)
+    assert result.returncode == 0, result.stderr
+    assert "the first ones need the approval of ada (GitHub @ada-l)" in result.stdout
+    from qtgov.records.yamlload import load_file
+
+    hub = load_file(repo, "members/acme.yaml").document
+    assert hub is not None
+    assert hub.data["representatives"] == [
+        {"id": "ada", "name": "Ada Lovelace", "github": "ada-l", "can_sign": True, "since": dt.date.today().isoformat()}
+    ]
+
+
+def test_a_contact_email_is_written_and_reported_as_personal_data(tmp_path: Path) -> None:
+    repo = tmp_path / "new"
+    assert run_qtgov("init", repo, *ARGS, "--rep-email", "ada@acme.example").returncode == 0
+    report = run_qtgov("validate", repo, "--format", "json")
+    findings = json.loads(report.stdout)["findings"]
+    found = [(f["path"], f["line"], f["rule"]) for f in findings if f["rule"] != "hub-facts"]
+    text = (repo / "members" / "acme.yaml").read_text("utf-8")
+    line = text.splitlines().index('    email: "ada@acme.example"') + 1
+    assert found == [("members/acme.yaml", line, "personal-data")]
+
+
+def test_english_names_title_the_english_handbook(tmp_path: Path) -> None:
+    repo = tmp_path / "new"
+    args = dict(zip(ARGS[::2], ARGS[1::2], strict=True))
+    args.update({"--name": "量潮联盟", "--hub-name": "量潮科技"})
+    flat = [x for pair in args.items() for x in pair]
+    result = run_qtgov("init", repo, *flat, "--name-en", "QuantTide Alliance", "--hub-name-en", "QuantTide")
+    assert result.returncode == 0, result.stderr
+    alliance = (repo / "charter" / "alliance.yaml").read_text("utf-8")
+    hub = (repo / "members" / "acme.yaml").read_text("utf-8")
+    assert "name: {zh: 量潮联盟, en: QuantTide Alliance}\n" in alliance
+    assert "name: {zh: 量潮科技, en: QuantTide}\n" in hub
+    assert run_qtgov("validate", repo).returncode == 0
+
+
+def test_an_english_name_needs_another_default_language(tmp_path: Path) -> None:
+    result = run_qtgov("init", tmp_path / "new", *ARGS, "--languages", "en", "--name-en", "Acme")
+    assert result.returncode == 2 and "default language is already en" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_names_that_need_quoting_round_trip(tmp_path: Path) -> None:
     repo = tmp_path / "new"
     name = 'yes: "Acme" # alliance'
-    result = run_qtgov("init", repo, *ARGS[:2], "--name", name, "--hub", "10x", "--hub-name", "No")
+    result = run_qtgov("init", repo, *ARGS[:2], "--name", name, "--hub", "10x", "--hub-name", "No", *ARGS[8:])
     assert result.returncode == 0, result.stderr
     from qtgov.records.yamlload import load_file
 
@@ -169,7 +224,7 @@ def test_a_failed_move_takes_everything_back(tmp_path: Path, monkeypatch: pytest
         real_rename(src, dst)
 
     monkeypatch.setattr(scaffold.os, "rename", flaky)
-    options = scaffold.InitOptions(repo, "acme-alliance", "Acme Alliance", "acme", "Acme")
+    options = scaffold.InitOptions(repo, "acme-alliance", "Acme Alliance", "acme", "Acme", "ada", "Ada", "ada-l")
     with pytest.raises(OSError, match="disk full"):
         scaffold.init(options)
     assert len(calls) == 4
@@ -179,7 +234,8 @@ def test_a_failed_move_takes_everything_back(tmp_path: Path, monkeypatch: pytest
 
 def test_library_refuses_before_writing(tmp_path: Path) -> None:
     with pytest.raises(UsageError):
-        scaffold.init(scaffold.InitOptions(tmp_path / "x", "acme-alliance", "Acme", "shared", "Acme"))
+        options = scaffold.InitOptions(tmp_path / "x", "acme-alliance", "Acme", "shared", "Acme", "ada", "Ada", "a")
+        scaffold.init(options)
     assert list(tmp_path.iterdir()) == []
 
 

@@ -13,6 +13,7 @@ repository's `charter/taxonomy/` and `examples/ci/` are not in the wheel); a tes
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import os
 import re
@@ -39,6 +40,8 @@ _BAD_TEXT = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u206
 _PLAIN = re.compile(r"[^\W\d_][\w.-]*(?: [\w.-]+)*\Z")
 _YAML_WORDS = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "null"})
 _MODELINE = "# yaml-language-server: $schema="
+_GITHUB_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?\Z")
+_EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+\Z")
 
 
 @dataclass(frozen=True)
@@ -48,8 +51,16 @@ class InitOptions:
     name: str
     hub: str
     hub_name: str
+    rep_id: str
+    rep_name: str
+    rep_github: str
+    rep_email: str | None = None
+    name_en: str | None = None
+    hub_name_en: str | None = None
     languages: tuple[str, ...] = ("zh", "en")
     repository: str = "public"
+    #: The first day of the representative's authority (default: today).
+    since: dt.date | None = None
 
 
 def parse_languages(value: str) -> tuple[str, ...]:
@@ -94,6 +105,20 @@ def _scalar(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+def _text_value(value: str, english: str | None, default_language: str) -> str | dict[str, str]:
+    """A text field: one string, or `{default: …, en: …}` when an English name is given too."""
+    if english is None or english == value:
+        return value
+    return {default_language: value, "en": english}
+
+
+def _text(value: str, english: str | None, default_language: str) -> str:
+    text = _text_value(value, english, default_language)
+    if isinstance(text, str):
+        return _scalar(text)
+    return "{" + ", ".join(f"{_scalar(k)}: {_scalar(v)}" for k, v in text.items()) + "}"
+
+
 def _modeline(kind: str) -> str:
     return f"{_MODELINE}{BASE_ID}{kind}.schema.json\n"
 
@@ -110,7 +135,7 @@ def _alliance(opts: InitOptions, schemes: dict[str, str]) -> str:
     return _modeline("alliance") + (
         "# The alliance's settings (docs/design/records.md). Written by `qtgov init`; edit freely.\n"
         f"id: {_scalar(opts.alliance_id)}\n"
-        f"name: {_scalar(opts.name)}\n"
+        f"name: {_text(opts.name, opts.name_en, opts.languages[0])}\n"
         f"hub: {_scalar(opts.hub)}\n"
         "# The handbook's languages; the first is the default (charter/index.md is in it).\n"
         f"languages: [{languages}]\n"
@@ -137,15 +162,32 @@ def _alliance(opts: InitOptions, schemes: dict[str, str]) -> str:
 
 
 def _hub(opts: InitOptions) -> str:
+    since = (opts.since or dt.date.today()).isoformat()
+    email = ""
+    if opts.rep_email:
+        email = (
+            "    # Personal data: reported in published records unless public_contact: true, which\n"
+            "    # only the person's consent allows.\n"
+            f"    email: {_scalar(opts.rep_email)}\n"
+        )
     return _modeline("member") + (
         "# The hub. Only verifiable public facts: add the legal name, identifiers, jurisdiction,\n"
-        "# website and representatives once they can be sourced (qtgov validate reports each\n"
-        "# missing fact as info).\n"
+        "# website and sources once they can be sourced (qtgov validate reports each missing fact\n"
+        "# as info).\n"
         f"id: {_scalar(opts.hub)}\n"
         "kind: hub\n"
-        f"name: {_scalar(opts.hub_name)}\n"
+        f"name: {_text(opts.hub_name, opts.hub_name_en, opts.languages[0])}\n"
         "status: active\n"
         "visibility: public\n"
+        "# The first representative: signs for the hub and approves the pull requests that need\n"
+        "# the hub, starting with the one that adds the alliance's other people.\n"
+        "representatives:\n"
+        f"  - id: {_scalar(opts.rep_id)}\n"
+        f"    name: {_scalar(opts.rep_name)}\n"
+        f"    github: {_scalar(opts.rep_github)}\n"
+        f"{email}"
+        "    can_sign: true\n"
+        f"    since: {_scalar(since)}\n"
     )
 
 
@@ -188,7 +230,21 @@ def render(opts: InitOptions) -> dict[str, str]:
     _check_id("--hub", opts.hub)
     _check_text("--name", opts.name)
     _check_text("--hub-name", opts.hub_name)
+    for option, value in (("--name-en", opts.name_en), ("--hub-name-en", opts.hub_name_en)):
+        if value is not None:
+            _check_text(option, value)
     _check_languages(opts.languages)
+    if opts.languages[0] == "en" and (opts.name_en or opts.hub_name_en):
+        raise UsageError("--name-en/--hub-name-en: the default language is already en; give --name/--hub-name only")
+    _check_id("--rep", opts.rep_id)
+    _check_text("--rep-name", opts.rep_name)
+    if not _GITHUB_RE.match(opts.rep_github):
+        raise UsageError(
+            f"--rep-github {opts.rep_github!r}: a GitHub user name (letters, digits and single hyphens, "
+            "at most 39 characters), without @"
+        )
+    if opts.rep_email is not None and not _EMAIL_RE.match(opts.rep_email):
+        raise UsageError(f"--rep-email {opts.rep_email!r}: an email address such as name@example.com")
     if opts.repository not in ("public", "private"):
         raise UsageError(f"--repository {opts.repository!r}: public or private")
 
@@ -209,14 +265,31 @@ def render(opts: InitOptions) -> dict[str, str]:
     _self_check(
         files,
         {
-            "charter/alliance.yaml": {"id": opts.alliance_id, "name": opts.name, "hub": opts.hub},
-            f"members/{opts.hub}.yaml": {"id": opts.hub, "name": opts.hub_name},
+            "charter/alliance.yaml": {
+                "id": opts.alliance_id,
+                "name": _text_value(opts.name, opts.name_en, opts.languages[0]),
+                "hub": opts.hub,
+            },
+            f"members/{opts.hub}.yaml": {
+                "id": opts.hub,
+                "name": _text_value(opts.hub_name, opts.hub_name_en, opts.languages[0]),
+                "representatives": [
+                    {
+                        "id": opts.rep_id,
+                        "name": opts.rep_name,
+                        "github": opts.rep_github,
+                        **({"email": opts.rep_email} if opts.rep_email else {}),
+                        "can_sign": True,
+                        "since": (opts.since or dt.date.today()).isoformat(),
+                    }
+                ],
+            },
         },
     )
     return dict(sorted(files.items()))
 
 
-def _self_check(files: dict[str, str], expected: dict[str, dict[str, str]]) -> None:
+def _self_check(files: dict[str, str], expected: dict[str, dict[str, object]]) -> None:
     """The rendered records parse cleanly and match their schemas (a bug in qtgov otherwise)."""
     from qtgov.records.schemas import schema_findings
     from qtgov.records.yamlload import parse_text
