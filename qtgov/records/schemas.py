@@ -1,7 +1,10 @@
 """The JSON Schemas (draft 2020-12): preloaded by `$id`, never fetched, errors mapped to lines.
 
 The schema files live in the repository's top-level `schemas/` and ship inside the wheel as
-`qtgov/schemas/` (hatch force-include); whichever exists is used.
+`qtgov/schemas/` (hatch force-include); whichever exists is used. Each record kind's file is
+self-contained (every `$ref` is `#/$defs/...`), so other tools can use it offline on its own;
+the shared definitions are written once in `common.schema.json` and copied in by `bundle()`
+(see docs/design/schemas.md).
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +21,8 @@ from qtgov.records.yamlload import Document
 
 KINDS = ("alliance", "taxonomy", "member", "agreement")
 BASE_ID = "https://quanttide.github.io/qtgov/schemas/"
+COMMON = "common.schema.json"
+_LOCAL_DEF = "#/$defs/"
 
 
 @functools.cache
@@ -85,6 +90,66 @@ def _fast_validators() -> dict[str, Any] | None:
         )
         for kind in KINDS
     }
+
+
+def _def_name(ref: str, common_names: Collection[str]) -> str | None:
+    """The common definition a `$ref` names (by URL, relative file name or local pointer), if any."""
+    target, _, frag = ref.partition("#")
+    if not frag.startswith("/$defs/") or frag.count("/") != 2:
+        return None
+    name = frag.removeprefix("/$defs/")
+    if target and target.rsplit("/", 1)[-1] != COMMON:
+        return None
+    return name if name in common_names else None
+
+
+def bundle(schema: dict[str, Any], common: dict[str, Any]) -> dict[str, Any]:
+    """`schema` made self-contained: every reference to a definition of `common.schema.json`
+    becomes `#/$defs/<name>`, and exactly the common definitions it uses (directly or through
+    another definition) are copied, verbatim, into its `$defs` after its own.
+
+    A kind's own definitions must not reuse a common name: such an entry is taken for a stale
+    copy and replaced. Bundling a bundled schema changes nothing (tests check the shipped files
+    are up to date; scripts/bundle-schemas rewrites them)."""
+    defs = common.get("$defs", {})
+
+    def rewrite(node: Any, used: set[str]) -> Any:
+        if isinstance(node, dict):
+            out = {}
+            for key, value in node.items():
+                if key == "$ref" and isinstance(value, str) and (name := _def_name(value, defs)) is not None:
+                    used.add(name)
+                    out[key] = _LOCAL_DEF + name
+                else:
+                    out[key] = rewrite(value, used)
+            return out
+        if isinstance(node, list):
+            return [rewrite(v, used) for v in node]
+        return node
+
+    # common.schema.json itself keeps every definition it has.
+    used: set[str] = set(defs) if schema.get("$id") == common.get("$id") else set()
+    own = {k: v for k, v in schema.get("$defs", {}).items() if k not in defs}
+    body = rewrite({k: v for k, v in schema.items() if k != "$defs"}, used)
+    own = rewrite(own, used)
+    copied: dict[str, Any] = {}
+    pending = sorted(used)
+    while pending:
+        name = pending.pop()
+        if name in copied:
+            continue
+        found: set[str] = set()
+        copied[name] = rewrite(defs[name], found)
+        pending.extend(sorted(found - set(copied)))
+    ordered = {name: copied[name] for name in defs if name in copied}
+    if own or ordered:
+        body["$defs"] = {**own, **ordered}
+    return body
+
+
+def dump(schema: dict[str, Any]) -> str:
+    """The canonical text of a schema file (2-space JSON, UTF-8 kept, final newline)."""
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
 
 
 def _deepest(error: Any) -> Any:
