@@ -62,6 +62,8 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "(public_contact); other representatives' e-mails, and everyone's commit e-mails, GitHub handles "
         "and signing keys, are not published.",
     ),
+    "kv_item": ("事项", "Item"),
+    "kv_details": ("内容", "Details"),
     "prose_withheld": (
         "*（此处一段涉及未公开记录的内容未收入公开版。）*",
         "*(A passage about records that are not public is left out of the public edition.)*",

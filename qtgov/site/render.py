@@ -267,7 +267,11 @@ def member_link_str(ctx: Any, member_id: Any, text: Any = None) -> str:
 def agreement_link_str(ctx: Any, agreement_id: Any, text: Any = None) -> str:
     if agreement_id not in ctx["agreements_by_id"]:
         return f"{_text(agreement_id)} {_text(i18n.t('not_public', _lang(ctx)))}"
-    label = text if text is not None else agreement_id
+    if text is not None:
+        label = text
+    else:  # the title people know it by, in the page's language; the id only when it has none
+        agreement = ctx["agreements_by_id"][agreement_id]
+        label = i18n.pick(agreement.get("title"), _lang(ctx), ctx["languages"]) or agreement_id
     return f"[{_text(label)}]({relative(str(ctx['page_path']), f'agreements/{slug(agreement_id)}.md')})"
 
 
