@@ -2,7 +2,8 @@
 
 1. Claims are indexed by tree node (`pairs.related_pairs`), so only related boxes are compared.
 2. The overlap of two claims is the union of the meets of their boxes, made disjoint.
-3. Intra-group pairs are labelled whole. Otherwise the agreements both members are parties to
+3. Intra-group pairs are labelled whole for the days their control group is in force (the rest
+   of the overlap is labelled as below). Otherwise the agreements both members are parties to
    are applied in order (executed/terminated by latest effective then id, drafts last); each
    allocation labels the part of the remaining pieces it covers and passes the rest on.
 4. What no agreement covers is a conflict. Neighbouring pieces with equal (label, holder,
@@ -26,7 +27,16 @@ from qtgov.overlaps.geometry import (
     box_union,
     disjoint_union,
 )
-from qtgov.overlaps.model import Agreement, Claim, Model, collector_paused, tree_chain
+from qtgov.overlaps.model import (
+    ALWAYS,
+    Agreement,
+    Claim,
+    Model,
+    Periods,
+    collector_paused,
+    split_by_periods,
+    tree_chain,
+)
 from qtgov.overlaps.pairs import cross_pairs, related_pairs
 from qtgov.overlaps.report import Entry, OverlapReport, Piece
 from qtgov.records.index import Index
@@ -108,18 +118,18 @@ def _compute(model: Model) -> list[Entry]:
         claim_rank[ci] = n
     nm, nc = len(member_rank) + 1, len(claims) + 1
 
-    group = model.group
+    intra_periods = model.intra_periods
     by_pair = model.by_pair
     scheme = model.settings.sector_scheme
     keyed = []
     for (ci, cj), meets in same.items():
         a, b = claims[ci], claims[cj]
         ma, mb = a.member, b.member
-        ga = group.get(ma)
-        intra = ga is not None and ga == group.get(mb)
-        agreements = by_pair.get((ma, mb)) if not intra and a.scheme == scheme else None
-        if len(meets) == 1 and not agreements:
-            pieces: tuple[Piece, ...] = (Piece("intra-group" if intra else "conflict", None, None, meets[0]),)
+        intra = intra_periods(ma, mb)
+        whole = intra == ALWAYS
+        agreements = by_pair.get((ma, mb)) if not whole and a.scheme == scheme else None
+        if len(meets) == 1 and not agreements and (whole or not intra):
+            pieces: tuple[Piece, ...] = (Piece("intra-group" if whole else "conflict", None, None, meets[0]),)
         else:
             pieces = tuple(_label(model, intra, agreements or [], meets))
         key = ((member_rank[ma] * nm + member_rank[mb]) * nc + claim_rank[ci]) * nc + claim_rank[cj]
@@ -136,28 +146,40 @@ def _compute(model: Model) -> list[Entry]:
 def label(model: Model, a: Claim, b: Claim, meets: Sequence[Box]) -> list[Piece]:
     """The labelled, merged and sorted pieces of the overlap of claims `a` and `b`, given the
     meets of their boxes (same sector scheme)."""
-    intra = model.same_group(a.member, b.member)
+    intra = model.intra_periods(a.member, b.member)
     agreements = (
-        model.pair_agreements(a.member, b.member) if not intra and a.scheme == model.settings.sector_scheme else []
+        model.pair_agreements(a.member, b.member)
+        if intra != ALWAYS and a.scheme == model.settings.sector_scheme
+        else []
     )
     return _label(model, intra, agreements, meets)
 
 
-def _label(model: Model, intra: bool, agreements: Sequence[Agreement], meets: Sequence[Box]) -> list[Piece]:
-    if len(meets) == 1 and not agreements:
-        return [Piece("intra-group" if intra else "conflict", None, None, meets[0])]
+def _label(model: Model, intra: Periods, agreements: Sequence[Agreement], meets: Sequence[Box]) -> list[Piece]:
+    """`intra`: the days on which the two members are in one control group (model.intra_periods)."""
+    whole = intra == ALWAYS
+    if len(meets) == 1 and not agreements and (whole or not intra):
+        return [Piece("intra-group" if whole else "conflict", None, None, meets[0])]
     chains = model.chains
     boxes = sorted(set(meets))
     if len(boxes) > 1:
         boxes = disjoint_union(chains, boxes)
     labelled: list[Labelled]
-    if intra:
+    if whole:
         labelled = [("intra-group", None, None, box) for box in boxes]
-    elif not agreements:
+    elif not agreements and not intra:
         labelled = [("conflict", None, None, box) for box in boxes]
     else:
         labelled = []
         remaining = boxes
+        if intra:
+            # One economic unit only while the control is in force: those days are intra-group,
+            # the days before (or after) are labelled by the agreements like any other pair's.
+            remaining = []
+            for box in boxes:
+                inside, outside = split_by_periods(box, intra)
+                labelled.extend(("intra-group", None, None, part) for part in inside)
+                remaining.extend(outside)
         for agreement in agreements:
             for allocation in agreement.allocations:
                 for cover in allocation.boxes:
@@ -331,9 +353,9 @@ def _crosswalked(model: Model, a: Claim, b: Claim) -> tuple[Piece, ...] | None:
                     meets.append(m)
         if not meets:
             return ()
-        intra = model.same_group(a.member, b.member)
+        intra = model.intra_periods(a.member, b.member)
         scheme_ok = other.scheme == model.settings.sector_scheme
-        agreements = model.pair_agreements(a.member, b.member) if not intra and scheme_ok else []
+        agreements = model.pair_agreements(a.member, b.member) if intra != ALWAYS and scheme_ok else []
         return tuple(_label(model, intra, agreements, meets))
     return None
 

@@ -16,12 +16,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from qtgov.dates import ONE_DAY, end_exclusive, parse_date
+from qtgov.economics import ownership
+from qtgov.economics.ownership import ControlTimeline
 from qtgov.overlaps.geometry import NEG, NO_EXCEPT, POS, Box, Chain, ordinal
 from qtgov.records.agreements import IN_FORCE_STATUSES, effective_date, in_force_interval, term_end
 from qtgov.records.index import Index, Record, Settings, party_ids
 from qtgov.records.trees import ROOT, Regions, Taxonomy, minimal_nodes, path_chain, regions
 
 REVIEW_APPROVED = ("approved", "approved_with_conditions")
+Periods = tuple[tuple[int, int], ...]
+ALWAYS: Periods = ((NEG, POS),)
 INACTIVE_STATUSES = ("cancelled", "rejected")
 
 
@@ -109,15 +113,39 @@ class Model:
     agreements: list[Agreement] = field(default_factory=list)  # in labelling order
     by_member: dict[str, list[Agreement]] = field(default_factory=dict)
     by_pair: dict[tuple[str, str], list[Agreement]] = field(default_factory=dict)  # (a, b) with a < b
-    group: dict[str, str] = field(default_factory=dict)  # member -> its control group's id
+    #: member -> its control group's id on every day (an all-time grouping, for tests and tools)
+    group: dict[str, str] = field(default_factory=dict)
+    #: member -> its dated control-group stretches (start, end, group id) as day ordinals, from
+    #: the ownership computation (docs/design/ownership.md): a group counts only while in force.
+    control: dict[str, tuple[tuple[int, int, str], ...]] = field(default_factory=dict)
 
     @property
     def chains(self) -> tuple[Chain, Chain, Chain]:
         return (tree_chain, self.regions.chain, tree_chain)
 
     def same_group(self, a: str, b: str) -> bool:
+        """Whether `a` and `b` are in one control group on every day."""
+        return self.intra_periods(a, b) == ALWAYS
+
+    def intra_periods(self, a: str, b: str) -> Periods:
+        """The days `[start, end)` (ordinals) on which `a` and `b` are in one control group:
+        `ALWAYS`, `()` (never) or the stretches in between."""
         ga = self.group.get(a)
-        return ga is not None and ga == self.group.get(b)
+        if ga is not None and ga == self.group.get(b):
+            return ALWAYS
+        sa, sb = self.control.get(a), self.control.get(b)
+        if not sa or not sb:
+            return ()
+        theirs = {(start, end): gid for start, end, gid in sb}
+        out: list[tuple[int, int]] = []
+        for start, end, gid in sa:
+            if theirs.get((start, end)) != gid:
+                continue
+            if out and out[-1][1] == start:
+                out[-1] = (out[-1][0], end)
+            else:
+                out.append((start, end))
+        return tuple(out)
 
     def pair_agreements(self, a: str, b: str) -> list[Agreement]:
         """Agreements both members are parties to, in labelling order."""
@@ -143,7 +171,7 @@ class Model:
         ]
         model.agreements = agreements
         model.index_agreements()
-        model.group = control_groups(index)
+        model.control = control_stretches(ownership.for_index(index).timeline)
         return model
 
     def index_agreements(self) -> None:
@@ -308,30 +336,32 @@ def _compile_agreement(model: Model, index: Index, record: Record) -> Agreement 
     )
 
 
-def control_groups(index: Index) -> dict[str, str]:
-    """Member -> the smallest member id of its control group: connected components of executed
-    shareholdings with `control: sole` (parents, subsidiaries and sister companies)."""
-    parent: dict[str, str] = {}
+def control_stretches(timeline: ControlTimeline) -> dict[str, tuple[tuple[int, int, str], ...]]:
+    """The control timeline as day ordinals, per member (the shape the engine compares)."""
+    out: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    for segment in timeline.segments:
+        start, end = segment.start.toordinal(), ordinal(segment.end, POS)
+        for member, gid in segment.group.items():
+            out[member].append((start, end, gid))
+    return {member: tuple(stretches) for member, stretches in out.items()}
 
-    def find(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
 
-    for record in index.agreements.values():
-        if record.get("type") != "shareholding" or record.get("status") != "executed":
+def split_by_periods(box: Box, periods: Periods) -> tuple[list[Box], list[Box]]:
+    """A box cut by sorted, disjoint day periods: (the parts inside them, the parts outside)."""
+    inside: list[Box] = []
+    outside: list[Box] = []
+    cursor, stop = box[3], box[4]
+    for start, end in periods:
+        lo, hi = max(cursor, start), min(stop, end)
+        if lo >= hi:
             continue
-        terms = record.get("terms") or {}
-        if not isinstance(terms, dict) or terms.get("control") != "sole":
-            continue
-        holder, issuer = terms.get("holder"), terms.get("issuer")
-        if isinstance(holder, str) and isinstance(issuer, str) and holder != issuer:
-            a, b = find(holder), find(issuer)
-            if a != b:
-                parent[max(a, b)] = min(a, b)
-    return {member: find(member) for member in list(parent)}
+        if cursor < lo:
+            outside.append((box[0], box[1], box[2], cursor, lo))
+        inside.append((box[0], box[1], box[2], lo, hi))
+        cursor = hi
+    if cursor < stop:
+        outside.append((box[0], box[1], box[2], cursor, stop))
+    return inside, outside
 
 
 def day_ordinal(day: dt.date) -> int:

@@ -16,8 +16,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from qtgov.dates import ONE_DAY, add_duration, add_months, parse_date, parse_duration
+from qtgov.economics import ownership
+from qtgov.economics.ownership import ControlTimeline
 from qtgov.findings import Finding, Severity
-from qtgov.overlaps.model import control_groups
+from qtgov.overlaps.geometry import NEG, POS
+from qtgov.overlaps.geometry import day as ordinal_day
+from qtgov.overlaps.model import coverage_interval
 from qtgov.records.agreements import effective_date, term_end
 from qtgov.records.index import Index, Record, party_ids
 from qtgov.records.schemas import sensitive_paths
@@ -116,8 +120,30 @@ def _emit(
 # ------------------------------------------------------------------ groups and sectors
 
 
-def _group(groups: dict[str, str], member: str) -> str:
-    return groups.get(member, member)
+def _allocation_days(index: Index, agreement: Record, scope: dict[str, Any]) -> tuple[dt.date | None, dt.date | None]:
+    """The days `[start, end)` an allocation restrains (None = open): the agreement's time in
+    force (stated dates for drafts) within the scope's own period."""
+    start, end = NEG, POS
+    interval = coverage_interval(agreement, index)
+    if interval is not None:
+        start, end = interval
+    period = _dict(scope.get("period"))
+    if (p_start := parse_date(period.get("start"))) is not None:
+        start = max(start, p_start.toordinal())
+    if (p_end := parse_date(period.get("end"))) is not None:
+        end = min(end, p_end.toordinal() + 1)
+    if start >= end:
+        return None, None  # never applies: judge it as if it always did
+    return ordinal_day(start), ordinal_day(end)
+
+
+def _together_text(control: ControlTimeline, a: str, b: str) -> str:
+    """When `a` and `b` are one control group, in words ("from 2030-01-01"), or ""."""
+    parts = []
+    for start, end in control.together(a, b):
+        last = (end - ONE_DAY).isoformat() if end else ""
+        parts.append(f"from {start.isoformat()}" if end is None else f"{start.isoformat()}…{last}")
+    return ", ".join(parts)
 
 
 class _FocusAreas:
@@ -210,7 +236,7 @@ def _scope_text(scope: dict[str, Any]) -> str:
 # ------------------------------------------------------------------------ flag builders
 
 
-def _r1_flags(focus: _FocusAreas, agreement: Record, groups: dict[str, str]) -> list[Flag]:
+def _r1_flags(focus: _FocusAreas, agreement: Record, control: ControlTimeline) -> list[Flag]:
     if agreement.get("type") != "market-boundary":
         return []
     parties = party_ids(agreement)
@@ -221,13 +247,19 @@ def _r1_flags(focus: _FocusAreas, agreement: Record, groups: dict[str, str]) -> 
         holder = allocation.get("holder")
         if not isinstance(holder, str) or holder == "shared":
             continue
-        restrained = [p for p in parties if _group(groups, p) != _group(groups, holder)]
+        scope = _dict(allocation.get("scope"))
+        # One control group on every day the allocation restrains: a single economic unit, not an
+        # agreement between competitors. Control acquired later (or lost) leaves days that count.
+        start, end = _allocation_days(focus.index, agreement, scope)
+        restrained = [p for p in parties if not control.together_throughout(p, holder, start, end)]
         if not restrained:
-            continue  # one control group: a single economic unit, not an agreement between competitors
+            continue
         verdicts = [_competition(focus, holder, other) for other in restrained]
         risk = Risk.HIGH if any(v[0] is Risk.HIGH for v in verdicts) else Risk.MEDIUM
         reason = next(v[1] for v in verdicts if v[0] is risk)
-        scope = _dict(allocation.get("scope"))
+        partly = [f"{p} {text}" for p in restrained if (text := _together_text(control, p, holder))]
+        if partly:
+            reason += f" (in one control group with {holder} only on some of those days: {'; '.join(partly)})"
         flags.append(
             Flag(
                 risk,
@@ -489,8 +521,10 @@ def check_r1(index: Index) -> Iterator[Finding]:
     """
     **What is flagged.** Every allocation in a `market-boundary` agreement whose `holder` is a
     member (not `shared`), when the parties are not all in one control group (a connected
-    component of executed shareholdings with `control: sole`). The finding sits at the
-    allocation's `holder`.
+    component of shareholdings with `control: sole`) on every day the allocation restrains (the
+    agreement's time in force within the scope's period): control acquired later, or a holding
+    that ends, leaves days on which they are competitors. The finding sits at the allocation's
+    `holder`.
 
     - **HIGH** when the holder and a restrained party are potential competitors: their declared
       focus areas (claims) share a sector at `competitor_depth` in `charter/alliance.yaml`
@@ -517,9 +551,9 @@ def check_r1(index: Index) -> Iterator[Finding]:
     finding of illegality, and no flag is not clearance. qtgov records agreements; it is not
     legal advice.
     """
-    groups, focus = control_groups(index), _FocusAreas(index)
+    control, focus = ownership.for_index(index).timeline, _FocusAreas(index)
     for agreement in _active(index):
-        yield from _emit(check_r1, index, agreement, _r1_flags(focus, agreement, groups))
+        yield from _emit(check_r1, index, agreement, _r1_flags(focus, agreement, control))
 
 
 @rule("r2-hub-facilitation", Severity.WARNING, "R2 Hub facilitation", ANTITRUST)
@@ -548,11 +582,11 @@ def check_r2(index: Index) -> Iterator[Finding]:
     hub = index.settings.hub
     if not hub:
         return
-    groups, focus = control_groups(index), _FocusAreas(index)
+    control, focus = ownership.for_index(index).timeline, _FocusAreas(index)
     for agreement in _active(index):
         underlying: list[tuple[str, Flag]] = []
         for name, flags in (
-            ("R1", _r1_flags(focus, agreement, groups)),
+            ("R1", _r1_flags(focus, agreement, control)),
             ("R3", _r3_flags(agreement)),
             ("R4", _r4_flags(agreement)),
         ):
