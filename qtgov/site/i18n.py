@@ -62,6 +62,83 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "(public_contact); other representatives' e-mails, and everyone's commit e-mails, GitHub handles "
         "and signing keys, are not published.",
     ),
+    "obliges": ("协议约定", "What it obliges"),
+    "ob_unstated": ("未写明", "not stated"),
+    "ob_in_force": ("有效期自 {start} 至 {end}（含首尾两日）。", "In force from {start} to {end}, both days included."),
+    "ob_in_force_open": ("自 {start} 起生效，未约定结束日期。", "In force from {start}, with no end date."),
+    "ob_not_in_force": ("本协议不在生效期内（状态：{status}）。", "This agreement is not in force (status: {status})."),
+    "ob_renewal": (
+        "期满后自动续期 {period}；任何一方可在期满前 {notice} 通知不再续期。",
+        "It renews automatically for {period}; a party that does not want it to must give notice "
+        "{notice} before it ends.",
+    ),
+    "ob_mb_shared": (
+        "在 {scope} 范围内，各方都可以经营，没有任何一方受到限制。",
+        "In {scope}, every party may operate; none is restrained.",
+    ),
+    "ob_mb_holder": (
+        "在 {scope} 范围内，由 {holder} 集中经营；其他当事方（{others}）在协议有效期内不在此范围内开展业务。",
+        "In {scope}, {holder} concentrates on the market; the other parties ({others}) do not pursue business there "
+        "while the agreement is in force.",
+    ),
+    "ob_mb_review": (
+        "这是限制性安排：在律师的法律审查批准之前，它不能解决任何重叠，并带有反垄断风险标记。",
+        "This is a restrictive arrangement: until counsel's review approves it, it resolves no overlap, and it "
+        "carries antitrust risk flags.",
+    ),
+    "ob_rs_items": ("在平台上联合上架的课程：{items}。", "Courses listed together on the platform: {items}."),
+    "ob_rs_split": ("收入（{basis}）按以下比例分配：{split}。", "Revenue ({basis}) is shared: {split}."),
+    "ob_rs_pricing_owner": ("每门课程的价格由其所有方自行决定。", "Each course's owner sets its price."),
+    "ob_rs_pricing_other": (
+        "价格由{who}决定——这是价格协调，存在反垄断风险。",
+        "Prices are set by the {who} — price coordination, an antitrust risk.",
+    ),
+    "ob_rs_settlement": ("结算方式：{settlement}", "Settlement: {settlement}"),
+    "ob_tl_secondment": (
+        "{home} 的一名员工借调到 {host} 工作，占其工作时间的 {share}。",
+        "A person employed by {home} works for {host} on secondment, {share} of their time.",
+    ),
+    "ob_tl_parttime": (
+        "{home} 的一名员工在 {host} 兼职，占其工作时间的 {share}。",
+        "A person employed by {home} works part-time for {host}, {share} of their time.",
+    ),
+    "ob_tl_consent_yes": ("已记录员工本人的同意。", "The employee's own consent is recorded."),
+    "ob_tl_consent_no": ("没有记录员工本人的同意。", "No consent of the employee is recorded."),
+    "ob_tl_nonsolicit": (
+        "各方同意在 {period} 期间不招揽彼此的员工（范围：{covered}）。",
+        "The parties agree not to solicit each other's staff (covered: {covered}) during {period}.",
+    ),
+    "ob_tl_training": ("{parties} 之间的定向培养安排。", "A targeted training arrangement between {parties}."),
+    "ob_tl_cost": ("费用分担：{cost}", "Costs: {cost}"),
+    "ob_ct_project": (
+        "各方共同投入开源项目 {project}（许可证 {license}）。",
+        "The parties put resources into the open-source project {project} together (licence {license}).",
+    ),
+    "ob_ct_commit": (
+        "{member} 承诺每 {per} 投入 {amount} {unit}（{kind}）。",
+        "{member} commits {amount} {unit} ({kind}) every {per}.",
+    ),
+    "ob_ct_rebalance": (
+        "如果实际投入与承诺的偏差超过 {tolerance}，各方每 {cadence} 重新协商一次：{remedy}",
+        "When delivery departs from commitment by more than {tolerance}, the parties renegotiate every "
+        "{cadence}: {remedy}",
+    ),
+    "ob_sh": (
+        "{holder} 持有 {issuer} {equity} 的股权（表决权 {voting}）。",
+        "{holder} holds {equity} of {issuer}'s equity ({voting} of the votes).",
+    ),
+    "ob_sh_board": ("持股方占有的董事席位：{seats}。", "Board seats held: {seats}."),
+    "ob_sh_control_sole": (
+        "{holder} 单独控制 {issuer}：两家公司属于同一控制集团。",
+        "{holder} controls {issuer} alone: the two form one control group.",
+    ),
+    "ob_sh_control_joint": ("{holder} 与他方共同控制 {issuer}。", "{holder} controls {issuer} jointly with others."),
+    "ob_sh_control_none": (
+        "这笔持股不构成控制：两家公司仍是相互独立的企业。",
+        "The stake carries no control: the two remain independent companies.",
+    ),
+    "ob_sh_firewall_yes": ("约定了信息隔离墙。", "An information firewall is agreed."),
+    "ob_sh_firewall_no": ("没有约定信息隔离墙。", "No information firewall is agreed."),
     "kv_item": ("事项", "Item"),
     "kv_details": ("内容", "Details"),
     "prose_withheld": (

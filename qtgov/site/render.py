@@ -106,8 +106,18 @@ def _tr(ctx: Any, text: Any) -> str:
 
 
 @jinja2.pass_context
-def _others(ctx: Any, text: Any) -> list[str]:
-    return i18n.other_names(text, _lang(ctx))
+def _others(ctx: Any, text: Any) -> list[Md]:
+    """The other languages' versions of bilingual text, each marked with its `lang` so that
+    browsers and screen readers read it in its own language."""
+    lang = _lang(ctx)
+    if not isinstance(text, dict):
+        return []
+    out = []
+    for other in i18n.other_names(text, lang):
+        code = next((k for k, v in sorted(text.items()) if v == other and k != lang), "")
+        tag = re.sub(r"[^A-Za-z0-9-]", "", str(code))[:35]
+        out.append(Md(f'<span lang="{tag}">{md_inline(other)}</span>' if tag else md_inline(other)))
+    return out
 
 
 @jinja2.pass_context
