@@ -229,7 +229,7 @@ def test_reference_agreements(make_repo: MakeRepo) -> None:
     found = run(repo(make_repo, {"agreements/deal.yaml": text}))
     assert [(f.line, f.column, f.rule, f.message, f.pointer) for f in found] == [
         (13, 9, "reference", "an agreement cannot refer to itself", "/amends"),
-        (14, 14, "reference", "unknown agreement 'old-deal'", "/supersedes/0"),
+        (14, 14, "reference", "unknown agreement 'old-deal' (did you mean 'deal'?)", "/supersedes/0"),
         (14, 24, "reference", "an agreement cannot refer to itself", "/supersedes/1"),
         (16, 17, "reference", "unknown agreement 'nowhere'", "/antitrust/ancillary_to"),
     ]
@@ -578,7 +578,7 @@ def test_lifecycle_reviews(make_repo: MakeRepo) -> None:
     conditional = approved.replace("status: approved", "status: approved_with_conditions")
     found = run(repo(make_repo, {"charter/alliance.yaml": with_counsel(), "agreements/deal.yaml": conditional}))
     assert [(f.line, f.column, f.rule, f.message) for f in found] == [
-        (14, 3, "schema", "missing required field: 'conditions'")
+        (14, 3, "schema", "required field 'conditions' is missing in legal_review")
     ]
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from qtgov.findings import Finding, Severity
+from qtgov.records import schema_messages
 from qtgov.records.yamlload import Document
 
 KINDS = ("alliance", "taxonomy", "member", "agreement")
@@ -168,27 +169,34 @@ def _pointer(path: tuple[str | int, ...]) -> str:
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
 
 
+# When several keywords reject one value, the first of these is the one a reader needs.
+_VALUE_KEYWORDS = ("type", "maxLength", "minLength", "enum", "const", "minimum", "maximum", "pattern", "format")
+
+
 def iter_schema_findings(kind: str, doc: Document) -> Iterator[Finding]:
+    """One finding per problem, worded by `schema_messages`, at the line of the value (or of
+    the key, for an unknown field)."""
     validator = _validators()[kind]
+    found: list[tuple[tuple[str | int, ...], bool, str, int]] = []
     for error in validator.iter_errors(doc.data):
         err = _deepest(error)
         path = tuple(err.absolute_path)
-        mark = doc.mark(path)
-        message = err.message
         if err.validator == "additionalProperties" and isinstance(err.instance, dict):
-            allowed = set(err.schema.get("properties", {}))
-            extra = [k for k in err.instance if k not in allowed and not str(k).startswith("x-")]
-            if extra:
-                path = (*path, extra[0])
-                mark = doc.key_mark(path)
-                message = f"unknown field {extra[0]!r} (add an x- prefix for alliance-specific fields)"
-        elif err.validator == "required":
-            message = f"missing required field: {message.split(' ')[0]}"
-        elif err.validator == "pattern" and isinstance(err.instance, str):
-            message = f"{err.instance!r} does not have the expected form"
-            desc = err.schema.get("description")
-            if desc:
-                message += f": {desc}"
+            allowed = sorted(err.schema.get("properties", {}))
+            for key in err.instance:
+                if key not in allowed and not str(key).startswith("x-"):
+                    found.append(((*path, key), True, schema_messages.unknown_field(str(key), allowed), -1))
+            continue
+        rank = _VALUE_KEYWORDS.index(err.validator) if err.validator in _VALUE_KEYWORDS else -1
+        found.append((path, False, schema_messages.message(err, path), rank))
+    best: dict[tuple[str | int, ...], int] = {}
+    for path, _, _, rank in found:
+        if rank >= 0:
+            best[path] = min(rank, best.get(path, rank))
+    for path, on_key, message, rank in found:
+        if rank >= 0 and best[path] != rank:
+            continue  # the same value, already reported in the words that matter most
+        mark = doc.key_mark(path) if on_key else doc.mark(path)
         yield Finding(doc.path, mark.line, mark.column, "schema", Severity.ERROR, message, _pointer(path))
 
 

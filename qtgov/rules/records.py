@@ -13,6 +13,7 @@ from qtgov.dates import is_zero, parse_date, parse_duration
 from qtgov.findings import Finding, Related, Severity
 from qtgov.records.agreements import Interval, execution_date, in_force_interval
 from qtgov.records.index import Index, Record, party_ids
+from qtgov.records.schema_messages import did_you_mean
 from qtgov.rules import rule
 
 REFS = "references"
@@ -92,7 +93,9 @@ def check_references(index: Index) -> Iterator[Finding]:
         hub = alliance.get("hub")
         if hub and not index.is_known("member", hub):
             yield check_references.finding(
-                *_at(alliance, "hub"), f"the hub {hub!r} has no file members/{hub}.yaml", pointer="/hub"
+                *_at(alliance, "hub"),
+                f"the hub {hub!r} has no file members/{hub}.yaml{did_you_mean(hub, index.members)}",
+                pointer="/hub",
             )
     for agreement in index.agreements.values():
         yield from _agreement_references(index, agreement)
@@ -112,7 +115,7 @@ def _agreement_references(index: Index, agreement: Record) -> Iterator[Finding]:
         if not index.is_known("member", member):
             yield check_references.finding(
                 *_at(agreement, "parties", i, "member"),
-                f"unknown member {member!r}",
+                f"unknown member {member!r}{did_you_mean(member, index.members)}",
                 pointer=_pointer("parties", i, "member"),
             )
     refs: list[tuple[tuple[str | int, ...], str]] = []
@@ -132,14 +135,18 @@ def _agreement_references(index: Index, agreement: Record) -> Iterator[Finding]:
             )
         elif not index.is_known("agreement", target):
             yield check_references.finding(
-                *_at(agreement, *path), f"unknown agreement {target!r}", pointer=_pointer(*path)
+                *_at(agreement, *path),
+                f"unknown agreement {target!r}{did_you_mean(target, index.agreements)}",
+                pointer=_pointer(*path),
             )
     for path, member in _members_in_terms(agreement):
         if member == "shared" and path[-1] == "holder" and agreement.get("type") == "market-boundary":
             continue
         if not index.is_known("member", member):
             yield check_references.finding(
-                *_at(agreement, *path), f"unknown member {member!r}", pointer=_pointer(*path)
+                *_at(agreement, *path),
+                f"unknown member {member!r}{did_you_mean(member, index.members)}",
+                pointer=_pointer(*path),
             )
         elif member not in parties:
             yield check_references.finding(

@@ -1,0 +1,200 @@
+"""Schema errors said as a person would say them (docs/design/schemas.md, "Messages").
+
+jsonschema words its errors for programmers ("None is not of type 'string'", "'' should be
+non-empty"). Each validator keyword the schemas use gets a sentence here of the form
+"<field> is <what was found>: <what to give instead>", naming the field by its key, quoting the
+value briefly, and, for a misspelt key or choice, offering the closest allowed name.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+# Shown values are cut to this many characters (a 90,000-character name stays one line).
+_SHOW = 40
+
+_TYPE_WORDS = {
+    "string": "text",
+    "number": "a number",
+    "integer": "a whole number",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "a mapping of fields",
+    "null": "nothing",
+}
+
+# format keyword -> (what the value is not, what to give); the pattern has already matched.
+_FORMATS = {
+    "date": ("a real calendar day", "a date YYYY-MM-DD"),
+    "email": ("a valid email address", "an address such as name@example.com"),
+    "uri": ("a valid URL", "an http(s) URL such as https://example.com"),
+    "duration": ("a valid ISO 8601 duration", "a duration such as P12M"),
+}
+
+
+def label(path: Sequence[str | int]) -> str:
+    """How a message names the value at `path`: its key, or "entry N of key" inside a list."""
+    if not path:
+        return "the record"
+    last = path[-1]
+    if isinstance(last, int):
+        owner = next((p for p in reversed(path) if isinstance(p, str)), "the list")
+        return f"entry {last + 1} of {owner}"
+    return str(last)
+
+
+def show(value: Any) -> str:
+    """A value as a reader would recognise it in the file."""
+    if value is None:
+        return "empty"
+    if value is True or value is False:
+        return f"{str(value).lower()} (a yes/no value)"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping of fields"
+    text = str(value)
+    if len(text) > _SHOW:
+        text = text[: _SHOW - 1] + "…"
+    return repr(text)
+
+
+def choices(values: Iterable[Any]) -> str:
+    """`a`, `a or b`, `a, b or c`."""
+    words = [str(v).lower() if isinstance(v, bool) else str(v) for v in values]
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def did_you_mean(word: Any, allowed: Iterable[Any]) -> str:
+    """` (did you mean 'x'?)` when one allowed name is close to `word`, else ""."""
+    if not isinstance(word, str):
+        return ""
+    names = [str(a) for a in allowed]
+    close = difflib.get_close_matches(word, names, n=1, cutoff=0.6)
+    if not close:
+        close = [n for n in names if n.lower() == word.lower()]
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def expected(schema: Any) -> str:
+    """What a value of `schema` looks like, in words: its description when that names a form
+    (descriptions of value forms start in lower case, "a date YYYY-MM-DD"), else its type."""
+    if not isinstance(schema, dict):
+        return "a valid value"
+    desc = schema.get("description")
+    if isinstance(desc, str) and (desc[:1].islower() or desc.startswith("*")):
+        return desc
+    if "enum" in schema:
+        return choices(schema["enum"])
+    if "const" in schema:
+        return str(schema["const"])
+    kinds = schema.get("type")
+    if kinds == ["string", "object"] or kinds == ["object", "string"]:
+        return "text, or a map of language code to text such as {zh: …, en: …}"
+    if isinstance(kinds, list):
+        return choices(_TYPE_WORDS.get(k, k) for k in kinds)
+    if isinstance(kinds, str):
+        return _TYPE_WORDS.get(kinds, kinds)
+    return "a valid value"
+
+
+def _quote_hint(value: Any, wanted: Any, schema: dict[str, Any]) -> str:
+    types = {wanted} if isinstance(wanted, str) else set(wanted or ())
+    if "pattern" in schema:
+        return ""  # quoting 2027 would not make it a date: the expected form says what to write
+    if isinstance(value, str) and types & {"number", "integer"}:
+        return " (write the number without quotes)"
+    if isinstance(value, bool | int | float) and "string" in types and value is not None:
+        return " (put it in quotes to keep it as text)"
+    return ""
+
+
+def message(error: Any, path: Sequence[str | int]) -> str:
+    """The sentence for one jsonschema error (already narrowed to its most relevant sub-error)."""
+    kw = error.validator
+    value = error.instance
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    name = label(path)
+    arg = error.validator_value
+    if kw == "type":
+        if value is None:
+            return f"{name} is empty: give {expected(schema)}"
+        return f"{name} is {show(value)}: give {expected(schema)}{_quote_hint(value, arg, schema)}"
+    if kw == "required":
+        missing = next((r for r in arg if isinstance(value, dict) and r not in value), "?")
+        prop = schema.get("properties", {}).get(missing, {})
+        desc = prop.get("description") if isinstance(prop, dict) else None
+        desc = desc.split(":")[0].split(";")[0].rstrip(".") if isinstance(desc, str) else ""
+        what = f" ({desc[0].lower()}{desc[1:]})" if desc else ""
+        where = "" if not path else f" in {name}"
+        return f"required field {missing!r} is missing{where}{what}"
+    if kw == "enum":
+        return f"{name} is {show(value)}{did_you_mean(value, arg)}: use {choices(arg)}"
+    if kw == "const":
+        return f"{name} is {show(value)}: the only value allowed here is {arg}"
+    if kw == "pattern":
+        if "propertyNames" in error.relative_schema_path:
+            return f"{name} has the key {show(value)}: each key must be {expected(schema)}"
+        return f"{name} is {show(value)}: give {expected(schema)}"
+    if kw == "format":
+        form, wanted = _FORMATS.get(arg, (f"a valid {arg}", f"a valid {arg}"))
+        return f"{name} is {show(value)}, which is not {form}: give {wanted}"
+    if kw == "minLength":
+        if value == "":
+            return f"{name} is empty: give {expected(schema)}"
+        return f"{name} is too short ({len(value)} characters): give at least {arg}"
+    if kw == "maxLength":
+        return f"{name} is too long ({len(value):,} characters): at most {arg:,} are allowed"
+    if kw in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        low, high = schema.get("minimum"), schema.get("maximum")
+        if low is not None and high is not None:
+            return f"{name} is {value}: give a number from {low} to {high}"
+        if kw == "minimum":
+            return f"{name} is {value}: give a number of at least {arg}"
+        if kw == "maximum":
+            return f"{name} is {value}: give a number of at most {arg}"
+        side = "more" if kw == "exclusiveMinimum" else "less"
+        return f"{name} is {value}: give a number {side} than {arg}"
+    if kw == "minItems":
+        if not value:
+            return f"{name} is an empty list: list at least {_count(arg, 'entry', 'entries')}"
+        return f"{name} has {_count(len(value), 'entry', 'entries')}: list at least {arg}"
+    if kw == "maxItems":
+        return f"{name} has {_count(len(value), 'entry', 'entries')}: list at most {arg}"
+    if kw == "uniqueItems":
+        return f"{name} lists {show(_first_repeat(value))} twice: list each entry once"
+    if kw == "minProperties":
+        return f"{name} is empty: give {expected(schema)}"
+    if kw == "maxProperties":
+        return f"{name} has too many fields: at most {arg}"
+    if kw in ("oneOf", "anyOf"):
+        return f"{name} is {show(value)}, which matches none of the allowed forms: give {expected(schema)}"
+    if kw == "not":
+        return f"{name} is {show(value)}, which is not allowed here"
+    if kw == "false" or kw == "additionalProperties":
+        return f"{name} is not allowed here"
+    # A keyword the schemas do not use today: still never Python's wording.
+    return f"{name} is {show(value)}, which does not fit the schema ({kw})"
+
+
+def unknown_field(key: str, allowed: Iterable[str]) -> str:
+    return f"unknown field {key!r}{did_you_mean(key, allowed)}: fields of your own must start with x-"
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _first_repeat(items: Any) -> Any:
+    seen: list[Any] = []
+    for item in items if isinstance(items, list) else []:
+        if item in seen:
+            return item
+        seen.append(item)
+    return None
