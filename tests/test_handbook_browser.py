@@ -201,7 +201,7 @@ def test_navigation_reaches_a_member_and_an_agreement(demo_site: Path, demo_url:
     assert "2026年11月12日" in history
     assert "members/xinghe-cloud.yaml" in p.locator(".qt-source").inner_text()
     _shot(p, "member.png")
-    p.locator("article a", has_text="mb-gpu-shanghai").first.click()
+    p.locator("article a", has_text="上海教育 GPU 算力市场边界协议").first.click()
     p.wait_for_url(re.compile(r"/zh/agreements/mb-gpu-shanghai/$"))
     signatures = p.locator("#signatures + div").inner_text()
     assert "一致" in signatures  # content hash check
@@ -271,3 +271,43 @@ def test_hostile_member_name_is_text(hostile_url: str, page: tuple[Any, Watch]) 
         p.goto(f"{base}/{lang}/members/")
         p.goto(f"{base}/{lang}/agreements/hub-acme-public/")
     assert watch.problems == []
+
+
+def test_member_cards_filter_by_sector_region_and_status(
+    demo_site: Path, demo_url: str, page: tuple[Any, Watch]
+) -> None:
+    p, _ = page
+    members = json.loads((demo_site / "zh" / "api" / "members.json").read_text("utf-8"))["members"]
+    edu = {
+        m["id"]
+        for m in members
+        if any(s.split("/")[0] == "edu" for c in m.get("claims") or [] for s in c.get("sector") or [])
+    }
+    p.goto(f"{demo_url}/zh/members/")
+    cards = p.locator(".qt-card")
+    assert cards.count() == len(members)
+    p.select_option('[data-qt-attr="sector"]', "edu")
+    visible = {card.get_attribute("data-member") or "" for card in cards.all() if card.is_visible()}
+    assert visible == edu and edu
+    p.select_option('[data-qt-attr="sector"]', "")
+    p.select_option('[data-qt-attr="status"]', "withdrawn")
+    assert [c.is_visible() for c in cards.all()].count(True) == sum(1 for m in members if m["status"] == "withdrawn")
+    _shot(p, "members-cards.png")
+
+
+def test_record_pages_fit_a_phone_and_open_with_what_they_oblige(demo_site: Path, demo_url: str, browser: Any) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    p = context.new_page()
+    watch = Watch(p)
+    try:
+        for path in ("zh/agreements/mb-gpu-shanghai/", "zh/members/xinghe-cloud/", "en/agreements/sh-hub-qingsong/"):
+            p.goto(f"{demo_url}/{path}")
+            # Wide tables scroll inside their own box; the page itself never scrolls sideways.
+            overflow = p.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 0, (path, overflow)
+            if "/agreements/" in path:
+                assert p.locator(".qt-obliges li").count() >= 2, path
+        _shot(p, "agreement-390.png")
+    finally:
+        context.close()
+    watch.check()

@@ -139,6 +139,10 @@ _STRINGS: dict[str, tuple[str, str]] = {
     ),
     "ob_sh_firewall_yes": ("约定了信息隔离墙。", "An information firewall is agreed."),
     "ob_sh_firewall_no": ("没有约定信息隔离墙。", "No information firewall is agreed."),
+    "card_does": ("业务：{items}", "Works in: {items}"),
+    "card_where": ("地区：{items}", "Where: {items}"),
+    "card_since": ("{date} 加入", "Member since {date}"),
+    "members_table": ("全部成员（表格）", "All members (table)"),
     "kv_item": ("事项", "Item"),
     "kv_details": ("内容", "Details"),
     "prose_withheld": (

@@ -330,10 +330,19 @@ def members_page(site: Site) -> PageSpec:
             "joined": m.get("joined"),
             "claims": len(m.get("claims") or []),
             "agreements": len(model.agreements_by_member.get(m.id, [])),
+            "description": m.get("description"),
+            # For the cards and their filters: top-level sectors and the regions claimed.
+            "sectors": sorted({s.split("/")[0] for c in _claims(m) for s in c["sector"] if isinstance(s, str)}),
+            "regions": sorted({r for c in _claims(m) for r in c["region"] if isinstance(r, str)}),
         }
         for m in model.members
     ]
-    return PageSpec("members/index.md", "members.md.j2", {"rows": rows})
+    options = {
+        "sectors": sorted({s for r in rows for s in r["sectors"]}),
+        "regions": sorted({x for r in rows for x in r["regions"]}),
+        "statuses": sorted({r["status"] for r in rows if isinstance(r["status"], str)}),
+    }
+    return PageSpec("members/index.md", "members.md.j2", {"rows": rows, "options": options})
 
 
 def agreements_page(site: Site) -> PageSpec:

@@ -77,6 +77,7 @@ def environment() -> jinja2.Environment:
         anchor=lambda value: Md(slug(value)),
         overlap_table=_overlap_table,
         badge=_badge,
+        status_badge=_status_badge,
         join=_join,
     )
     return env
@@ -333,6 +334,15 @@ def _findings_table(ctx: Any, findings: Any) -> Md:
         rule = rule_link_str(ctx, f.rule)
         rows.append(f"| {severity[str(f.severity)]} | {rule} | {location} | {md_cell(f.message)} |\n")
     return Md("".join(rows))
+
+
+@jinja2.pass_context
+def _status_badge(ctx: Any, status: Any) -> Md:
+    """A record's status as a small coloured badge (the colour is a class per status)."""
+    cls = re.sub(r"[^a-z-]", "", str(status))
+    return Md(
+        f'<span class="qt-status qt-status--{cls}">{md_inline(i18n.value_label("status", status, _lang(ctx)))}</span>'
+    )
 
 
 @functools.lru_cache(maxsize=256)

@@ -1,4 +1,5 @@
-/* qtgov handbook: filter the agreement registry by type, status and in-force.
+/* qtgov handbook: filter the agreement registry by type, status and in-force, and the member
+   cards by sector, region and status.
    No dependencies; the table works without JavaScript (every row is shown). */
 (function () {
   "use strict";
@@ -27,9 +28,31 @@
     box.hidden = false;
     apply();
   }
+  /* Cards (the member directory): each select names a data attribute holding space-separated
+     values; a card is shown when it carries every chosen value. */
+  function setupCards(box) {
+    var cards = document.querySelectorAll(".qt-card");
+    var selects = box.querySelectorAll("select[data-qt-attr]");
+    function apply() {
+      for (var i = 0; i < cards.length; i++) {
+        var show = true;
+        for (var j = 0; j < selects.length; j++) {
+          var want = selects[j].value;
+          var have = cards[i].getAttribute("data-" + selects[j].getAttribute("data-qt-attr")) || "";
+          if (want && have.indexOf(" " + want + " ") < 0) { show = false; }
+        }
+        cards[i].hidden = !show;
+      }
+    }
+    for (var k = 0; k < selects.length; k++) { selects[k].addEventListener("change", apply); }
+    box.hidden = false;
+    apply();
+  }
   function init() {
     var boxes = document.querySelectorAll("[data-qt-filter]");
     for (var i = 0; i < boxes.length; i++) { setup(boxes[i]); }
+    var cardBoxes = document.querySelectorAll("[data-qt-cards]");
+    for (var c = 0; c < cardBoxes.length; c++) { setupCards(cardBoxes[c]); }
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", init);
