@@ -30,7 +30,8 @@ from qtgov.errors import UsageError
     "--approvals",
     "approvals_file",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="JSON list of the pull request's reviews, as GitHub's API returns them.",
+    help="The pull request's reviews as JSON, as `gh api --paginate --slurp` writes them (pages one after "
+    "another also work).",
 )
 @click.option("--allow-stale", is_flag=True, help="Count approvals given on earlier commits of the pull request too.")
 @click.option("--as-of", "as_of", metavar="DATE", help="Judge signing authority on DATE (default: today).")
@@ -48,11 +49,17 @@ def review(
     """What BASE..HEAD changes in governance terms, and whose approval it needs.
 
     Approvers are computed from the base version (the merge base), so nobody approves their own
-    addition. With --check-approvals --approvals FILE, exit 1 until every group is satisfied:
-    run it as a required check on pull_request and pull_request_review events. FILE is the JSON
-    of GitHub's list-reviews API, e.g. `gh api --paginate repos/O/R/pulls/N/reviews`; each user's
-    latest APPROVED / CHANGES_REQUESTED / DISMISSED review counts, and an approval given on another
-    commit than HEAD is stale unless --allow-stale.
+    addition; a control group counts once toward the quorum. With --check-approvals --approvals
+    FILE, exit 1 until every group is satisfied: run it as a required check on pull_request and
+    pull_request_review events. FILE is the JSON of GitHub's list-reviews API, written by:
+
+    \b
+        gh api --paginate --slurp repos/OWNER/REPO/pulls/N/reviews > reviews.json
+
+    (without --slurp, pages one after another are read too). Each user's latest APPROVED /
+    CHANGES_REQUESTED / DISMISSED review counts, and an approval given on another commit than
+    HEAD is stale unless --allow-stale. A changed file that does not read as a record is listed
+    first and fails the review (exit 1).
     """
     from qtgov.gitgov.review import check_approvals as check
     from qtgov.gitgov.review import load_reviews, render_markdown
@@ -70,9 +77,16 @@ def review(
     else:
         text = render_markdown(result)
     write(text, output)
+    if result.errors:
+        where = ", ".join(f"{f.path}:{f.line}:{f.column}" for f in result.errors[:5])
+        more = f" and {len(result.errors) - 5} more" if len(result.errors) > 5 else ""
+        click.echo(
+            f"qtgov: {len(result.errors)} error(s) in the changed files ({where}{more}): fix them first", err=True
+        )
     if check_approvals and not result.satisfied:
         missing = [g.label for g in result.approvals if not g.satisfied]
         click.echo(f"qtgov: approvals missing: {'; '.join(missing)}", err=True)
+    if result.errors or (check_approvals and not result.satisfied):
         sys.exit(EXIT_FINDINGS)
 
 

@@ -7,6 +7,9 @@ change, or a GitHub login added by it are not in the base and count for nothing.
 
 - a new member file, or a change to a member's `status`, `kind`, `joined` or `left` → the hub
   plus the quorum of `approvals.quorum.members` other members (the member itself excluded);
+  a control group counts once toward the quorum, and members in the hub's control group (or in
+  the group of the member concerned) count not at all, judged on the review's day from the
+  base's shareholdings (docs/design/ownership.md);
 - any other member edit → one representative with signing authority of that member;
 - an agreement → one representative of every party in base ∪ head, plus the hub for parties new
   in head; a `legal_review` change → the named counsel; a `visibility` change → every party;
@@ -15,8 +18,12 @@ change, or a GitHub login added by it are not in the base and count for nothing.
 `check_approvals()` reads the pull request's reviews as a CI job exports them from GitHub's API
 (see `load_reviews`) and marks each group satisfied or not; the CLI fails until all are.
 
+A changed file that no longer reads as a record (YAML or schema errors) is reported first, at
+file:line:col, and fails the review: its governance meaning cannot be told.
+
 Only git blobs are read (one `git cat-file --batch` for everything), and only the files the
-change touches plus the member files approvers come from.
+change touches plus the member files approvers come from (and, for a quorum, the base's
+shareholding agreements).
 """
 
 from __future__ import annotations
@@ -30,7 +37,9 @@ from pathlib import Path
 from typing import Any
 
 from qtgov import __version__, disclaimer
+from qtgov.economics.ownership import ControlTimeline, holdings
 from qtgov.errors import UsageError
+from qtgov.findings import Finding, Severity, sort_findings
 from qtgov.gitgov.history import Event, RecordParser, classify, describe_change, file_event, parse_record
 
 ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{1,62}\Z")
@@ -62,6 +71,8 @@ class ApprovalGroup:
     any_of: list[Approver] = field(default_factory=list)
     need: int = 1
     satisfied_by: list[Approver] | None = None  # None until approvals are checked
+    #: member -> its control group's id, for members in a group of several: they count once
+    counts_as: dict[str, str] = field(default_factory=dict)
 
     @property
     def reason(self) -> str:
@@ -71,7 +82,9 @@ class ApprovalGroup:
     def satisfied(self) -> bool | None:
         if self.satisfied_by is None:
             return None
-        return len({a.member or a.representative for a in self.satisfied_by}) >= self.need
+        # Counsel count by name; members by control group (sister companies are one vote).
+        voters = {self.counts_as.get(a.member, a.member) if a.member else a.representative for a in self.satisfied_by}
+        return len(voters) >= self.need
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -82,6 +95,7 @@ class ApprovalGroup:
             "any_of": [a.as_dict() for a in self.any_of],
             "satisfied_by": None if self.satisfied_by is None else [a.as_dict() for a in self.satisfied_by],
             "satisfied": self.satisfied,
+            "control_groups": dict(sorted(self.counts_as.items())),
         }
 
 
@@ -99,6 +113,8 @@ class Review:
     as_of: str
     notes: list[str] = field(default_factory=list)
     approvals_checked: bool = False
+    #: errors in the head versions of the changed record files: the review fails while any remain
+    errors: list[Finding] = field(default_factory=list)
 
     @property
     def satisfied(self) -> bool:
@@ -114,6 +130,10 @@ class Review:
             "head": self.head,
             "as_of": self.as_of,
             "changed_paths": self.changed_paths,
+            "errors": [
+                {"path": f.path, "line": f.line, "column": f.column, "rule": f.rule, "message": f.message}
+                for f in self.errors
+            ],
             "events": [e.as_dict() for e in self.events],
             "approvals": [g.as_dict() for g in self.approvals],
             "approvals_checked": self.approvals_checked,
@@ -159,6 +179,28 @@ class Snapshot:
                 out.append(cls[1])
         return sorted(out)
 
+    def control(self) -> ControlTimeline:
+        """Control groups over time from this commit's shareholding agreements, computed as
+        everywhere else (qtgov.economics.ownership) from an index of the agreements that can
+        matter: shareholdings, and whatever amends or supersedes one."""
+        from qtgov.records.index import Index, Record
+        from qtgov.records.yamlload import parse_bytes
+
+        paths = sorted(p for p in self.files if (c := classify(p)) is not None and c[0] == "agreement")
+        self.prefetch(paths)
+        index = Index(root=Path(self.repo.root))
+        for path in paths:
+            raw = self._raw.get(self.files[path], b"")
+            # Only these words can make an agreement change a holding: skip parsing the rest.
+            if b"shareholding" not in raw and b"amends" not in raw and b"supersedes" not in raw:
+                continue
+            doc = parse_bytes(path, raw).document
+            if doc is None or not isinstance(doc.data, dict):
+                continue
+            ident = path.rsplit("/", 1)[-1].removesuffix(".yaml")
+            index.agreements[ident] = Record("agreement", ident, path, doc)
+        return ControlTimeline(holdings(index))
+
 
 def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
@@ -172,6 +214,16 @@ def _parties(data: dict[str, Any] | None) -> list[str]:
     if not data:
         return []
     return [p["member"] for p in data.get("parties") or [] if isinstance(p, dict) and isinstance(p.get("member"), str)]
+
+
+def _restates(data: dict[str, Any] | None) -> list[str]:
+    """Ids of the agreements `data` amends or supersedes (well-formed ids only)."""
+    if not data:
+        return []
+    targets = [data.get("amends")]
+    supersedes = data.get("supersedes")
+    targets += supersedes if isinstance(supersedes, list) else [supersedes]
+    return [t for t in dict.fromkeys(targets) if isinstance(t, str) and ID_RE.match(t)]
 
 
 # -- approvals --------------------------------------------------------------------------------------
@@ -245,16 +297,48 @@ class _Groups:
     def finish(self) -> list[ApprovalGroup]:
         quorum = self.groups.get("quorum")
         if quorum is not None:
-            members = [m for m in self.base.member_ids() if m != self.hub and m not in self.quorum_excluded]
-            self.base.prefetch(p for m in members if (p := _member_path(m)))
-            for member in members:
-                data = self.base.data(f"members/{member}.yaml") or {}
-                if data.get("status") == "active" and data.get("kind") != "hub":
-                    quorum.any_of.extend(self.representatives(member))
-            if self.quorum_excluded:
-                quorum.label += f", not {', '.join(sorted(self.quorum_excluded))}"
+            self._fill_quorum(quorum)
         order = {"member": 0, "quorum": 1, "counsel": 2, "hub": 0}
         return sorted(self.groups.values(), key=lambda g: (order.get(g.group.split(":")[0], 3), g.group))
+
+    def _fill_quorum(self, quorum: ApprovalGroup) -> None:
+        """Active members other than the hub, one vote per control group on the review's day:
+        companies the hub controls are the hub, and sister companies are one economic unit, so
+        a parent cannot fill the quorum with its subsidiaries."""
+        control = self.base.control()
+        day = self.as_of
+        hub_group = control.group_of(self.hub, day) if self.hub else None
+        excluded_groups = {control.group_of(m, day) for m in self.quorum_excluded}
+        members = [m for m in self.base.member_ids() if m != self.hub and m not in self.quorum_excluded]
+        self.base.prefetch(p for m in members if (p := _member_path(m)))
+        with_hub: list[str] = []
+        with_excluded: list[str] = []
+        by_group: dict[str, list[str]] = {}
+        for member in members:
+            data = self.base.data(f"members/{member}.yaml") or {}
+            if data.get("status") != "active" or data.get("kind") == "hub":
+                continue
+            group = control.group_of(member, day)
+            if group == hub_group:
+                with_hub.append(member)
+                continue
+            if group in excluded_groups:
+                with_excluded.append(member)
+                continue
+            by_group.setdefault(group, []).append(member)
+            quorum.any_of.extend(self.representatives(member))
+        for group, grouped in by_group.items():
+            if len(grouped) > 1 or group != grouped[0]:
+                quorum.counts_as.update((m, group) for m in grouped)
+        if self.quorum_excluded:
+            quorum.label += f", not {', '.join(sorted(self.quorum_excluded))}"
+        if with_hub:
+            quorum.label += f", not {', '.join(with_hub)} (in the hub's control group)"
+        if with_excluded:
+            quorum.label += f", not {', '.join(with_excluded)} (in the control group of the member concerned)"
+        shared = [grouped for grouped in by_group.values() if len(grouped) > 1]
+        if shared:
+            quorum.label += "; one control group counts once: " + "; ".join(", ".join(g) for g in shared)
 
 
 def required_approvals(base: Snapshot, changes: list[Any], head_data: dict[str, Any], as_of: dt.date) -> list[Any]:
@@ -268,7 +352,10 @@ def required_approvals(base: Snapshot, changes: list[Any], head_data: dict[str, 
         if cls is not None and cls[0] == "member":
             ident = cls[1]
             if old is None or new is None:
-                verb = "joins (new member file)" if old is None else "file deleted"
+                if new is None and change.new_blob:
+                    verb = "file cannot be read"
+                else:
+                    verb = "joins (new member file)" if old is None else "file deleted"
                 groups.hub_and_quorum(f"member {ident} {verb}", exclude=[ident])
                 continue
             moved = [k for k in MEMBERSHIP_FIELDS if old.get(k) != new.get(k)]
@@ -283,7 +370,10 @@ def required_approvals(base: Snapshot, changes: list[Any], head_data: dict[str, 
             for party in dict.fromkeys([*before, *after]):
                 if _member_path(party):
                     groups.member(party, f"party to {ident}")
-            new_parties = [p for p in after if p not in before]
+            # An amendment restates an agreement: the parties of what it amends or supersedes (in
+            # the base) are not new to it.
+            restated = {p for target in _restates(new) for p in _parties(base.data(f"agreements/{target}.yaml"))}
+            new_parties = [p for p in after if p not in before and p not in restated]
             if new_parties:
                 if groups.hub:
                     groups.member(groups.hub, f"new part{'ies' if len(new_parties) > 1 else 'y'} to {ident}: "
@@ -338,15 +428,22 @@ def review(root: Path, spec: str, *, as_of: dt.date | None = None) -> Review:
     wanted = {c.path for c in changes} | {ALLIANCE_FILE}
     head_blobs = repo.read_blobs(c.new_blob for c in changes if c.new_blob)
     head_data = {c.path: parse_record(c.path, head_blobs.get(c.new_blob)) if c.new_blob else None for c in changes}
+    errors = head_errors(changes, head_blobs)
     parties = {p for c in changes for d in (head_data.get(c.path),) for p in _parties(d)}
     base.prefetch(wanted)
+    base.prefetch(f"agreements/{t}.yaml" for d in head_data.values() for t in _restates(d))
     parties |= {p for c in changes for p in _parties(base.data(c.path))}
     alliance = base.data(ALLIANCE_FILE) or {}
     hub = alliance.get("hub") if isinstance(alliance.get("hub"), str) else None
     base.prefetch(p for m in [*parties, *([hub] if hub else [])] if (p := _member_path(m)))
     events: list[Event] = []
     for change in changes:
-        if classify(change.path) is not None:
+        cls = classify(change.path)
+        if cls is not None and change.new_blob and head_data.get(change.path) is None:
+            # Unreadable is not deleted: say what happened, the errors section says why.
+            summary = f"{cls[0]} file {change.path} no longer reads as a record (see the errors)"
+            events.append(Event(f"{cls[0]}-unreadable", cls[1], change.path, summary))
+        elif cls is not None:
             events.extend(describe_change(change.path, base.data(change.path), head_data.get(change.path)))
         else:
             events.extend(file_event(change.path, added=change.status == "A", deleted=change.status == "D"))
@@ -361,7 +458,42 @@ def review(root: Path, spec: str, *, as_of: dt.date | None = None) -> Review:
         approvals=approvals,
         changed_paths=[c.path for c in changes],
         as_of=day.isoformat(),
+        errors=errors,
     )
+
+
+def head_errors(changes: list[Any], blobs: dict[str, bytes]) -> list[Finding]:
+    """Errors in the head versions of the changed record files: what `qtgov validate` reports
+    for each file on its own (file, YAML and schema checks), at file:line:col."""
+    from qtgov.records.repo import check_file_name
+    from qtgov.records.schemas import schema_findings
+    from qtgov.records.yamlload import MAX_BYTES, parse_bytes
+
+    found: list[Finding] = []
+    for change in changes:
+        cls = classify(change.path)
+        if cls is None or not change.new_blob:
+            continue
+        kind, path = cls[0], change.path
+        _ident, name_findings = check_file_name(kind, path)
+        found.extend(name_findings)
+        raw = blobs.get(change.new_blob)
+        if raw is None:
+            continue
+        if len(raw) > MAX_BYTES:
+            too_big = f"file is {len(raw)} bytes; the limit is {MAX_BYTES} bytes"
+            found.append(Finding(path, 1, 1, "file-size", Severity.ERROR, too_big))
+            continue
+        result = parse_bytes(path, raw)
+        found.extend(f for f in result.findings if f.severity is Severity.ERROR)
+        doc = result.document
+        if doc is None or result.findings:
+            continue
+        if doc.data is None:
+            found.append(Finding(path, 1, 1, "file-empty", Severity.ERROR, "the file holds no record"))
+        else:
+            found.extend(f for f in schema_findings(kind, doc) if f.severity is Severity.ERROR)
+    return sort_findings(found)
 
 
 # -- approvals given -----------------------------------------------------------------------------
@@ -375,20 +507,23 @@ def load_reviews(path: Path) -> list[dict[str, Any]]:
         [{"user": {"login": "alice"}, "state": "APPROVED", "submitted_at": "2025-01-02T03:04:05Z",
           "commit_id": "<sha the review was given on>"}, ...]
 
-    A list of such lists (pages, as `gh api --paginate --slurp` writes them) is flattened."""
+    Pages are accepted both ways `gh api --paginate` writes them: one array after another
+    (without `--slurp`) and one array of pages (with `--slurp`); they are flattened."""
     try:
-        payload = json.loads(Path(path).read_text("utf-8"))
+        text = Path(path).read_text("utf-8-sig")
     except OSError as exc:
         raise UsageError(f"--approvals {path}: {exc.strerror or exc}") from None
-    except ValueError as exc:
-        raise UsageError(f"--approvals {path}: not JSON ({exc})") from None
-    if isinstance(payload, dict) and isinstance(payload.get("reviews"), list):
-        payload = payload["reviews"]
-    if not isinstance(payload, list):
-        raise UsageError(f"--approvals {path}: expected a JSON list of reviews")
+    except UnicodeDecodeError:
+        raise UsageError(f"--approvals {path}: not JSON (the file is not UTF-8 text)") from None
+    values = _json_values(text, path)
     flat: list[Any] = []
-    for item in payload:
-        flat.extend(item if isinstance(item, list) else [item])
+    for payload in values:
+        if isinstance(payload, dict) and isinstance(payload.get("reviews"), list):
+            payload = payload["reviews"]
+        if not isinstance(payload, list):
+            raise UsageError(f"--approvals {path}: expected a JSON list of reviews")
+        for item in payload:
+            flat.extend(item if isinstance(item, list) else [item])
     reviews = []
     for item in flat:
         if not isinstance(item, dict) or not isinstance(item.get("user"), dict):
@@ -398,6 +533,26 @@ def load_reviews(path: Path) -> list[dict[str, Any]]:
             raise UsageError(f"--approvals {path}: each review needs user.login and state")
         reviews.append(item)
     return reviews
+
+
+def _json_values(text: str, path: Path) -> list[Any]:
+    """Every JSON value in `text`, one after another (whitespace between them allowed)."""
+    decoder = json.JSONDecoder()
+    values: list[Any] = []
+    position = 0
+    while True:
+        while position < len(text) and text[position] in " \t\r\n":
+            position += 1
+        if position >= len(text):
+            break
+        try:
+            value, position = decoder.raw_decode(text, position)
+        except ValueError as exc:
+            raise UsageError(f"--approvals {path}: not JSON ({exc})") from None
+        values.append(value)
+    if not values:
+        raise UsageError(f"--approvals {path}: empty; expected a JSON list of reviews")
+    return values
 
 
 def _when(review: dict[str, Any]) -> str:
@@ -480,6 +635,18 @@ def render_markdown(result: Review) -> str:
         f"Base {code(result.base)} ({result.base_commit[:12]}) · merge base {result.merge_base[:12]} · "
         f"head {result.head[:12]}",
         "",
+    ]
+    if result.errors:
+        lines += [
+            "### Errors in the changed files",
+            "",
+            f"{len(result.errors)} error(s): these files do not read as records, so what they change cannot be "
+            "told and the review fails until they are fixed.",
+            "",
+            *[f"- {code(f'{f.path}:{f.line}:{f.column}')} {md(f.rule)}: {md(f.message)}" for f in result.errors],
+            "",
+        ]
+    lines += [
         "### What changes",
         "",
     ]
