@@ -101,6 +101,7 @@ def test_sensitive_and_personal_markers() -> None:
     assert sensitive_paths("agreement") == [
         ("terms", "commitments", "*", "amount"),
         ("terms", "cost_share"),
+        ("terms", "platform_fee"),
         ("terms", "settlement"),
         ("terms", "split"),
     ]

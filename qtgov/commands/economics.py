@@ -43,4 +43,93 @@ def ownership(repo: Path, as_of: str | None, fmt: str) -> None:
         sys.exit(EXIT_FINDINGS)
 
 
-COMMANDS: tuple[click.Command, ...] = (ownership,)
+alliance_option = click.option(
+    "--alliance",
+    "-C",
+    "alliance",
+    default=".",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The alliance repository (default: the current directory).",
+)
+
+
+@click.command()
+@click.argument("agreement", required=False)
+@alliance_option
+@click.option("--repo", "clone", required=True, metavar="PATH", help="A local clone of the shared project.")
+@click.option("--since", metavar="DATE", help="Measure from this day (YYYY-MM-DD).")
+@click.option("--until", metavar="DATE", help="Measure up to and including this day (default: today).")
+@click.option("--window", metavar="DURATION", help="Window length such as P3M (default: the agreement's).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="Text (default) or JSON.")
+@click.option("--lang", default=None, help="Language of names in the text report (default: the alliance's first).")
+def contributions(
+    agreement: str | None,
+    alliance: Path,
+    clone: str,
+    since: str | None,
+    until: str | None,
+    window: str | None,
+    fmt: str,
+    lang: str | None,
+) -> None:
+    """Measure who contributes to a shared project, from its git history.
+
+    Reads the clone's history once: commits, changed lines (without the agreement's excluded
+    paths), reviews (Reviewed-by:) and co-authors (Co-authored-by:); merges are not counted
+    twice. Commit addresses count for a member only through its representatives' commit_emails
+    and its commit_domains, on the days they are valid; other addresses are listed, never
+    guessed. With AGREEMENT (a contribution agreement), each window compares the shares with
+    the commitments. Exit 1 when rebalancing is due in the latest whole window.
+    """
+    from qtgov.economics.contributions import clone_path, measure, render_text, report_json
+    from qtgov.records.repo import load_repository
+    from qtgov.records.status import parse_day
+
+    start = parse_day(since, "--since") if since else None
+    end = parse_day(until, "--until") if until else None
+    index = load_repository(alliance).index
+    report = measure(index, clone_path(clone), agreement, since=start, until=end, window=window)
+    if fmt == "json":
+        emit(json_text({"contributions": report_json(report)}))
+    else:
+        emit(f"{disclaimer.TEXT}\n\n{render_text(report, lang or index.settings.languages[0])}")
+    latest = report.latest_whole
+    if report.in_force and latest is not None and latest.due:
+        sys.exit(EXIT_FINDINGS)
+
+
+@click.command()
+@click.argument("agreement")
+@alliance_option
+@click.option(
+    "--revenue", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The sales CSV of the period."
+)
+@click.option("--period", required=True, metavar="PERIOD", help="2026-Q3, 2026-07, 2026 or 2026-07-01..2026-09-30.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", help="Output format.")
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the statement to this file."
+)
+def settle(agreement: str, alliance: Path, revenue: Path, period: str, fmt: str, output: Path | None) -> None:
+    """Settle a revenue-share agreement for a period from a CSV of sales.
+
+    Applies the agreement's split, revenue basis, platform fee and rounding rule with exact
+    decimal arithmetic; the amounts add up to the revenue to the cent. The statement carries a
+    content hash that a signature can pin. Statements are sensitive: keep them out of the
+    public repository. Exit 1 when the CSV has errors (each at file:line:col).
+    """
+    from qtgov.commands.base import write
+    from qtgov.economics.settlements import parse_period, render, settle_file
+    from qtgov.records.repo import load_repository
+    from qtgov.report.text import render as render_findings
+
+    span = parse_period(period)
+    index = load_repository(alliance).index
+    result = settle_file(index, agreement, revenue, span)
+    if result.findings:
+        click.echo(render_findings(result.findings), err=True, nl=False)
+        sys.exit(EXIT_FINDINGS)
+    assert result.statement is not None
+    write(render(result.statement, fmt), output)
+
+
+COMMANDS: tuple[click.Command, ...] = (ownership, contributions, settle)

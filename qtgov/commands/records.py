@@ -35,6 +35,13 @@ from qtgov.errors import UsageError
 )
 @click.option("--no-cache", is_flag=True, help="Ignore and do not update the validation cache.")
 @click.option(
+    "--contributions-repo",
+    "contribution_clones",
+    multiple=True,
+    metavar="AGREEMENT=PATH",
+    help="A local clone of a contribution agreement's project: report rebalancing-due (repeatable).",
+)
+@click.option(
     "--output",
     "-o",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -47,6 +54,7 @@ def validate(
     base: str | None,
     require_signed_commits: bool,
     no_cache: bool,
+    contribution_clones: tuple[str, ...],
     output: Path | None,
 ) -> None:
     """Check every record of REPO (default: the current directory) and report all findings.
@@ -71,6 +79,13 @@ def validate(
             raise UsageError("--require-signed-commits needs --base REF")
         validation = run(repo, use_cache=not no_cache)
         changed = frozenset()
+    if contribution_clones:
+        from qtgov.economics.contributions import parse_clone_settings
+        from qtgov.findings import sort_findings
+        from qtgov.rules.economics import rebalancing_findings
+
+        clones = parse_clone_settings(validation.index, contribution_clones)
+        validation.findings = sort_findings([*validation.findings, *rebalancing_findings(validation.index, clones)])
     settings = validation.index.settings
     help_base = (settings.url.rstrip("/") + "/rules/") if settings.url else None
     ctx = ReportContext(

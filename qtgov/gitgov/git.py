@@ -383,6 +383,16 @@ class GitRepo:
             sha = parents[0] if parents else None
         return Log(head, commits, order, changes, first_parent, _merged_by(commits, first_parent))
 
+    def read_numstat(self, fmt: str) -> bytes:
+        """HEAD's whole history with added/deleted lines per file (`git log -z --numstat`), raw,
+        in one pass; `fmt` is a constant format of the caller. Merge commits carry no counts, so
+        the lines a merge brings in are counted once, on the commits that wrote them
+        (docs/design/economics.md)."""
+        return self._run_bytes(
+            "log", "-z", "--numstat", "-M", "--no-ext-diff", "--no-textconv", f"--format={fmt}",
+            self._hex(self.head()), "--",
+        )  # fmt: skip
+
     # -- signatures -------------------------------------------------------------------------------
 
     def check_signatures(self, commits: Iterable[str], allowed_signers: Path) -> dict[str, SignatureCheck]:

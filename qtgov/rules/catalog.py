@@ -1,5 +1,27 @@
 """Imports every rule module so that the registry in `qtgov.rules` is complete."""
 
-from qtgov.rules import antitrust, consistency, history, loading, overlaps, ownership, records, taxonomy, visibility
+from qtgov.rules import (
+    antitrust,
+    consistency,
+    economics,
+    history,
+    loading,
+    overlaps,
+    ownership,
+    records,
+    taxonomy,
+    visibility,
+)
 
-__all__ = ["antitrust", "consistency", "history", "loading", "overlaps", "ownership", "records", "taxonomy", "visibility"]
+__all__ = [
+    "antitrust",
+    "consistency",
+    "economics",
+    "history",
+    "loading",
+    "overlaps",
+    "ownership",
+    "records",
+    "taxonomy",
+    "visibility",
+]

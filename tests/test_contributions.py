@@ -1,0 +1,363 @@
+"""`qtgov contributions` and `rebalancing-due` on real git histories built here.
+
+The project history has two members (alpha, beta), a person who moves from alpha to beta in the
+middle of a window, a merged branch, excluded paths (vendored code, lock files), a co-authored
+commit, reviews in trailers and a stranger whose address matches nobody. Every expected share
+below was worked out by hand from that history.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from qtgov.economics.contributions import PathFilter, meeting_day
+from tests.conftest import finding_tuples, run_qtgov
+
+Qtgov = Callable[..., subprocess.CompletedProcess[str]]
+
+ALPHA = """\
+id: alpha
+kind: member
+name: Alpha
+status: active
+visibility: public
+commit_domains:
+  - domain: alpha.example.com
+representatives:
+  - id: al-pat
+    name: Pat
+    can_sign: true
+    since: 2024-01-01
+    until: 2025-02-14
+    commit_emails: [pat@mail.example.org]
+"""
+
+BETA = """\
+id: beta
+kind: member
+name: Beta
+status: active
+visibility: public
+commit_domains:
+  - domain: beta.example.com
+    since: 2024-06-01
+representatives:
+  - id: be-pat
+    name: Pat
+    can_sign: true
+    since: 2025-02-15
+    commit_emails: [pat@mail.example.org]
+"""
+
+AGREEMENT = """\
+id: ct-proj
+type: contribution
+title: Shared project
+version: 1
+status: executed
+parties:
+  - member: alpha
+  - member: beta
+effective: 2025-01-01
+{term}governing_law: CN
+visibility: public
+terms:
+  project:
+    name: Shared project
+    repo: https://git.example.org/shared
+    license: Apache-2.0
+  commitments:
+    - member: alpha
+      kind: engineering
+      amount: 30
+      unit: engineer-days
+      per: P3M
+    - member: beta
+      kind: engineering
+      amount: 10
+      unit: engineer-days
+      per: P3M
+    - member: hub
+      kind: funding
+      amount: 5000
+      unit: CNY
+      per: P1M
+  measurement:
+    window: P3M
+    metrics: [commits, lines, reviews, issues-closed]
+    exclude_paths: ["vendor/**", "*.lock"]
+  rebalancing:
+    tolerance_pct: 20
+    remedy: The parties meet and renegotiate the commitments.
+    cadence: P3M
+"""
+
+
+class Project:
+    """A git repository whose commits are written with pinned authors and dates."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        root.mkdir()
+        self.git("init", "-q", "-b", "main")
+
+    def git(self, *args: str, email: str = "a1@alpha.example.com", date: str = "2025-01-01") -> str:
+        stamp = f"{date}T12:00:00+08:00"
+        env = {
+            **os.environ,
+            "GIT_AUTHOR_NAME": email.split("@")[0],
+            "GIT_AUTHOR_EMAIL": email,
+            "GIT_AUTHOR_DATE": stamp,
+            "GIT_COMMITTER_NAME": "ci",
+            "GIT_COMMITTER_EMAIL": "ci@example.org",
+            "GIT_COMMITTER_DATE": stamp,
+            "GIT_CONFIG_GLOBAL": os.devnull,
+            "GIT_CONFIG_NOSYSTEM": "1",
+        }
+        done = subprocess.run(["git", *args], cwd=self.root, env=env, capture_output=True, text=True, check=True)
+        return done.stdout
+
+    def commit(self, email: str, date: str, files: dict[str, str], message: str = "work") -> None:
+        for name, text in files.items():
+            path = self.root / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+        self.git("add", "--", *files)
+        self.git("commit", "-q", "-m", message, email=email, date=date)
+
+
+def lines(n: int, tag: str = "x") -> str:
+    return "".join(f"{tag}{i}\n" for i in range(n))
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    p = Project(tmp_path / "shared")
+    # Window 1 (2025-01-01 … 2025-03-31)
+    p.commit("a1@alpha.example.com", "2025-01-10", {"src/a.py": lines(10)})
+    p.commit(
+        "b1@beta.example.com",
+        "2025-01-20",
+        {"src/b.py": lines(4), "vendor/lib.js": lines(100), "web/yarn.lock": lines(50)},
+        "beta work\n\nReviewed-by: A One <a1@alpha.example.com>",
+    )
+    p.git("checkout", "-q", "-b", "feature")
+    p.commit(
+        "pat@mail.example.org",
+        "2025-02-01",
+        {"src/c.py": lines(6)},
+        "paired\n\nCo-authored-by: B One <b1@beta.example.com>",
+    )
+    p.git("checkout", "-q", "main")
+    p.git(
+        "merge", "-q", "--no-ff", "feature", "-m", "Merge feature\n\nReviewed-by: B One <b1@beta.example.com>",
+        date="2025-02-10",
+    )  # fmt: skip
+    # Pat has moved to beta: the same address now counts for beta.
+    p.commit("pat@mail.example.org", "2025-03-01", {"src/c.py": lines(5) + "changed\n"})
+    p.commit("someone@elsewhere.example.net", "2025-03-05", {"src/d.py": lines(5)})
+    # Window 2 (2025-04-01 … 2025-06-30): exactly the committed 3 : 1.
+    for day in ("2025-04-02", "2025-04-03", "2025-04-04"):
+        p.commit("a2@alpha.example.com", day, {f"src/q2-{day}.py": lines(1)})
+    p.commit("b2@beta.example.com", "2025-04-05", {"src/q2-b.py": lines(1)})
+    return p
+
+
+@pytest.fixture
+def alliance(make_repo: Callable[..., Path]) -> Path:
+    return make_repo(
+        {
+            "members/alpha.yaml": ALPHA,
+            "members/beta.yaml": BETA,
+            "agreements/ct-proj.yaml": AGREEMENT.format(term=""),
+        },
+        name="alliance",
+    )
+
+
+def contributions_json(alliance: Path, project: Project, *args: str) -> tuple[int, dict]:
+    done = run_qtgov("contributions", *args, "-C", alliance, "--repo", project.root, "--format", "json")
+    assert done.stderr == ""
+    return done.returncode, json.loads(done.stdout)["contributions"]
+
+
+def test_shares_follow_affiliations_co_authors_merges_and_excluded_paths(alliance: Path, project: Project) -> None:
+    code, report = contributions_json(alliance, project, "ct-proj", "--until", "2025-06-30")
+    assert code == 0  # the latest whole window (Q2) is in balance
+    assert report["measures"] == ["commits", "lines", "reviews"]
+    assert report["not_measured_from_git"] == ["issues-closed"]
+    assert report["commitments"]["expected_shares"] == {
+        "alpha": {"value": 0.75, "exact": "3/4"},
+        "beta": {"value": 0.25, "exact": "1/4"},
+    }
+    assert report["commitments"]["not_compared"] == [{"member": "hub", "kind": "funding", "unit": "CNY"}]
+    q1, q2 = report["windows"]
+    assert (q1["start"], q1["end"], q1["whole"]) == ("2025-01-01", "2025-03-31", True)
+
+    def exact(window: dict, measure: str) -> dict[str, str]:
+        members = window["measures"][measure]["members"]
+        return {m: v["amount"]["exact"] for m, v in members.items() if m in ("alpha", "beta")}
+
+    # commits: alpha 1 + ½ (Pat while at alpha, shared with a beta co-author); beta 1 + ½ + 1
+    # (Pat after the move); the merge is not a commit of its own; the stranger is unmatched.
+    assert exact(q1, "commits") == {"alpha": "3/2", "beta": "5/2"}
+    assert q1["measures"]["commits"]["unmatched"]["exact"] == "1"
+    assert q1["measures"]["commits"]["members"]["alpha"]["share"]["exact"] == "3/8"
+    # lines: vendored code and the lock file are excluded; Pat's 6 lines are shared 3 : 3.
+    assert exact(q1, "lines") == {"alpha": "13", "beta": "9"}
+    # reviews: one trailer on a commit and one on the merge.
+    assert exact(q1, "reviews") == {"alpha": "1", "beta": "1"}
+    assert q1["measures"]["commits"]["elephant_factor"] == 1
+    assert q1["measures"]["reviews"]["elephant_factor"] == 1
+    assert q1["rebalancing_due"] is True
+    assert q1["meet_by"] == "2025-06-30"
+    assert q1["anchors"] == {
+        "proportional_to_delivery": {"alpha": {"value": 15.0, "exact": "15"}, "beta": {"value": 25.0, "exact": "25"}},
+        "unit": "engineer-days",
+    }
+    assert exact(q2, "commits") == {"alpha": "3", "beta": "1"}
+    assert q2["rebalancing_due"] is False
+    assert [d["beyond_tolerance"] for d in q2["against_commitments"]] == [False, False, False, False]
+    assert report["unmatched"] == [
+        {
+            "email": "someone@elsewhere.example.net",
+            "commits": 1,
+            "reviews": 0,
+            "first": "2025-03-05",
+            "last": "2025-03-05",
+            "reason": "no representative's commit_emails or member's commit_domains covers it on those days",
+        }
+    ]
+
+
+def test_the_text_report_words_the_imbalance_as_a_conversation(alliance: Path, project: Project) -> None:
+    done = run_qtgov("contributions", "ct-proj", "-C", alliance, "--repo", project.root, "--until", "2025-03-31")
+    assert done.returncode == 1, done.stderr
+    text = done.stdout
+    assert "Commitments in engineer-days, as shares: alpha 75.0%, beta 25.0%" in text
+    assert "Not compared with git: hub (funding, CNY)" in text
+    assert "  member                commits               lines             reviews\n" in text
+    assert "  alpha             1.5 (37.5%)          13 (59.1%)           1 (50.0%)\n" in text
+    assert "  unmatched                   1                   5                   0\n" in text
+    assert "  elephant factor: commits 1, lines 1, reviews 1\n" in text
+    assert "  commits: alpha delivered 37.5% against 75.0% committed (−50.0%, beyond tolerance)" in text
+    assert (
+        "  rebalancing due: in the window 2025-01-01 … 2025-03-31 delivery departs from the commitments by "
+        "more than the agreed 20% (commits: alpha 37.5% delivered against 75.0% committed, commits: beta "
+        "62.5% delivered against 25.0% committed, lines: alpha 59.1% delivered against 75.0% committed, "
+        "lines: beta 40.9% delivered against 25.0% committed, reviews: alpha 50.0% delivered against 75.0% "
+        "committed, reviews: beta 50.0% delivered against 25.0% committed); the parties may wish to meet by "
+        "2025-06-30 to renegotiate. Neutral anchors for the talk: commitments proportional to delivery "
+        "(alpha 15 engineer-days per P3M; beta 25 engineer-days per P3M), or the current commitments with "
+        "the work rebalanced; the agreement's own rule: The parties meet and renegotiate the commitments."
+    ) in text
+    assert "  someone@elsewhere.example.net  1 commit(s)  2025-03-05 … 2025-03-05" in text
+    report = text.split("Contributions to", 1)[1]  # the disclaimer above names breaches of law
+    for word in ("must", "penalt", "breach", "owes", "violat"):
+        assert word not in report
+
+
+def test_a_domain_counts_only_from_its_since(make_repo: Callable[..., Path], tmp_path: Path) -> None:
+    p = Project(tmp_path / "shared")
+    p.commit("b1@beta.example.com", "2024-05-31", {"a": lines(1)})  # before beta registered its domain
+    p.commit("b1@eng.beta.example.com", "2024-06-01", {"b": lines(1)})  # a subdomain, on the first day
+    alliance = make_repo({"members/beta.yaml": BETA}, name="alliance")
+    code, report = contributions_json(alliance, p, "--since", "2024-05-01", "--until", "2024-07-31", "--window", "P3M")
+    assert code == 0
+    (window,) = report["windows"]
+    assert window["measures"]["commits"]["members"]["beta"]["amount"]["exact"] == "1"
+    assert [u["email"] for u in report["unmatched"]] == ["b1@beta.example.com"]
+
+
+def test_an_address_registered_for_two_members_on_a_day_is_not_guessed(
+    make_repo: Callable[..., Path], tmp_path: Path
+) -> None:
+    p = Project(tmp_path / "shared")
+    p.commit("pat@mail.example.org", "2025-02-15", {"a": lines(1)})
+    overlapping = ALPHA.replace("until: 2025-02-14", "until: 2025-02-15")
+    alliance = make_repo({"members/alpha.yaml": overlapping, "members/beta.yaml": BETA}, name="alliance")
+    _, report = contributions_json(alliance, p, "--since", "2025-02-01", "--until", "2025-02-28", "--window", "P1M")
+    assert report["unmatched"][0]["reason"] == "registered for more than one member on the same day"
+
+
+def test_validate_reports_rebalancing_with_a_configured_clone(
+    make_repo: Callable[..., Path], project: Project, qtgov: Qtgov
+) -> None:
+    alliance = make_repo(
+        {
+            "members/alpha.yaml": ALPHA,
+            "members/beta.yaml": BETA,
+            "agreements/ct-proj.yaml": AGREEMENT.format(term="term:\n  end: 2025-03-31\n"),
+        },
+        name="alliance",
+    )
+    done = qtgov("validate", alliance, "--format", "json", "--contributions-repo", f"ct-proj={project.root}")
+    assert finding_tuples(done.stdout, {"rebalancing-due"}) == [("agreements/ct-proj.yaml", 40, 20, "rebalancing-due")]
+    (finding,) = [f for f in json.loads(done.stdout)["findings"] if f["rule"] == "rebalancing-due"]
+    assert finding["severity"] == "warning"
+    assert finding["message"].startswith("in the window 2025-01-01 … 2025-03-31 delivery departs")
+    without = qtgov("validate", alliance, "--format", "json")
+    assert finding_tuples(without.stdout, {"rebalancing-due"}) == []
+
+
+def test_validate_refuses_a_bad_contributions_repo_setting(alliance: Path, qtgov: Qtgov) -> None:
+    done = qtgov("validate", alliance, "--contributions-repo", "ct-proj")
+    assert done.returncode == 2
+    assert "--contributions-repo 'ct-proj': give AGREEMENT=PATH" in done.stderr
+    done = qtgov("validate", alliance, "--contributions-repo", f"nope={alliance}")
+    assert done.returncode == 2
+    assert "--contributions-repo nope: no such contribution agreement" in done.stderr
+
+
+def test_usage_errors(alliance: Path, project: Project, qtgov: Qtgov, tmp_path: Path) -> None:
+    done = qtgov("contributions", "ct-proj", "-C", alliance, "--repo", "https://git.example.org/shared")
+    assert (done.returncode, done.stderr) == (
+        2,
+        "qtgov: --repo https://git.example.org/shared: give a local clone (git clone "
+        "https://git.example.org/shared first); qtgov reads no network\n",
+    )
+    done = qtgov("contributions", "nope", "-C", alliance, "--repo", project.root)
+    assert (done.returncode, done.stderr) == (2, "qtgov: nope: no such agreement\n")
+    done = qtgov("contributions", "-C", alliance, "--repo", tmp_path / "missing")
+    assert done.returncode == 2
+    assert "not a directory" in done.stderr
+    done = qtgov("contributions", "-C", alliance, "--repo", project.root, "--window", "3 months")
+    assert (done.returncode, done.stderr) == (
+        2,
+        "qtgov: --window '3 months': give an ISO 8601 duration such as P3M or P1M\n",
+    )
+
+
+@pytest.mark.parametrize(
+    ("pattern", "path", "excluded"),
+    [
+        ("*.lock", "yarn.lock", True),
+        ("*.lock", "web/deep/yarn.lock", True),
+        ("*.lock", "lock", False),
+        ("vendor/**", "vendor/a/b.js", True),
+        ("vendor/**", "src/vendor/a.js", False),
+        ("vendor", "src/vendor/a.js", True),
+        ("/vendor", "src/vendor/a.js", False),
+        ("docs/*.md", "docs/a.md", True),
+        ("docs/*.md", "docs/sub/a.md", False),
+        ("**/gen/*.py", "a/b/gen/x.py", True),
+        ("**/gen/*.py", "gen/x.py", True),
+    ],
+)
+def test_excluded_path_globs(pattern: str, path: str, excluded: bool) -> None:
+    assert PathFilter([pattern]).excluded(path.encode()) is excluded
+
+
+def test_the_review_meeting_falls_in_the_cadence_period_after_the_window() -> None:
+    import datetime as dt
+
+    start = dt.date(2025, 1, 1)
+    assert meeting_day(start, (3, 0), dt.date(2025, 4, 1)) == dt.date(2025, 6, 30)
+    assert meeting_day(start, (1, 0), dt.date(2025, 4, 1)) == dt.date(2025, 4, 30)
+    assert meeting_day(start, (12, 0), dt.date(2025, 4, 1)) == dt.date(2025, 12, 31)

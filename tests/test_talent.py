@@ -1,0 +1,89 @@
+"""`talent-time`: one person's time across secondments and part-time arrangements in force."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+from tests.conftest import finding_tuples
+
+Qtgov = Callable[..., subprocess.CompletedProcess[str]]
+
+BETA = """\
+id: beta
+kind: member
+name: Beta
+status: active
+visibility: public
+"""
+
+
+def talent(ident: str, kind: str, person: str, pct: int, effective: str, end: str, *, status: str = "executed",
+           period: tuple[str, str] | None = None) -> str:  # fmt: skip
+    text = f"""\
+id: {ident}
+type: talent
+title: {ident}
+version: 1
+status: {status}
+parties:
+  - member: beta
+    role: home
+  - member: hub
+    role: host
+effective: {effective}
+term:
+  end: {end}
+governing_law: CN
+visibility: public
+terms:
+  kind: {kind}
+  person_ref: {person}
+  home: beta
+  host: hub
+  employee_consent: true
+  time_share_pct: {pct}
+"""
+    if period:
+        text += f"  period:\n    start: {period[0]}\n    end: {period[1]}\n"
+    return text
+
+
+def test_each_range_over_100_percent_is_one_finding(make_repo: Callable[..., Path], qtgov: Qtgov) -> None:
+    root = make_repo(
+        {
+            "members/beta.yaml": BETA,
+            "agreements/tl-a.yaml": talent("tl-a", "secondment", "p-7f3a", 100, "2025-01-01", "2025-12-31"),
+            "agreements/tl-b.yaml": talent("tl-b", "part-time", "p-7f3a", 30, "2025-06-01", "2025-08-31"),
+            # in force from July, but its period starts in August
+            "agreements/tl-c.yaml": talent(
+                "tl-c", "part-time", "p-7f3a", 20, "2025-07-01", "2026-06-30", period=("2025-08-01", "2025-09-30")
+            ),
+            "agreements/tl-d.yaml": talent("tl-d", "part-time", "p-7f3a", 10, "2025-11-01", "2025-11-30"),
+            # a draft does not count; another person at exactly 100% is fine
+            "agreements/tl-e.yaml": talent(
+                "tl-e", "part-time", "p-7f3a", 50, "2025-01-01", "2025-12-31", status="draft"
+            ),
+            "agreements/tl-f.yaml": talent("tl-f", "secondment", "p-2b9c", 60, "2025-01-01", "2025-12-31"),
+            "agreements/tl-g.yaml": talent("tl-g", "part-time", "p-2b9c", 40, "2025-01-01", "2025-12-31"),
+        }
+    )
+    done = qtgov("validate", root, "--format", "json")
+    assert finding_tuples(done.stdout, {"talent-time"}) == [
+        ("agreements/tl-c.yaml", 22, 19, "talent-time"),
+        ("agreements/tl-d.yaml", 22, 19, "talent-time"),
+    ]
+    findings = [f for f in json.loads(done.stdout)["findings"] if f["rule"] == "talent-time"]
+    assert [f["message"] for f in findings] == [
+        "the time of p-7f3a adds up to more than 100% from 2025-06-01 to 2025-09-30 (at most 150%: tl-a 100%, "
+        "tl-b 30%, tl-c 20%); the parties may wish to adjust the shares or dates",
+        "the time of p-7f3a adds up to more than 100% from 2025-11-01 to 2025-11-30 (at most 110%: tl-a 100%, "
+        "tl-d 10%); the parties may wish to adjust the shares or dates",
+    ]
+    assert [(r["path"], r["line"], r["message"]) for r in findings[0]["related"]] == [
+        ("agreements/tl-a.yaml", 22, "tl-a: 100% of p-7f3a's time"),
+        ("agreements/tl-b.yaml", 22, "tl-b: 30% of p-7f3a's time"),
+    ]
+    assert findings[0]["severity"] == "warning"
