@@ -14,12 +14,13 @@ The working tree is validated as usual; the base version is the merge base of RE
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import os
 import shutil
 import tempfile
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from typing import Any
 from qtgov.findings import Finding, Severity, sort_findings
 from qtgov.gitgov.git import RECORD_DIRS, REVIEW_DIRS, Change, GitRepo
 from qtgov.gitgov.provenance import Provenance, acts_of, provenance_report
+from qtgov.records.agreements import stated_interval
 from qtgov.records.hashing import UNSIGNED_KEYS
 from qtgov.records.index import Index, Record
 from qtgov.rules.history import (
@@ -78,9 +80,22 @@ def validate_against_base(
     base_findings += run_checks(base_index)
 
     findings = list(current.findings)
-    findings += lifecycle_findings(base_index, index, changes)
+    findings += lifecycle_findings(base_index, index, changes, began=lambda: repository_began(repo))
     prov = _provenance(root, repo, index, base_index, changes, require_signed_commits)
+    imports = _accepted_imports(index, base_index, prov, lambda: repository_began(repo))
     for p in prov:
+        if p.new and not p.vouched and p.path in imports and p.act == "signature":
+            # Signed on paper before the repository began: no commit can vouch for it. The parties'
+            # approvals of the importing pull request (review --check-approvals) stand in.
+            findings.append(
+                PROVENANCE.finding(
+                    p.path, p.line, p.column,
+                    f"the signature of {p.person} for {p.member} predates this repository (imported: true):"
+                    " git cannot vouch for it; the parties' approvals of this pull request stand in",
+                    pointer=p.pointer, severity=Severity.INFO,
+                )
+            )  # fmt: skip
+            continue
         if p.new and not p.vouched:
             severity = Severity.WARNING if p.commit is None else Severity.ERROR
             what = f"signature of {p.person} for {p.member}" if p.act == "signature" else f"legal review by {p.person}"
@@ -202,13 +217,27 @@ def _member_id(path: str) -> str | None:
     return None
 
 
-def lifecycle_findings(base: Index, head: Index, changes: list[Change]) -> list[Finding]:
-    """docs/design/records.md's lifecycle between the base and the head of a change."""
+def repository_began(repo: GitRepo) -> dt.date | None:
+    """The day of the repository's first commit (the root of HEAD's first-parent line)."""
+    log = repo.read_log()
+    if not log.first_parent:
+        return None
+    try:
+        return dt.date.fromisoformat(log.commits[log.first_parent[-1]].committer_date[:10])
+    except ValueError:
+        return None
+
+
+def lifecycle_findings(
+    base: Index, head: Index, changes: list[Change], *, began: Callable[[], dt.date | None] = lambda: None
+) -> list[Finding]:
+    """docs/design/records.md's lifecycle between the base and the head of a change. `began`
+    gives the day the repository began (asked only when an imported agreement arrives)."""
     out: list[Finding] = []
     for change in changes:
         ident = _agreement_id(change.path)
         if ident is not None:
-            out.extend(_agreement_lifecycle(ident, change, base.agreements.get(ident), head))
+            out.extend(_agreement_lifecycle(ident, change, base.agreements.get(ident), head, began))
             continue
         ident = _member_id(change.path)
         if ident is not None:
@@ -218,7 +247,9 @@ def lifecycle_findings(base: Index, head: Index, changes: list[Change]) -> list[
     return out
 
 
-def _agreement_lifecycle(ident: str, change: Change, old: Record | None, head: Index) -> Iterator[Finding]:
+def _agreement_lifecycle(
+    ident: str, change: Change, old: Record | None, head: Index, began: Callable[[], dt.date | None]
+) -> Iterator[Finding]:
     new = head.agreements.get(ident)
     deleted = not os.path.lexists(head.root / change.path)
     if deleted:
@@ -235,17 +266,64 @@ def _agreement_lifecycle(ident: str, change: Change, old: Record | None, head: I
         return  # the head version does not load or fails its schema: those findings say why
     before = old.get("status") if old is not None else None
     after = new.get("status")
-    if before != after and after not in ALLOWED_MOVES.get(before, frozenset()):
-        allowed = ", ".join(sorted(ALLOWED_MOVES.get(before, frozenset()))) or "none"
+    moves = ALLOWED_MOVES.get(before, frozenset())
+    if old is None and new.get("imported") is True and after == "terminated":
+        moves = moves | {"terminated"}  # an agreement that ended before the repository began
+        yield from _import_findings(ident, new, began())
+    if before != after and after not in moves:
+        allowed = ", ".join(sorted(moves)) or "none"
         origin = f"from {before}" if before else "for a new agreement"
+        hint = ""
+        if old is None and after == "terminated":
+            hint = " (an agreement that ended before this repository began is added with imported: true)"
         yield STATUS_MOVE.finding(
             *_at(new, "status"),
-            f"status {before or '(new)'} → {after} is not allowed; allowed {origin}: {allowed}",
+            f"status {before or '(new)'} → {after} is not allowed; allowed {origin}: {allowed}{hint}",
             pointer="/status",
         )
     if old is None or before not in SIGNED:
         return
     yield from _signed_edits(ident, old, new)
+
+
+def _accepted_imports(
+    head: Index, base: Index, prov: list[Provenance], began: Callable[[], dt.date | None]
+) -> set[str]:
+    """Paths of new imported agreements that ended before the repository began (see
+    `_import_findings`); the repository's start is looked up only if there is a candidate."""
+    candidates = {
+        a.path: a
+        for a in head.agreements.values()
+        if a.get("imported") is True and a.get("status") == "terminated" and a.id not in base.agreements
+    }
+    if not candidates or not any(p.path in candidates for p in prov):
+        return set()
+    start = began()
+    out = set()
+    for path, agreement in candidates.items():
+        interval = stated_interval(agreement)
+        last = interval.last_day if interval is not None else None
+        if start is not None and last is not None and last < start:
+            out.add(path)
+    return out
+
+
+def _import_findings(ident: str, new: Record, began: dt.date | None) -> Iterator[Finding]:
+    """An imported agreement arrives terminated only if its last day in force came before the
+    repository's first commit: anything later had its lifecycle here, in pull requests."""
+    interval = stated_interval(new)
+    last = interval.last_day if interval is not None else None
+    if began is None:
+        return
+    if last is None or last >= began:
+        when = f"its last day in force is {last.isoformat()}" if last else "it states no last day in force"
+        yield STATUS_MOVE.finding(
+            *_at(new, "imported"),
+            f"{ident} is imported as terminated, but {when} and this repository began on {began.isoformat()}:"
+            " only an agreement that ended before then can arrive terminated; add it as executed and"
+            " terminate it in a later change",
+            pointer="/imported",
+        )
 
 
 def _signed_edits(ident: str, old: Record, new: Record) -> Iterator[Finding]:

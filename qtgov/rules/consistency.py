@@ -164,3 +164,26 @@ def check_course_listings(index: Index) -> Iterator[Finding]:
                     pointer=_pointer(("terms", "items", i, "id")),
                     related=[Related(other.path, first.line, first.column, f"{course!r} listed by {other.id}")],
                 )
+
+
+@rule("imported", Severity.ERROR, "Only ended agreements are imported", CATEGORY)
+def check_imported(index: Index) -> Iterator[Finding]:
+    """
+    `imported: true` marks an agreement that ended before this repository began and was added
+    afterwards as a record, already terminated, with its original dates, signatures and
+    `termination` (see the status-move rule: against the base, qtgov also checks that its last day
+    in force came before the repository's first commit). It is only for terminated agreements: an
+    agreement still in force is added as executed, without the flag.
+    """
+    for agreement in sorted(index.agreements.values(), key=lambda a: a.id):
+        if agreement.valid and agreement.get("imported") is True and agreement.get("status") != "terminated":
+            mark = agreement.mark("imported")
+            yield check_imported.finding(
+                agreement.path,
+                mark.line,
+                mark.column,
+                f"imported: true is only for an agreement that ended before this repository began, so its status"
+                f" is terminated (here: {agreement.get('status')}); remove imported to add it as"
+                f" {agreement.get('status')}",
+                pointer="/imported",
+            )

@@ -33,6 +33,12 @@ STATUS_MOVE = declare(
     Nothing else: a cancelled, rejected or terminated agreement stays so, and an executed one
     can only be terminated. To change an executed agreement, amend it with a new file
     (`amends: <id>`). The finding is at the `status` line.
+
+    **Imports.** An agreement that ended before the repository began (its last day in force is
+    before the repository's first commit) is added as a new file that is already `terminated`,
+    with `imported: true`, its original dates, signatures and `termination`. An agreement that was
+    still in force once the repository existed is not imported: it is added as executed and
+    terminated in a later change, so its end goes through review like any other.
     """,
     HISTORY,
 )
