@@ -27,7 +27,8 @@ CORE_RULES = frozenset(
     {
         "file-name", "file-type", "file-size", "file-encoding", "file-characters", "file-empty",
         "yaml-syntax", "yaml-depth", "yaml-anchor", "yaml-tag", "yaml-multi-document",
-        "yaml-duplicate-key", "yaml-key", "yaml-number", "schema",
+        "yaml-duplicate-key", "yaml-key", "yaml-number", "yaml-ambiguous", "yaml-punctuation",
+        "url-characters", "schema",
         "record-id", "alliance-file", "reference", "signature-authority", "counsel", "dates",
         "lifecycle", "signature-content", "terms", "hub-facts",
     }

@@ -50,6 +50,25 @@ REQUIRED = {
     "id-not-file-stem",
     "empty-file",
     "two-broken-one-good",
+    # Plain scalars other YAML tools type differently.
+    "ambiguous-scalar",
+    "ambiguous-sexagesimal",
+    "ambiguous-boolean",
+    # Forbidden characters written as escapes, and URLs that are not printable ASCII.
+    "escaped-control",
+    "escaped-bidi",
+    "escaped-nul",
+    "escaped-key",
+    "url-look-alike",
+    "hidden-file",
+    # Full-width punctuation where YAML needs ASCII, on a line that does not parse and on one that does.
+    "full-width-colon",
+    "full-width-colon-value",
+    "full-width-comma",
+    "full-width-dash",
+    "full-width-space",
+    "full-width-brackets",
+    "curly-quoted-key",
 }
 
 
@@ -126,7 +145,7 @@ def test_committed_bytes_are_intact() -> None:
 @pytest.mark.parametrize("name", CASES)
 def test_case(name: str, tmp_path: Path) -> None:
     repo, expected = build_case(name, tmp_path)
-    result = run_qtgov("validate", "--format", "json", repo, timeout=60)
+    result = run_qtgov("validate", "--format", "json", "-C", repo, timeout=60)
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr
     assert result.stderr == ""
@@ -137,7 +156,7 @@ def test_case(name: str, tmp_path: Path) -> None:
 
 def test_fifo_does_not_hang_text_format(tmp_path: Path) -> None:
     repo, _ = build_case("fifo", tmp_path)
-    result = run_qtgov("validate", repo, timeout=60)
+    result = run_qtgov("validate", "-C", repo, timeout=60)
     assert result.returncode == 1
     assert "members/acme.yaml:1:1: error [file-type] not a regular file\n" in result.stdout
 
@@ -145,7 +164,7 @@ def test_fifo_does_not_hang_text_format(tmp_path: Path) -> None:
 def test_deep_file_is_refused_quickly_and_without_crashing(tmp_path: Path) -> None:
     # The same 50,000 levels as block sequences ("- - - …"), 100 KB on one line.
     repo = write_repo(tmp_path / "repo", {"members/acme.yaml": "- " * 50_000 + "x\n"})
-    result = run_qtgov("validate", "--format", "json", repo, timeout=60)
+    result = run_qtgov("validate", "--format", "json", "-C", repo, timeout=60)
     assert result.returncode == 1, result.stderr
     assert finding_tuples(result.stdout, CORE_RULES) == [("members/acme.yaml", 1, 129, "yaml-depth")]
 
@@ -168,7 +187,7 @@ def test_unprintable_file_names_are_reported_safely(tmp_path: Path, fmt: str) ->
     for name in (b"\xff.yaml", b"a\nb.yaml", "\u202eevil.yaml".encode()):
         with open(os.path.join(members, name), "wb") as fh:
             fh.write(b"id: x\n")
-    result = run_qtgov("validate", "--format", fmt, repo)
+    result = run_qtgov("validate", "--format", fmt, "-C", repo)
     assert (result.returncode, result.stderr) == (1, "")
     if fmt == "json":
         assert finding_tuples(result.stdout, CORE_RULES) == [
@@ -185,7 +204,7 @@ def test_symlinked_charter_page_is_not_followed(tmp_path: Path) -> None:
     repo = write_repo(tmp_path / "repo", {"charter/index.md": "# Home\n"})
     (tmp_path / "secret.md").write_text(f"# {MARKER}\n")
     (repo / "charter" / "leak.md").symlink_to(tmp_path / "secret.md")
-    result = run_qtgov("validate", "--format", "json", repo)
+    result = run_qtgov("validate", "--format", "json", "-C", repo)
     assert result.returncode == 1
     assert finding_tuples(result.stdout, CORE_RULES) == [("charter/leak.md", 1, 1, "file-type")]
     assert MARKER not in result.stdout
@@ -197,6 +216,6 @@ def test_symlinked_charter_page_is_not_followed(tmp_path: Path) -> None:
 
 def test_record_directory_that_is_a_file(tmp_path: Path) -> None:
     repo = write_repo(tmp_path / "repo", {"agreements": "not a directory\n"})
-    result = run_qtgov("validate", "--format", "json", repo)
+    result = run_qtgov("validate", "--format", "json", "-C", repo)
     assert result.returncode == 1
     assert finding_tuples(result.stdout, CORE_RULES) == [("agreements", 1, 1, "file-type")]

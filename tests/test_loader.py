@@ -87,9 +87,15 @@ def doc(text: str) -> Document:
 def test_other_plain_scalars_stay_strings(plain: str) -> None:
     assert typed_scalar(plain, True) == plain
     data, found = load(f"a: {plain}\n")
-    assert found == []
+    # Still text to qtgov; each of these that other YAML tools type differently wants quotes.
+    assert found == ([] if plain in UNAMBIGUOUS else [(1, 4, "yaml-ambiguous")])
     assert data == {"a": plain}
     assert type(data["a"]) is str
+    assert load(f"a: '{plain}'\n") == ({"a": plain}, [])
+
+
+# Plain scalars every YAML tool reads as text (dates are text in YAML 1.2 too).
+UNAMBIGUOUS = {"2025-01-01", "2025-01-01T10:00:00Z", "1,000", "<<x"}
 
 
 @pytest.mark.parametrize(
@@ -144,7 +150,8 @@ def test_typed_scalar_ignores_rules_for_quoted_values() -> None:
 
 def test_values_in_flow_and_sequences_follow_the_same_rules() -> None:
     data, found = load("a: [NO, 1, 1.5, '2', ~, null, 1:30]\nb: {c: on, d: false}\n")
-    assert found == []
+    ambiguous = [(1, 5), (1, 22), (1, 31), (2, 8)]  # NO, ~, 1:30, on
+    assert found == [(line, column, "yaml-ambiguous") for line, column in ambiguous]
     assert data == {"a": ["NO", 1, 1.5, "2", "~", None, "1:30"], "b": {"c": "on", "d": False}}
 
 
@@ -304,7 +311,9 @@ def test_quoted_merge_key_is_a_plain_string_key() -> None:
 
 
 def test_quoted_keys_that_look_typed_are_strings() -> None:
-    assert load("'1': a\n\"true\": b\n'null': c\n~: d\n") == ({"1": "a", "true": "b", "null": "c", "~": "d"}, [])
+    assert load("'1': a\n\"true\": b\n'null': c\n'~': d\n") == ({"1": "a", "true": "b", "null": "c", "~": "d"}, [])
+    # A plain `~` key is text to qtgov but null to an editor.
+    assert load("~: d\n") == ({"~": "d"}, [(1, 1, "yaml-ambiguous")])
 
 
 def test_duplicate_and_bad_keys_are_all_reported_in_one_pass() -> None:

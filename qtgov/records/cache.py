@@ -17,7 +17,7 @@ from typing import Any
 from qtgov import __version__
 from qtgov.findings import Finding, Related, Severity
 from qtgov.records.schemas import fingerprint
-from qtgov.records.yamlload import Document, LoadResult
+from qtgov.records.yamlload import LOADER_RULES, Document, LoadResult
 
 _FORMAT = 2
 
@@ -51,7 +51,9 @@ class FileCache:
     def __init__(self, path: Path | None, entries: dict[str, Any]) -> None:
         self.path = path
         self.entries = entries
-        self.salt = f"{_FORMAT}\0{__version__}\0{fingerprint()}\0"
+        # LOADER_RULES: the loader's findings change between releases too (a cached file would
+        # otherwise keep the findings of an older loader).
+        self.salt = f"{_FORMAT}\0{__version__}\0{LOADER_RULES}\0{fingerprint()}\0"
         self.dirty = False
 
     @classmethod

@@ -62,6 +62,28 @@ def _list_dir(root: Path, rel: str) -> list[str]:
     return sorted(f"{rel}/{name}" for name in os.listdir(full) if not name.startswith("."))
 
 
+def hidden_records(root: Path) -> list[Finding]:
+    """Dot-files in record directories that look like records (`.acme.yaml`): never read, so
+    reported rather than silently skipped. Other dot-files (`.gitkeep`, swap files) and Emacs'
+    `.#name` lock links are tools' business."""
+    linked = linked_directories(root)
+    findings: list[Finding] = []
+    for rel in (TAXONOMY_DIR, "members", "agreements"):
+        if any(rel == d or rel.startswith(f"{d}/") for d in linked) or not os.path.isdir(root / rel):
+            continue
+        for name in sorted(os.listdir(root / rel)):
+            if name.startswith(".") and not name.startswith(".#") and name.lower().endswith((".yaml", ".yml")):
+                shown = name.lstrip(".")
+                findings.append(
+                    _name_finding(
+                        f"{rel}/{name}",
+                        f"hidden file {display_path(name)!r} is not read as a record; rename it to "
+                        f"{display_path(shown)!r} or delete it",
+                    )
+                )
+    return findings
+
+
 def linked_directories(root: Path) -> list[str]:
     """Record directories that are symbolic links (the outermost link only); never followed."""
     linked: list[str] = []
@@ -141,6 +163,23 @@ def check_file_name(kind: str, relpath: str) -> tuple[str | None, list[Finding]]
     return stem, []
 
 
+def find_root(start: Path) -> Path:
+    """The alliance repository that `start` is in, found as git finds its work tree: `start`
+    itself when it looks like one (the old rule: charter/alliance.yaml or a members/ directory),
+    else the nearest directory above holding charter/alliance.yaml. The search stops at the top
+    of the git work tree (a directory holding .git), so it never wanders into an unrelated
+    repository above; when nothing is found `start` is returned and loading says why."""
+    if not start.is_dir() or os.path.lexists(start / ALLIANCE_FILE) or os.path.isdir(start / "members"):
+        return start
+    here = start.resolve()
+    for directory in (here, *here.parents):
+        if directory != here and os.path.lexists(directory / ALLIANCE_FILE):
+            return directory
+        if os.path.lexists(directory / ".git"):
+            break
+    return start
+
+
 def load_repository(root: Path, *, use_cache: bool = True) -> LoadedRepository:
     """Load every record file of the repository at `root`."""
     root = Path(root)
@@ -150,7 +189,7 @@ def load_repository(root: Path, *, use_cache: bool = True) -> LoadedRepository:
         raise RepositoryError(f"{root}: not an alliance repository (no {ALLIANCE_FILE} and no members/ directory)")
     cache = FileCache.open(root) if use_cache else None
     index = Index(root=root)
-    findings = _directory_findings(root)
+    findings = _directory_findings(root) + hidden_records(root)
     files = discover(root)
     for kind, relpath in files:
         ident, name_findings = check_file_name(kind, relpath)

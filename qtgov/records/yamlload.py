@@ -8,6 +8,10 @@ checked event list and records the line/column of every key and value as it goes
 
 Scalars follow qtgov's rules, not YAML 1.1's: only plain `true`, `false`, `null`, integers and
 decimals are typed; every other plain scalar (`NO`, `on`, `0755`, `1:30`, `1e3`, dates) is a str.
+A plain scalar that other YAML tools would read as a number, boolean or null is a finding
+(`yaml-ambiguous`), so a record means the same in an editor as in CI. The composer also checks
+what escapes decode to (`"\\e"`, `"\\u202e"`), that URLs are printable ASCII, and recognises
+full-width punctuation typed where YAML needs ASCII (`yaml-punctuation`).
 """
 
 from __future__ import annotations
@@ -25,7 +29,10 @@ from typing import Any, NamedTuple
 import yaml
 
 from qtgov.findings import Finding, Severity
+from qtgov.records.yamlhints import ambiguity, punctuation_in_line, punctuation_in_scalar
 
+# Bump when the loader reports something new, so cached results of older loaders are not reused.
+LOADER_RULES = 2
 MAX_DEPTH = 64
 MAX_BYTES = 1024 * 1024
 # JSON (and so RFC 8785, which signatures hash) represents integers exactly only up to 2**53 - 1.
@@ -40,6 +47,13 @@ _DECIMAL = re.compile(r"-?(0|[1-9][0-9]*)\.[0-9]+\Z")
 # embeddings, overrides and isolates.
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _BOM = "\ufeff"
+# In a decoded value, a carriage return can only come from a "\r" escape (YAML turns the line
+# breaks of the source into "\n"); it would overwrite report lines like any other control.
+_BAD_DECODED = re.compile(_BAD_CHARS.pattern[:-1] + "\r]")
+# A scalar that is a URL (scheme://…) and every character it may hold: printable ASCII only, so
+# that what a reader sees is where the link leads (no look-alike letters, no hidden spaces).
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+_URL_CHARS = re.compile(r"[!-~]*\Z")
 
 try:
     _Parser: Any = yaml.CSafeLoader
@@ -275,18 +289,49 @@ def _events(relpath: str, text: str) -> tuple[list[Any] | None, list[Finding]]:
             if exc.context_mark is not None and mark is not None and exc.context_mark.line != mark.line:
                 started = f" started at line {exc.context_mark.line + 1}, column {exc.context_mark.column + 1}"
             problem = f"{problem} ({exc.context}{started})"
+        hint = _punctuation_near(text, mark, exc.context_mark)
+        if hint is not None:
+            # libyaml's message names a symptom, often a line later; the look-alike is the cause.
+            hint_line, hint_column, message = hint
+            return None, [
+                _finding(
+                    relpath,
+                    hint_line,
+                    hint_column,
+                    "yaml-punctuation",
+                    f"{message}; the YAML parser reported at line {line}, column {column}: {problem}",
+                )
+            ]
         return None, [_finding(relpath, line, column, "yaml-syntax", problem)]
     except yaml.YAMLError as exc:
         return None, [_finding(relpath, 1, 1, "yaml-syntax", str(exc).splitlines()[0] if str(exc) else "syntax error")]
     return events, []
 
 
+def _punctuation_near(text: str, mark: Any, context_mark: Any) -> tuple[int, int, str] | None:
+    """A full-width look-alike on the lines where a syntax error arose: from the line the
+    parser's context started at (or two lines before the error) to the error's line, nearest
+    to the error first. Returns (line, column, hint), 1-based."""
+    if mark is None:
+        return None
+    last = mark.line
+    first = context_mark.line if context_mark is not None and context_mark.line <= last else last - 2
+    lines = text.splitlines()
+    for number in range(min(last, len(lines) - 1), max(first, 0) - 1, -1):
+        found = punctuation_in_line(lines[number])
+        if found is not None:
+            offset, message = found
+            return number + 1, offset + 1, message
+    return None
+
+
 class _Composer:
     """Pass two: build Python values from checked events, recording marks (iteratively)."""
 
-    def __init__(self, relpath: str, events: list[Any]) -> None:
+    def __init__(self, relpath: str, events: list[Any], text: str = "") -> None:
         self.relpath = relpath
         self.events = events
+        self.text = text
         self.pos = 0
         self.findings: list[Finding] = []
         self.marks: dict[PathKey, Mark] = {}
@@ -295,7 +340,8 @@ class _Composer:
     def compose(self) -> Any:
         # Skip StreamStart and DocumentStart; an empty stream has no document at all.
         root: Any = None
-        stack: list[tuple[Any, PathKey, Any]] = []  # (container, path, pending key or None)
+        # (container, path, pending key or _NO_KEY, whether the collection is in flow style)
+        stack: list[tuple[Any, PathKey, Any, bool]] = []
         result_set = False
         for event in self.events:
             if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
@@ -307,7 +353,11 @@ class _Composer:
                 continue
             mark = Mark(event.start_mark.line + 1, event.start_mark.column + 1)
             if isinstance(event, yaml.ScalarEvent):
-                value: Any = typed_scalar(event.value, event.style in (None, ""))
+                plain = event.style in (None, "")
+                value: Any = typed_scalar(event.value, plain)
+                if isinstance(value, str):
+                    is_key = bool(stack) and isinstance(stack[-1][0], dict) and stack[-1][2] is _NO_KEY
+                    self._check_text(event, value, mark, plain=plain, key=is_key, in_flow=bool(stack) and stack[-1][3])
                 if not _representable(value):
                     self.findings.append(
                         _finding(
@@ -328,9 +378,9 @@ class _Composer:
                 root, result_set = value, True
                 self.marks[()] = mark
                 if isinstance(value, (dict, list)):
-                    stack.append((value, (), _NO_KEY))
+                    stack.append((value, (), _NO_KEY, bool(event.flow_style)))
                 continue
-            container, cpath, pending = stack[-1]
+            container, cpath, pending, flow = stack[-1]
             if isinstance(container, list):
                 child: PathKey = (*cpath, len(container))
                 container.append(value)
@@ -338,14 +388,14 @@ class _Composer:
             elif pending is _NO_KEY:
                 # This event is a key.
                 key_ok = self._check_key(event, value, container, mark)
-                stack[-1] = (container, cpath, (value if key_ok else _BAD_KEY, mark))
+                stack[-1] = (container, cpath, (value if key_ok else _BAD_KEY, mark), flow)
                 if isinstance(value, (dict, list)):
                     # A complex key: consume it into a throw-away container.
-                    stack.append((value, (*cpath, "\0key"), _NO_KEY))
+                    stack.append((value, (*cpath, "\0key"), _NO_KEY, bool(event.flow_style)))
                 continue
             else:
                 key, key_mark = pending
-                stack[-1] = (container, cpath, _NO_KEY)
+                stack[-1] = (container, cpath, _NO_KEY, flow)
                 if key is _BAD_KEY:
                     child = (*cpath, "\0bad")
                 else:
@@ -354,8 +404,61 @@ class _Composer:
                     self.marks[child] = mark
                     self.key_marks[child] = key_mark
             if isinstance(value, (dict, list)):
-                stack.append((value, child, _NO_KEY))
+                stack.append((value, child, _NO_KEY, bool(event.flow_style)))
         return root if result_set else None
+
+    def _check_text(self, event: Any, value: str, mark: Mark, *, plain: bool, key: bool, in_flow: bool) -> None:
+        """What a string key or value holds once decoded, and whether other tools read it alike."""
+        what = "key" if key else "value"
+        bad = _BAD_DECODED.search(value)
+        if bad is not None:
+            # The bytes were checked before parsing, so this came from an escape such as "\e".
+            self.findings.append(
+                _finding(
+                    self.relpath,
+                    mark.line,
+                    mark.column,
+                    "file-characters",
+                    f"this {what} holds the forbidden character U+{ord(bad.group()):04X}, written as an "
+                    "escape (control, line separator or bidirectional override); remove it",
+                )
+            )
+        if not key and _URL.match(value) and not _URL_CHARS.match(value):
+            char = next(c for c in value if not "!" <= c <= "~")
+            self.findings.append(
+                _finding(
+                    self.relpath,
+                    mark.line,
+                    mark.column,
+                    "url-characters",
+                    f"URL holds {'a space' if char == ' ' else f'the character U+{ord(char):04X}'}: write URLs "
+                    "in printable ASCII (percent-encode other characters, punycode for a host name)",
+                )
+            )
+        if not plain:
+            return
+        reading = ambiguity(value, key=key)
+        if reading is not None:
+            self.findings.append(_finding(self.relpath, mark.line, mark.column, "yaml-ambiguous", reading))
+        hint = punctuation_in_scalar(value, key=key, in_flow=in_flow)
+        if hint is not None:
+            offset, message = hint
+            line, column = self._locate(event, value, offset)
+            self.findings.append(_finding(self.relpath, line, column, "yaml-punctuation", message))
+
+    def _locate(self, event: Any, value: str, offset: int) -> tuple[int, int]:
+        """Position of `value[offset]` of a plain scalar in the source (a multi-line plain scalar is
+        folded, so the character is found in the source by its occurrence count)."""
+        start, end = event.start_mark, event.end_mark
+        source = self.text[start.index : end.index]
+        char = value[offset]
+        index = -1
+        for _ in range(value[:offset].count(char) + 1):
+            index = source.find(char, index + 1)
+            if index < 0:
+                return start.line + 1, start.column + 1
+        line, column = _position(source, index)
+        return start.line + line, (start.column + column) if line == 1 else column
 
     def _check_key(self, event: Any, value: Any, container: dict[str, Any], mark: Mark) -> bool:
         if isinstance(value, (dict, list)):
@@ -404,7 +507,7 @@ def parse_text(relpath: str, text: str) -> LoadResult:
     events, findings = _events(relpath, text)
     if events is None:
         return LoadResult(None, findings)
-    composer = _Composer(relpath, events)
+    composer = _Composer(relpath, events, text)
     data = composer.compose()
     doc = Document(relpath, data, composer.marks, composer.key_marks)
     return LoadResult(doc, composer.findings)

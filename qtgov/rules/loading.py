@@ -16,6 +16,11 @@ declare(
     output paths and git paths, and two names that differ only by case collide on some systems.
     `shared` is reserved (it means "all parties" in an allocation) and cannot be a record id.
     Rename the file; fix every reference to the old id.
+
+    A hidden file that looks like a record (`members/.acme.yaml`, `agreements/.draft.yml`) is
+    reported too: qtgov does not read dot-files, so such a record would silently not count
+    while a reviewer may think it does. Other dot-files (`.gitkeep`, editor swap files) are
+    tools' business and are left alone.
     """,
     LOAD,
 )
@@ -62,6 +67,24 @@ declare(
     differently from what it says — in a signed agreement that is a way to mislead a signatory —
     control characters corrupt reports and terminals, and YAML counts the separators as line
     breaks where most editors do not, so every position after one would be wrong.
+
+    The same characters are refused when they are written as YAML escapes inside a quoted
+    string (`"\\e[31m"`, `"\\u202e"`, `"\\0"`, and `"\\r"`): what counts is the text a key or
+    value holds once decoded, not only the bytes of the file. Such a finding points at the
+    string that holds the character.
+    """,
+    LOAD,
+)
+declare(
+    "url-characters",
+    Severity.ERROR,
+    "URLs are printable ASCII",
+    """
+    A value that is a URL (it starts with a scheme such as `https://`) may hold only printable
+    ASCII characters: no spaces, no letters from other scripts. A Cyrillic `а` looks exactly
+    like a Latin `a`, so `https://hub.exаmple.org` can lead somewhere other than where it reads,
+    and a published handbook would carry the link. Percent-encode other characters
+    (`%E4%BE%8B`) and write an international host name in its `xn--` (punycode) form.
     """,
     LOAD,
 )
@@ -79,6 +102,55 @@ declare(
     "YAML syntax error",
     """The file is not well-formed YAML. The position is where the parser noticed the problem;
     the mistake is often on the line before (a missing `:`, bad indentation, an unclosed quote).""",
+    LOAD,
+)
+declare(
+    "yaml-punctuation",
+    Severity.ERROR,
+    "ASCII punctuation where YAML needs it",
+    """
+    A Chinese (or Japanese) input method easily types a full-width look-alike where YAML's
+    syntax needs an ASCII character. YAML then either stops with a message that names a symptom
+    a line later, or quietly reads something else: `name：Acme` is not a field, `[zh，en]` is
+    a list of one item, `－ member: acme` is a key named "－ member". qtgov names the
+    character instead, at its line and column:
+
+    | typed | meant |
+    |---|---|
+    | `：` full-width colon after a field name | `: ` (ASCII colon and a space) |
+    | `，` or `、` between the items of `[ ]` or `{ }` | `,` |
+    | `－`, `–`, `—` or `−` starting a list item | `- ` |
+    | full-width space (U+3000) in the indentation | ASCII spaces |
+    | `【 】`, `［ ］`, `｛ ｝` around a list | `[ ]` (or `{ }`) |
+    | `“ ”`, `‘ ’`, `「 」` around a key | `"…"`, or no quotes |
+
+    Chinese prose uses `：`, `，` and `【】` all the time, so a value is only flagged where the
+    pattern is structural (a colon right after an ASCII field-like word, a comma inside
+    brackets, a value wholly wrapped in `【 】`). Quoted strings are never checked: if such a
+    value really is text, put it in quotes.
+    """,
+    LOAD,
+)
+declare(
+    "yaml-ambiguous",
+    Severity.ERROR,
+    "Plain values that other YAML tools read differently",
+    """
+    qtgov's scalar rules are strict: only plain `true`, `false`, `null`, decimal integers
+    without leading zeros and decimals such as `0.5` are typed, and every other plain value is
+    text. Other tools are not so strict. Editors (YAML 1.2) read `0x1F`, `0o17`, `0755`, `+1`,
+    `1e3`, `.5`, `.inf`, `~`, `True` and `NULL` as numbers, booleans or null; YAML 1.1
+    libraries also read `yes`, `no`, `on`, `off`, `y`, `n`, `1_000`, `0b101` and `1:30` (as 90).
+    A record holding such a value would mean one thing in CI and another in an editor or in a
+    third party's script, and an agreement's content hash would be computed over different
+    data.
+
+    So each such plain value (or key) is an error that asks for quotes: write `"0755"` if it is
+    text, or the number the way every tool reads alike (`493`, `1000`, `0.5`). It is an error
+    rather than a warning because the fix is two quote marks and the risk is that signatories'
+    tools disagree about what was signed. Dates such as `2025-01-01` are not flagged: YAML 1.2
+    reads them as text too.
+    """,
     LOAD,
 )
 declare(
@@ -142,7 +214,9 @@ declare(
 
     qtgov's scalar rules, for values: only plain `true`, `false`, `null`, integers and decimals
     are typed; every other plain scalar — `NO`, `on`, `0755`, `1:30`, `1e3`, `2025-01-01` — is a
-    string, so YAML 1.1's surprises (`NO` read as false, `1:30` as 90) cannot happen.
+    string, so YAML 1.1's surprises (`NO` read as false, `1:30` as 90) cannot happen inside
+    qtgov. Because other tools would still read those values differently, a plain value of that
+    kind is reported as `yaml-ambiguous` and wants quotes.
     """,
     LOAD,
 )
