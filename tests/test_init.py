@@ -131,6 +131,7 @@ def test_refuses_a_file_where_a_directory_goes(tmp_path: Path) -> None:
         ("--languages", "zh,,en"),
         ("--languages", "zh,zh"),
         ("--languages", "Chinese"),
+        ("--languages", "zh,fr"),
         ("--rep", "Ada"),
         ("--rep-name", " "),
         ("--rep-github", "@ada-l"),

@@ -312,3 +312,20 @@ def test_every_string_has_a_length_limit(name: str) -> None:
 def test_supported_languages_are_the_handbooks() -> None:
     item = schemas()["alliance.schema.json"]["properties"]["languages"]["items"]
     assert tuple(item["enum"]) == UI_LANGUAGES
+
+
+def test_validate_rejects_an_unsupported_language(make_repo: Any) -> None:
+    """`languages: [zh, fr]` used to pass and build a half-Chinese fr/ site; now it is a finding."""
+    import json
+
+    from tests.conftest import ALLIANCE, run_qtgov
+
+    root = make_repo({"charter/alliance.yaml": ALLIANCE.replace("languages: [en]", "languages: [zh, fr]")})
+    result = run_qtgov("validate", root, "--format", "json")
+    assert result.returncode == 1
+    findings = json.loads(result.stdout)["findings"]
+    assert [(f["path"], f["line"], f["column"], f["rule"], f["message"]) for f in findings] == [
+        ("charter/alliance.yaml", 4, 17, "schema", "entry 2 of languages is 'fr': use zh or en")
+    ]
+    build = run_qtgov("build", root, "--out", root / "site")
+    assert build.returncode == 1 and not (root / "site" / "fr").exists()

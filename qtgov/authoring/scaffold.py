@@ -25,7 +25,7 @@ from pathlib import Path
 
 from qtgov.errors import UsageError
 from qtgov.records.repo import ID_RE
-from qtgov.records.schemas import BASE_ID
+from qtgov.records.schemas import BASE_ID, handbook_languages
 
 DATA_DIR = Path(__file__).resolve().parent / "scaffold_data"
 #: The shipped starting taxonomies: (role in `schemes`, file in DATA_DIR); the stem is the scheme id.
@@ -78,6 +78,10 @@ def _check_languages(langs: Sequence[str]) -> None:
     for lang in langs:
         if not LANGUAGE_RE.match(lang):
             raise UsageError(f"--languages: {lang!r} is not a language code such as zh, en or zh-Hant")
+        if lang not in handbook_languages():
+            raise UsageError(
+                f"--languages: the handbook is written in {' and '.join(handbook_languages())}, not {lang!r}"
+            )
     if len(set(langs)) != len(langs):
         raise UsageError("--languages: a language is listed twice")
 

@@ -48,6 +48,11 @@ def schemas() -> dict[str, dict[str, Any]]:
     return {name: json.loads(raw) for name, raw in schema_files().items()}
 
 
+def handbook_languages() -> tuple[str, ...]:
+    """The languages an alliance may list in `languages`: those the handbook is written in."""
+    return tuple(schemas()["alliance.schema.json"]["properties"]["languages"]["items"]["enum"])
+
+
 @functools.cache
 def fingerprint() -> str:
     """A hash of every schema's bytes, part of the validation cache key."""
