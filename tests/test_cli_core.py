@@ -36,7 +36,7 @@ def two(tmp_path: Path) -> Path:
 
 
 def test_text(two: Path) -> None:
-    result = run_qtgov("validate", two)
+    result = run_qtgov("validate", "-C", two)
     assert (result.returncode, result.stderr) == (1, "")
     assert result.stdout == (
         "qtgov 只记录协议，不构成法律意见。反垄断标记是启发式提示：有标记不等于违法，没有标记也不等于合规。"
@@ -64,7 +64,7 @@ def test_text_from_inside_the_repository(two: Path) -> None:
 
 
 def test_json(two: Path) -> None:
-    result = run_qtgov("validate", "--format", "json", two)
+    result = run_qtgov("validate", "--format", "json", "-C", two)
     assert (result.returncode, result.stderr) == (1, "")
     assert json.loads(result.stdout) == {
         "qtgov": __version__,
@@ -113,7 +113,7 @@ def test_json_help_urls_follow_publish_url(tmp_path: Path) -> None:
 
 
 def test_github(two: Path) -> None:
-    result = run_qtgov("validate", "--format", "github", two)
+    result = run_qtgov("validate", "--format", "github", "-C", two)
     assert (result.returncode, result.stderr) == (1, "")
     assert result.stdout == (
         f"{disclaimer.ZH}\n{disclaimer.EN}\n"
@@ -136,7 +136,7 @@ def test_github_is_the_default_in_actions_and_writes_the_step_summary(two: Path,
 
 
 def test_sarif_is_valid_sarif_2_1_0(two: Path) -> None:
-    result = run_qtgov("validate", "--format", "sarif", two)
+    result = run_qtgov("validate", "--format", "sarif", "-C", two)
     assert (result.returncode, result.stderr) == (1, "")
     log = json.loads(result.stdout)
     schema = json.loads(SARIF_SCHEMA.read_text("utf-8"))
@@ -205,7 +205,7 @@ def test_strict_fails_on_warnings_only(tmp_path: Path) -> None:
 
 def test_not_an_alliance_repository(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
-    result = run_qtgov("validate", tmp_path / "empty")
+    result = run_qtgov("validate", "-C", tmp_path / "empty")
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == (
         f"qtgov: {tmp_path / 'empty'}: not an alliance repository "
@@ -214,7 +214,7 @@ def test_not_an_alliance_repository(tmp_path: Path) -> None:
 
 
 def test_missing_directory(tmp_path: Path) -> None:
-    result = run_qtgov("validate", tmp_path / "nowhere")
+    result = run_qtgov("validate", "-C", tmp_path / "nowhere")
     assert (result.returncode, result.stdout, result.stderr) == (
         2,
         "",
@@ -224,7 +224,7 @@ def test_missing_directory(tmp_path: Path) -> None:
 
 def test_a_file_is_not_a_repository(tmp_path: Path) -> None:
     (tmp_path / "file.yaml").write_text("a: 1\n")
-    result = run_qtgov("validate", tmp_path / "file.yaml")
+    result = run_qtgov("validate", "-C", tmp_path / "file.yaml")
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert "is a file" in result.stderr
@@ -241,7 +241,7 @@ def test_a_file_is_not_a_repository(tmp_path: Path) -> None:
 )
 def test_bad_option_values_exit_2(tmp_path: Path, args: list[str], message: str) -> None:
     root = write_repo(tmp_path / "repo", {})
-    result = run_qtgov(*args, root)
+    result = run_qtgov(*args, "-C", root)
     assert (result.returncode, result.stdout, result.stderr) == (2, "", message)
 
 
@@ -354,7 +354,7 @@ HEAD = f"{disclaimer.ZH}\n{disclaimer.EN}\n\n"
 
 
 def test_status_as_of(status_repo: Path) -> None:
-    result = run_qtgov("status", "--as-of", "2025-11-01", status_repo)
+    result = run_qtgov("status", "--as-of", "2025-11-01", "-C", status_repo)
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout == HEAD + (
         "In force on 2025-11-01: 3 agreement(s)\n"
@@ -365,13 +365,13 @@ def test_status_as_of(status_repo: Path) -> None:
 
 
 def test_status_as_of_later(status_repo: Path) -> None:
-    result = run_qtgov("status", "--as-of", "2025-12-01", status_repo)
+    result = run_qtgov("status", "--as-of", "2025-12-01", "-C", status_repo)
     assert result.stdout == HEAD + (
         "In force on 2025-12-01: 1 agreement(s)\n"
         "  auto-deal                        talent           2024-12-15 … 2025-12-14  acme, beta\n"
     )
     # After the automatic renewal, the current term is shown.
-    result = run_qtgov("status", "--as-of", "2026-03-01", status_repo)
+    result = run_qtgov("status", "--as-of", "2026-03-01", "-C", status_repo)
     assert result.stdout == HEAD + (
         "In force on 2026-03-01: 1 agreement(s)\n"
         "  auto-deal                        talent           2024-12-15 … 2026-12-14  acme, beta\n"
@@ -379,7 +379,7 @@ def test_status_as_of_later(status_repo: Path) -> None:
 
 
 def test_status_due_60d(status_repo: Path) -> None:
-    result = run_qtgov("status", "--as-of", "2025-11-01", "--due", "60d", status_repo)
+    result = run_qtgov("status", "--as-of", "2025-11-01", "--due", "60d", "-C", status_repo)
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout == HEAD + (
         "Deadlines from 2025-11-01 to 2025-12-31:\n"
@@ -392,12 +392,12 @@ def test_status_due_60d(status_repo: Path) -> None:
 
 
 def test_status_due_none(status_repo: Path) -> None:
-    result = run_qtgov("status", "--as-of", "2025-02-01", "--due", "2w", status_repo)
+    result = run_qtgov("status", "--as-of", "2025-02-01", "--due", "2w", "-C", status_repo)
     assert result.stdout == HEAD + "Deadlines from 2025-02-01 to 2025-02-15:\n  none\n"
 
 
 def test_status_json(status_repo: Path) -> None:
-    result = run_qtgov("status", "--as-of", "2025-12-10", "--due", "60d", "--format", "json", status_repo)
+    result = run_qtgov("status", "--as-of", "2025-12-10", "--due", "60d", "--format", "json", "-C", status_repo)
     assert json.loads(result.stdout) == {
         "qtgov": __version__,
         "disclaimer": disclaimer.TEXT,
@@ -414,7 +414,7 @@ def test_status_json(status_repo: Path) -> None:
             }
         ],
     }
-    result = run_qtgov("status", "--as-of", "2025-11-01", "--format", "json", status_repo)
+    result = run_qtgov("status", "--as-of", "2025-11-01", "--format", "json", "-C", status_repo)
     assert [(a["id"], a["effective"], a["end"]) for a in json.loads(result.stdout)["in_force"]] == [
         ("auto-deal", "2024-12-15", "2025-12-14"),
         ("ended-deal", "2024-06-01", "2025-11-30"),
@@ -505,24 +505,24 @@ def test_cache_warm_runs_match_cold_and_edits_invalidate(two: Path, tmp_path: Pa
 def test_cache_corrupt_file_is_ignored(two: Path, tmp_path: Path, content: str) -> None:
     cache = tmp_path / "cache"
     env = {"QTGOV_NO_CACHE": "", "QTGOV_CACHE_DIR": str(cache)}
-    expected = run_qtgov("validate", "--format", "json", two)
-    run_qtgov("validate", two, env=env)
+    expected = run_qtgov("validate", "--format", "json", "-C", two)
+    run_qtgov("validate", "-C", two, env=env)
     (path,) = cache.glob("*.json")
     path.write_text(content, encoding="utf-8")
-    result = run_qtgov("validate", "--format", "json", two, env=env)
+    result = run_qtgov("validate", "--format", "json", "-C", two, env=env)
     assert (result.returncode, result.stdout, result.stderr) == (expected.returncode, expected.stdout, "")
 
 
 def test_cache_entry_with_matching_key_but_bad_shape_is_ignored(two: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     env = {"QTGOV_NO_CACHE": "", "QTGOV_CACHE_DIR": str(cache)}
-    expected = run_qtgov("validate", "--format", "json", two, env=env)
+    expected = run_qtgov("validate", "--format", "json", "-C", two, env=env)
     (path,) = cache.glob("*.json")
     entries = json.loads(path.read_text("utf-8"))
     entries["members/hub.yaml"]["doc"] = [{"id": "hub"}, [7], []]
     entries["charter/alliance.yaml"]["load"] = [["x"]]
     path.write_text(json.dumps(entries), encoding="utf-8")
-    result = run_qtgov("validate", "--format", "json", two, env=env)
+    result = run_qtgov("validate", "--format", "json", "-C", two, env=env)
     assert (result.returncode, result.stdout, result.stderr) == (expected.returncode, expected.stdout, "")
 
 

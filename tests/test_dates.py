@@ -207,6 +207,6 @@ def test_status_never_hangs_or_crashes_on_odd_durations(tmp_path: Path, extra: s
         tmp_path / "repo", {**MEMBERS, "agreements/odd.yaml": signed(talent("odd", "executed", "2025-01-01", extra))}
     )
     for args in (["--as-of", as_of], ["--as-of", as_of, "--due", "1000y"], ["--as-of", "0001-01-01", "--due", "60d"]):
-        result = run_qtgov("status", *args, root, timeout=30)
+        result = run_qtgov("status", *args, "-C", root, timeout=30)
         assert result.returncode == 0, result.stderr
         assert result.stderr == ""

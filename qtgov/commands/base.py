@@ -4,28 +4,83 @@ the repository option, output helpers and the exit codes. Only `qtgov.cli` and t
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import click
 
 from qtgov import __version__, disclaimer
-from qtgov.errors import QtgovError
+from qtgov.errors import QtgovError, UsageError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
-repo_option = click.option(
-    "--repo",
-    "-C",
-    "repo",
-    default=".",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="The alliance repository (default: the current directory).",
+F = TypeVar("F", bound=Callable[..., Any])
+_REPO_PATH = click.Path(file_okay=False, path_type=Path)
+
+_REPO_HELP = (
+    "The alliance repository (default: the one the current directory is in, found by looking "
+    "upwards for charter/alliance.yaml, as git finds its work tree)."
 )
-repo_argument = click.argument("repo", required=False, default=".", type=click.Path(file_okay=False, path_type=Path))
+
+
+class _DeprecatedRepoArgument(click.Argument):
+    """The positional REPO some commands used to take: still accepted, no longer advertised."""
+
+    def get_usage_pieces(self, ctx: click.Context) -> list[str]:
+        return []
+
+
+def _repository(option: Path | None, positional: Path | None) -> Path:
+    """The root a command works on, from -C/--repo or the deprecated positional form; says on
+    stderr when the positional form is used and when the root is not the directory given."""
+    ctx = click.get_current_context()
+    if positional is not None:
+        click.echo(
+            f"qtgov: the positional REPO argument is deprecated; use `{ctx.command_path} -C {positional}`",
+            err=True,
+        )
+        if option is not None and option.resolve() != positional.resolve():
+            raise UsageError(f"two repositories given ({positional} and -C {option}); give only -C")
+    from qtgov.records.repo import find_root
+
+    start = option or positional or Path(".")
+    root = find_root(start)
+    if root != start:
+        # Reports name paths relative to the root, so say which root that is.
+        click.echo(f"qtgov: using the alliance repository at {root}", err=True)
+    return root
+
+
+def _with_repository(command: F, *, positional: bool) -> F:
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        kwargs["repo"] = _repository(kwargs.pop("repo"), kwargs.pop("legacy_repo", None))
+        return command(*args, **kwargs)
+
+    option = click.option("--repo", "-C", "repo", default=None, metavar="PATH", type=_REPO_PATH, help=_REPO_HELP)
+    decorated = option(run)
+    if positional:
+        decorated = click.argument(
+            "legacy_repo", cls=_DeprecatedRepoArgument, required=False, default=None, type=_REPO_PATH
+        )(decorated)
+    return decorated  # type: ignore[return-value]
+
+
+def repo_option(command: F) -> F:
+    """`-C/--repo PATH`, the one way every command is told which repository to work on. The
+    command receives `repo`, the repository's root (see `qtgov.records.repo.find_root`)."""
+    return _with_repository(command, positional=False)
+
+
+def repo_argument(command: F) -> F:
+    """`repo_option` for the commands that used to take REPO positionally: the old form still
+    works, with a deprecation note on stderr."""
+    return _with_repository(command, positional=True)
 
 
 def fail(message: str) -> NoReturn:
