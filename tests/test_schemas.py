@@ -301,7 +301,7 @@ version: 1
 status: executed
 parties: [{member: acme}]
 visibility: restricted
-documents: [{path: documents/r-1.pdf, sha256: %s}]
+documents: [{path: documents/r-1.pdf, sha256: "%s"}]
 """
         % ("0" * 64),
     ),
