@@ -295,3 +295,43 @@ def test_cli_fails_on_totals_over_100_and_unreadable_agreements(tmp_path: Path) 
     )
     bad = run_qtgov("ownership", "--repo", tmp_path, "--as-of", "2025-13-01")
     assert bad.returncode == 2 and "--as-of '2025-13-01': give a date as YYYY-MM-DD" in bad.stderr
+
+
+# ------------------------------------------------------------------ the handbook page
+
+
+def test_handbook_page_draws_the_graph_escaped_in_both_languages_and_public_only(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    hostile = "<script>alert(1)</script> & Co"
+    secret = holding("hub-gamma", "hub", "gamma", 40, control="none").replace(
+        "visibility: public", "visibility: alliance"
+    )
+    build(
+        repo,
+        {
+            "hub": member("hub", kind="hub"),
+            "sub": member("sub", name={"en": hostile, "zh": hostile}),
+            "gamma": member("gamma"),
+        },
+        {"hub-sub": holding("hub-sub", "hub", "sub"), "hub-gamma": secret},
+    )
+    out = tmp_path / "site"
+    result = run_qtgov("build", "-C", repo, "--out", out, "--as-of", "2025-06-01")
+    assert result.returncode == 0, result.stdout + result.stderr
+    page = (out / "en" / "ownership" / "index.html").read_text("utf-8")
+    svg = page[page.index('<svg xmlns="http://www.w3.org/2000/svg" class="qt-ownership"') :]
+    svg = svg[: svg.index("</svg>")]
+    assert "<title>&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co (sub)</title>" in svg
+    assert "<script>alert" not in page and "alert(1)</script>" not in page
+    assert ">100%</text>" in svg
+    # The public edition shows public holdings only: the alliance-only stake is not drawn or named.
+    assert "hub-gamma" not in page and "40%" not in svg and "40 %" not in page
+    zh = (out / "zh" / "ownership" / "index.html").read_text("utf-8")
+    assert "持股与控制" in zh and "<title>持股与控制</title>" in zh
+    assert 'href="../../ownership/"' in (out / "en" / "members" / "sub" / "index.html").read_text("utf-8")
+    assert 'href="ownership/"' in (out / "en" / "index.html").read_text("utf-8")
+    internal = tmp_path / "internal"
+    result = run_qtgov("build", "-C", repo, "--out", internal, "--as-of", "2025-06-01", "--audience", "alliance")
+    assert result.returncode == 0, result.stdout + result.stderr
+    inside = (internal / "en" / "ownership" / "index.html").read_text("utf-8")
+    assert "hub-gamma" in inside and ">40%</text>" in inside

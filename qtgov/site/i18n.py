@@ -306,6 +306,54 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "Flags are heuristics: a flag is not a finding of illegality, and no flag is not clearance.",
     ),
     "no_flags": ("没有反垄断风险标记。", "No antitrust flags."),
+    # the ownership page (docs/design/ownership.md)
+    "ownership": ("持股与控制", "Ownership and control"),
+    "ownership_intro": (
+        "根据 {date} 生效的已执行持股协议绘制：箭头从持有方指向发行方，数字为持有的股权比例。"
+        "同一控制组（单独控制）的公司视为一个经济单位：它们之间的重叠标记为集团内部，"
+        "R1 不标记组内的分配，审批法定人数中整个控制组只算一票。控制只在生效期间算数。",
+        "Drawn from the executed shareholding agreements in force on {date}: arrows run from holder to "
+        "issuer, labelled with the equity held. Companies in one control group (sole control) are one "
+        "economic unit: overlaps between them are intra-group, R1 does not flag allocations inside one, "
+        "and a whole group counts once toward the approval quorum. Control counts only while it is in force.",
+    ),
+    "ownership_key": ("图例", "Key"),
+    "ownership_legend": (
+        "实线箭头：单独控制；虚线：共同控制；点线：无控制。同色方框属于同一控制组。",
+        "solid arrow: sole control; dashed: joint control; dotted: no control. Boxes of one colour are "
+        "one control group.",
+    ),
+    "no_holdings": ("这一天没有生效的持股。", "No shareholding is in force on this day."),
+    "holdings_in_force": ("生效中的持股", "Holdings in force"),
+    "stakes": ("直接与间接持股", "Direct and indirect stakes"),
+    "stakes_intro": (
+        "间接持股沿持股链逐级相乘（A 持有 B 的 50%，B 持有 C 的 40%：A 经由 B 持有 C 的 20%）；"
+        "一条链不会两次经过同一家公司。",
+        "Indirect stakes multiply along chains of holdings (A holds 50% of B, B holds 40% of C: A holds 20% "
+        "of C through B); a chain never passes one company twice.",
+    ),
+    "stakes_partial": (
+        "持股链过多，未能全部计算：间接持股为下限。",
+        "Too many chains to follow them all: indirect stakes are a lower bound.",
+    ),
+    "direct_pct": ("直接", "Direct"),
+    "indirect_pct": ("间接", "Indirect"),
+    "total_pct": ("合计", "Total"),
+    "through": ("经由", "Through"),
+    "control_groups": ("控制组", "Control groups"),
+    "control_groups_intro": (
+        "由生效中的单独控制持股相连的公司：母公司、子公司和兄弟公司。",
+        "Companies linked by holdings with sole control in force: parents, subsidiaries and sister companies.",
+    ),
+    "controlled_by": ("控制方：", "controlled by"),
+    "cross_holdings": ("交叉持股（相互持有的公司）", "Cross-holdings (companies that hold each other)"),
+    "over_100": (
+        "持股合计超过 100%（可能漏记了终止，或持股比例有误）",
+        "Holdings over 100% in total (a termination not recorded, or a stake overstated)",
+    ),
+    "other_holdings": ("其他日期生效的持股", "Holdings in force on other days"),
+    "ownership_see": ("持股与控制关系图：", "The ownership and control graph:"),
+    "member_group": ("{date} 所在的控制组：", "Control group on {date}:"),
     "rule": ("规则", "Rule"),
     "severity": ("级别", "Severity"),
     "location": ("位置", "Location"),

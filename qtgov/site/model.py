@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from qtgov.dates import parse_date
+from qtgov.economics.ownership import Holding, Ownership
 from qtgov.findings import Finding, Severity
 from qtgov.records.agreements import Interval, effective_date, in_force_interval
 from qtgov.records.index import Index, Record, party_ids
@@ -179,6 +180,25 @@ class SiteModel:
             for member in dict.fromkeys(party_ids(agreement)):
                 out[member].append(agreement)
         return out
+
+    @functools.cached_property
+    def holdings(self) -> list[Holding]:
+        """The holdings this edition may show (docs/design/ownership.md): the shareholding
+        agreement and both companies visible; a public edition shows public holdings only."""
+        from qtgov.economics.ownership import for_index
+
+        return [
+            h
+            for h in for_index(self.index).holdings
+            if self.agreement_visible(h.agreement) and self.member_visible(h.holder) and self.member_visible(h.issuer)
+        ]
+
+    @functools.cached_property
+    def ownership_now(self) -> Ownership:
+        """The holdings graph this edition shows, on the build's day."""
+        from qtgov.economics.ownership import ownership_on
+
+        return ownership_on(self.holdings, self.as_of)
 
     @functools.cached_property
     def shareholdings_by_member(self) -> dict[str, list[Record]]:

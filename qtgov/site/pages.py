@@ -34,6 +34,7 @@ NAV_PAGES = (
     ("agreements/index.md", "agreements"),
     ("deadlines.md", "deadlines"),
     ("market-map.md", "market_map"),
+    ("ownership.md", "ownership"),
     ("flags.md", "flags"),
     ("validation.md", "validation"),
     ("changelog.md", "changelog"),
@@ -191,6 +192,14 @@ def _member_overlaps(model: SiteModel, member_id: str) -> list[dict[str, Any]] |
     return rows
 
 
+def _control_group(model: SiteModel, member_id: str) -> list[str]:
+    """The members of `member_id`'s control group on the build's day, from visible holdings."""
+    for group in model.ownership_now.groups:
+        if member_id in group.members:
+            return list(group.members)
+    return []
+
+
 def member_page(site: Site, member: Record) -> PageSpec:
     model = site.model
     reps, show_contacts, withheld = _representatives(model, member)
@@ -218,6 +227,7 @@ def member_page(site: Site, member: Record) -> PageSpec:
             "claims": claims,
             "agreements": agreements,
             "shareholdings": shareholdings,
+            "control_group": _control_group(model, member.id),
             "overlaps": _member_overlaps(model, member.id),
             "findings": model.findings_by_path.get(member.path, []),
             "history": model.git.history.get(member.path, []),
@@ -435,6 +445,149 @@ def market_map_page(site: Site) -> PageSpec:
         "market-map.md.j2",
         {"grid": grid, "entries": entries, "omitted": omitted, "legend": legend},
     )
+
+
+def ownership_page(site: Site) -> PageSpec:
+    """Holdings and control as of the build's day, drawn as inline SVG (docs/design/ownership.md);
+    holdings not in force on that day are listed with their dates, so dated control is visible."""
+    from qtgov.economics.ownership import Holding, pct_text
+    from qtgov.site.ownership_svg import draw
+
+    model = site.model
+    graph = model.ownership_now
+    members = {m.id: m for m in model.members}
+
+    def namer(lang: str) -> Any:
+        def name(member_id: str) -> str:
+            record = members.get(member_id)
+            return i18n.pick(record.get("name"), lang, site.languages) if record else member_id
+
+        return name
+
+    def row(h: Holding) -> dict[str, Any]:
+        return {
+            "agreement": h.agreement,
+            "holder": h.holder,
+            "issuer": h.issuer,
+            "equity": f"{pct_text(h.equity)} %",
+            "voting": f"{pct_text(h.voting)} %",
+            "control": h.control,
+            "start": h.start,
+            "last": h.end - dt.timedelta(days=1) if h.end else None,
+        }
+
+    svg = {lang: draw(graph, namer(lang), i18n.t("ownership", lang)) for lang in site.languages}
+    live = {h.agreement for h in graph.holdings}
+    other = sorted((h for h in model.holdings if h.agreement not in live), key=lambda h: (h.start, h.agreement))
+    return PageSpec(
+        "ownership.md",
+        "ownership.md.j2",
+        {
+            "svg": svg,
+            "holdings": [row(h) for h in graph.holdings],
+            "other_holdings": [row(h) for h in other],
+            "stakes": [
+                {
+                    "holder": st.holder,
+                    "issuer": st.issuer,
+                    "direct": f"{pct_text(st.direct)} %",
+                    "indirect": f"{pct_text(st.indirect)} %",
+                    "total": f"{pct_text(st.total)} %",
+                    "chains": [list(c) for c in st.chains],
+                }
+                for st in graph.stakes
+            ],
+            "groups": [g.as_dict() for g in graph.groups],
+            "cycles": [list(c) for c in graph.cycles],
+            "over": [
+                {"issuer": o.issuer, "equity": f"{pct_text(o.equity)} %", "agreements": list(o.agreements)}
+                for o in graph.over
+            ],
+            "partial": graph.partial,
+        },
+    )
+
+
+def contribution_pages(site: Site) -> Iterator[PageSpec]:
+    """One page per contribution agreement measured at build time (`qtgov build
+    --contributions-repo`): shares per window as a table and an inline SVG chart
+    (docs/design/economics.md). Commit identities are personal data: only their count is shown."""
+    from fractions import Fraction
+
+    from qtgov.economics.contributions import amount, pct
+    from qtgov.site.contributions_svg import Series, draw
+
+    model = site.model
+    for agreement_id, report in sorted(model.contributions.items()):
+        agreement = report.agreement
+        if agreement is None or not model.visible(agreement):
+            continue
+        members = [m for m in report.members if model.member_visible(m)]
+        measure = report.measures[0] if report.measures else None
+
+        def name_in(lang: str, member_id: str) -> str:
+            record = model.index.members.get(member_id)
+            return i18n.pick(record.get("name"), lang, site.languages) if record else member_id
+
+        windows = []
+        for w in report.windows:
+            rows = []
+            for member in members:
+                cells = [
+                    f"{amount(w.work[ms].get(member, Fraction(0)))} ({pct(w.share(ms, member))})"
+                    for ms in report.measures
+                ]
+                committed = report.expected.get(member)
+                rows.append({"member": member, "cells": cells, "committed": pct(committed) if committed else "—"})
+            windows.append(
+                {
+                    "start": w.window.start,
+                    "end": w.window.last_day,
+                    "whole": w.window.whole,
+                    "rows": rows,
+                    "elephant": [str(w.elephant_factor(ms) or "—") for ms in report.measures],
+                    "due": w.due,
+                    "meet_by": w.meet_by,
+                }
+            )
+        svg = {}
+        for lang in site.languages:
+            series = [
+                Series(
+                    name_in(lang, member),
+                    [w.share(measure, member) if measure else None for w in report.windows],
+                    report.expected.get(member),
+                )
+                for member in members
+            ]
+            project = i18n.pick(_project_name(report), lang, site.languages)
+            title = i18n.t("contributions_title", lang).format(name=project)
+            svg[lang] = draw(
+                [w.window.start.isoformat() for w in report.windows],
+                [w.window.whole for w in report.windows],
+                series,
+                title,
+            )
+        yield PageSpec(
+            f"contributions/{agreement_id}.md",
+            "contributions.md.j2",
+            {
+                "agreement_id": agreement_id,
+                "project_name": _project_name(report),
+                "commits_read": report.commits_read,
+                "measures": list(report.measures),
+                "measure": measure,
+                "windows": windows,
+                "svg": svg,
+                "unmatched": len(report.unmatched),
+            },
+        )
+
+
+def _project_name(report: Any) -> Any:
+    terms = report.agreement.get("terms") if report.agreement is not None else None
+    project = terms.get("project") if isinstance(terms, dict) else None
+    return (project or {}).get("name") or report.agreement.id
 
 
 def flags_page(site: Site) -> PageSpec:
@@ -700,6 +853,7 @@ def assemble(model: SiteModel, *, fenced_code: bool = True) -> Site:
         agreements_page(site),
         deadlines_page(site),
         market_map_page(site),
+        ownership_page(site),
         flags_page(site),
         validation_page(site),
         changelog_page(site),
