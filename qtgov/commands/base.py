@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import shlex
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -41,7 +42,8 @@ def _repository(option: Path | None, positional: Path | None) -> Path:
     ctx = click.get_current_context()
     if positional is not None:
         click.echo(
-            f"qtgov: the positional REPO argument is deprecated; use `{ctx.command_path} -C {positional}`",
+            f"qtgov: the positional REPO argument is deprecated; use `qtgov {ctx.info_name} -C "
+            f"{shlex.quote(str(positional))}`",
             err=True,
         )
         if option is not None and option.resolve() != positional.resolve():

@@ -57,7 +57,8 @@ def validate(
     contribution_clones: tuple[str, ...],
     output: Path | None,
 ) -> None:
-    """Check every record of REPO (default: the current directory) and report all findings.
+    """Check every record of the repository (-C PATH; default: the one the current directory is in)
+    and report all findings.
 
     Exit 0 when there are no errors, 1 when there are errors (or warnings with --strict), 2 when
     qtgov could not run.

@@ -23,7 +23,7 @@ from qtgov.commands.base import EXIT_FINDINGS, color, repo_argument
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Output directory (default: REPO/site); replaced only when the whole build succeeds.",
+    help="Output directory (default: site/ in the repository); replaced only when the whole build succeeds.",
 )
 @click.option("--as-of", "as_of", metavar="DATE", help="Compute live figures for DATE (default: HEAD's commit date).")
 @click.option("--lang", "langs", multiple=True, metavar="LANG", help="Build only this language (repeatable).")
