@@ -1,10 +1,20 @@
-"""Commands that write records: init."""
+"""Commands that write records: init, new, the lifecycle steps (propose, execute, amend,
+terminate, admit, withdraw) and fmt. Each writes canonical text, prints what changed and the
+next git step, and never commits."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+from qtgov.commands.base import EXIT_FINDINGS, repo_option
+from qtgov.errors import UsageError
+
+if TYPE_CHECKING:
+    from qtgov.authoring.common import Outcome
 
 
 @click.command()
@@ -82,4 +92,274 @@ def init(
     )
 
 
-COMMANDS: tuple[click.Command, ...] = (init,)
+# -- records: new, the lifecycle steps, fmt ------------------------------------------------------
+
+AGREEMENT_TYPES = ("market-boundary", "revenue-share", "talent", "contribution", "shareholding")
+
+
+def _ask(value: str | None, option: str, text: str, *, optional: bool = False) -> str | None:
+    """`value`, or (only in a terminal) the answer to a prompt; without a terminal a missing
+    required value is a usage error, so scripts never hang on a prompt."""
+    if value is not None:
+        return value
+    if not sys.stdin.isatty():
+        if optional:
+            return None
+        raise UsageError(f"{option} is required (or run in a terminal to be asked)")
+    answer = click.prompt(text, default="" if optional else None, show_default=False)
+    answer = answer.strip()
+    return answer or None
+
+
+def _report(outcome: Outcome) -> None:
+    for line in outcome.changed:
+        click.echo(f"wrote {line}")
+    for note in outcome.notes:
+        click.echo(f"note: {note}")
+    click.echo("Next (qtgov never commits for you):")
+    for line in outcome.next_step():
+        click.echo(f"  {line}")
+    click.echo("  then push the branch and open a pull request; qtgov review will ask for:")
+    for line in outcome.approvals:
+        click.echo(f"    - {line}")
+
+
+@click.group()
+def new() -> None:
+    """Write a new member or agreement record."""
+
+
+@new.command("member")
+@click.argument("member_id", metavar="ID")
+@click.option("--name", help="The company's name, in the alliance's default language.")
+@click.option("--name-en", "name_en", help="Its English name.")
+@click.option(
+    "--visibility", type=click.Choice(["public", "alliance", "restricted"]), default="public", show_default=True
+)
+@click.option("--rep", "rep_id", metavar="REP_ID", help="Its first representative's id.")
+@click.option("--rep-name", "rep_name", metavar="NAME", help="Their name.")
+@click.option("--rep-github", "rep_github", metavar="HANDLE", help="Their GitHub user name (for approvals).")
+@click.option("--rep-email", "rep_email", metavar="EMAIL", help="Their contact address (personal data).")
+@click.option("--since", metavar="DATE", help="First day of their authority (default: today).")
+@repo_option
+def new_member(
+    member_id: str,
+    name: str | None,
+    name_en: str | None,
+    visibility: str,
+    rep_id: str | None,
+    rep_name: str | None,
+    rep_github: str | None,
+    rep_email: str | None,
+    since: str | None,
+    repo: Path,
+) -> None:
+    """Write members/ID.yaml for a company applying to join (status prospective).
+
+    Asks for what is missing when run in a terminal. Refuses an id that exists or a path outside
+    the repository, writing nothing. The hub admits it later with `qtgov admit ID`.
+    """
+    from qtgov.authoring.common import parse_date
+    from qtgov.authoring.new import NewMember
+    from qtgov.authoring.new import new_member as run
+
+    name = _ask(name, "--name", "Company name")
+    if rep_id is None and sys.stdin.isatty():
+        rep_id = _ask(None, "--rep", "First representative's id (blank: none yet)", optional=True)
+        if rep_id:
+            rep_name = _ask(rep_name, "--rep-name", "Their name")
+            rep_github = _ask(rep_github, "--rep-github", "Their GitHub user name (blank: none)", optional=True)
+    options = NewMember(
+        member_id,
+        name=name or "",
+        name_en=name_en,
+        visibility=visibility,
+        rep_id=rep_id,
+        rep_name=rep_name,
+        rep_github=rep_github,
+        rep_email=rep_email,
+        since=parse_date(since, "--since") if since else None,
+    )
+    _report(run(repo, options))
+
+
+@new.command("agreement")
+@click.argument("agreement_id", metavar="ID")
+@click.option("--type", "type_", type=click.Choice(AGREEMENT_TYPES), help="The kind of agreement.")
+@click.option("--parties", metavar="A,B[,…]", help="The parties' member ids, separated by commas.")
+@click.option("--title", help="Its title, in the alliance's default language (default: a placeholder).")
+@click.option("--title-en", "title_en", help="Its English title.")
+@click.option(
+    "--visibility",
+    type=click.Choice(["public", "alliance", "restricted"]),
+    help="Who may read it (default: public in a public repository, else alliance).",
+)
+@click.option(
+    "--terms",
+    "terms_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A YAML file with the terms (default: the type's terms with placeholders).",
+)
+@repo_option
+def new_agreement(
+    agreement_id: str,
+    type_: str | None,
+    parties: str | None,
+    title: str | None,
+    title_en: str | None,
+    visibility: str | None,
+    terms_file: Path | None,
+    repo: Path,
+) -> None:
+    """Write agreements/ID.yaml as a draft between the parties.
+
+    The type's terms are pre-filled with placeholders (TODO texts, x-todo notes) that validate
+    reports until they are replaced. Refuses an id that exists, unknown parties or a path
+    outside the repository, writing nothing.
+    """
+    from qtgov.authoring.common import load_terms
+    from qtgov.authoring.new import NewAgreement, parse_parties
+    from qtgov.authoring.new import new_agreement as run
+
+    if type_ is None and sys.stdin.isatty():
+        type_ = click.prompt("Type", type=click.Choice(AGREEMENT_TYPES))
+    if type_ is None:
+        raise UsageError("--type is required (or run in a terminal to be asked)")
+    parties = _ask(parties, "--parties", "Parties (member ids, comma-separated)")
+    title = _ask(title, "--title", "Title (blank: a placeholder)", optional=True)
+    options = NewAgreement(
+        agreement_id,
+        type_,
+        parse_parties(parties or ""),
+        title=title,
+        title_en=title_en,
+        visibility=visibility,
+        terms=load_terms(terms_file) if terms_file is not None else None,
+    )
+    _report(run(repo, options))
+
+
+@click.command()
+@click.argument("agreement_id", metavar="ID")
+@repo_option
+def propose(agreement_id: str, repo: Path) -> None:
+    """Move the draft agreement ID to proposed, for the parties to sign (refused while it has
+    placeholders)."""
+    from qtgov.authoring.lifecycle import propose as run
+
+    _report(run(repo, agreement_id))
+
+
+@click.command()
+@click.argument("agreement_id", metavar="ID")
+@repo_option
+def execute(agreement_id: str, repo: Path) -> None:
+    """Mark agreement ID executed: refused unless every party's signature, by a representative who
+    may sign, pins its current content. It is executed on the day of the last signature."""
+    from qtgov.authoring.lifecycle import execute as run
+
+    _report(run(repo, agreement_id))
+
+
+@click.command()
+@click.argument("agreement_id", metavar="ID")
+@click.option("--id", "new_id", metavar="NEW_ID", help="The amendment's id (default: ID-<version + 1>).")
+@click.option(
+    "--terms",
+    "terms_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A YAML file with the amended terms (default: copy the terms).",
+)
+@repo_option
+def amend(agreement_id: str, new_id: str | None, terms_file: Path | None, repo: Path) -> None:
+    """Draft an amendment of the executed agreement ID: a new file restating it with amends: ID,
+    version + 1, status draft, the terms copied (or --terms), no signatures."""
+    from qtgov.authoring.common import load_terms
+    from qtgov.authoring.lifecycle import amend as run
+
+    terms = load_terms(terms_file) if terms_file is not None else None
+    _report(run(repo, agreement_id, new_id, terms=terms))
+
+
+@click.command()
+@click.argument("agreement_id", metavar="ID")
+@click.option("--date", "date_", metavar="DATE", help="The last day it is in force.")
+@click.option("--reason", help="Why it ends.")
+@click.option("--notice", metavar="DURATION", help="The notice given (default: the renewal notice, if any).")
+@click.option("--notice-given", "notice_given", metavar="DATE", help="The day notice was given (default: today).")
+@repo_option
+def terminate(
+    agreement_id: str, date_: str | None, reason: str | None, notice: str | None, notice_given: str | None, repo: Path
+) -> None:
+    """Terminate the executed agreement ID: its last day in force is --date. Refused when the
+    notice period (--notice, or the renewal notice) has not run by then."""
+    from qtgov.authoring.common import parse_date
+    from qtgov.authoring.lifecycle import terminate as run
+
+    date_ = _ask(date_, "--date", "Last day in force (YYYY-MM-DD)")
+    reason = _ask(reason, "--reason", "Reason")
+    outcome = run(
+        repo,
+        agreement_id,
+        last_day=parse_date(date_ or "", "--date"),
+        reason=reason or "",
+        notice=notice,
+        notice_given=parse_date(notice_given, "--notice-given") if notice_given else None,
+    )
+    _report(outcome)
+
+
+@click.command()
+@click.argument("member_id", metavar="MEMBER")
+@click.option("--date", "date_", metavar="DATE", help="The member's last day of membership.")
+@click.option("--terminate", "terminate_all", is_flag=True, help="Also terminate or cancel what must end with it.")
+@repo_option
+def withdraw(member_id: str, date_: str | None, terminate_all: bool, repo: Path) -> None:
+    """A member leaves: status withdrawn, left DATE. Lists the agreements that must end with its
+    membership; with --terminate, writes their terminations (and cancels drafts) too."""
+    from qtgov.authoring.common import parse_date
+    from qtgov.authoring.lifecycle import withdraw as run
+
+    date_ = _ask(date_, "--date", "Last day of membership (YYYY-MM-DD)")
+    _report(run(repo, member_id, last_day=parse_date(date_ or "", "--date"), terminate_all=terminate_all))
+
+
+@click.command()
+@click.argument("member_id", metavar="MEMBER")
+@click.option("--date", "date_", metavar="DATE", help="The day it joins (default: today).")
+@repo_option
+def admit(member_id: str, date_: str | None, repo: Path) -> None:
+    """Admit the prospective MEMBER: status active, joined DATE."""
+    from qtgov.authoring.common import parse_date
+    from qtgov.authoring.lifecycle import admit as run
+
+    _report(run(repo, member_id, day=parse_date(date_, "--date") if date_ else None))
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 naming the first difference of each file.")
+@repo_option
+def fmt(paths: tuple[Path, ...], check: bool, repo: Path) -> None:
+    """Put record files (default: all) in canonical form: schema key order, two-space indent,
+    sets sorted (never in agreements), comments kept, content hashes unchanged."""
+    from qtgov.authoring.fmt import fmt as run
+
+    result = run(repo, list(paths), check=check)
+    for path, why in result.skipped:
+        click.echo(f"qtgov: skipped {why}" if why.startswith(path) else f"qtgov: skipped {path}: {why}", err=True)
+    if check:
+        for path, line in result.differences:
+            click.echo(f"{path}:{line}: not in canonical form (run qtgov fmt {path})")
+        if result.differences or result.skipped:
+            sys.exit(EXIT_FINDINGS)
+        click.echo(f"{len(result.unchanged)} files in canonical form")
+        return
+    for path in result.changed:
+        click.echo(f"formatted {path}")
+    click.echo(f"{len(result.changed)} formatted, {len(result.unchanged)} unchanged")
+    if result.skipped:
+        sys.exit(EXIT_FINDINGS)
+
+
+COMMANDS = (init, new, propose, execute, amend, terminate, withdraw, admit, fmt)

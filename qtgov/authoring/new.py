@@ -1,0 +1,263 @@
+"""`qtgov new member` and `qtgov new agreement`: a record that validates, with placeholders for
+what only its authors can decide (docs/design/authoring.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from qtgov.authoring import common
+from qtgov.authoring.scaffold import _check_text, _modeline
+from qtgov.errors import UsageError
+from qtgov.rules.placeholders import TODO_KEY
+
+AGREEMENT_TYPES = ("market-boundary", "revenue-share", "talent", "contribution", "shareholding")
+VISIBILITIES = ("public", "alliance", "restricted")
+
+
+def _text(name: str, name_en: str | None, language: str) -> Any:
+    if name_en is None or name_en == name or language == "en":
+        return name_en if language == "en" and name_en else name
+    return {language: name, "en": name_en}
+
+
+def _default_language(index: Any) -> str:
+    langs = index.alliance.get("languages") if index.alliance is not None else None
+    return langs[0] if isinstance(langs, list) and langs and isinstance(langs[0], str) else "zh"
+
+
+@dataclass(frozen=True)
+class NewMember:
+    ident: str
+    name: str
+    name_en: str | None = None
+    visibility: str = "public"
+    rep_id: str | None = None
+    rep_name: str | None = None
+    rep_github: str | None = None
+    rep_email: str | None = None
+    since: dt.date | None = None
+
+
+def new_member(start: Path, opts: NewMember) -> common.Outcome:
+    """Write members/ID.yaml for a prospective member; nothing when anything is wrong."""
+    root, index = common.repository(start)
+    common.check_new_id("member", opts.ident)
+    _check_text("--name", opts.name)
+    if opts.name_en is not None:
+        _check_text("--name-en", opts.name_en)
+    if opts.visibility not in VISIBILITIES:
+        raise UsageError(f"--visibility {opts.visibility!r}: one of {', '.join(VISIBILITIES)}")
+    relpath = common.record_path(root, "member", opts.ident)
+    if opts.ident in index.members or (root / relpath).exists():
+        raise UsageError(f"member {opts.ident!r} already exists ({relpath}); nothing written")
+    data: dict[str, Any] = {
+        "id": opts.ident,
+        "kind": "member",
+        "name": _text(opts.name, opts.name_en, _default_language(index)),
+        "status": "prospective",
+        "visibility": opts.visibility,
+    }
+    notes = []
+    if opts.rep_id or opts.rep_name or opts.rep_github:
+        if not (opts.rep_id and opts.rep_name):
+            raise UsageError("a representative needs --rep and --rep-name (and --rep-github to approve)")
+        common.check_new_id("representative", opts.rep_id)
+        _check_text("--rep-name", opts.rep_name)
+        rep: dict[str, Any] = {"id": opts.rep_id, "name": opts.rep_name}
+        if opts.rep_email:
+            rep["email"] = opts.rep_email
+            if opts.visibility == "public":
+                notes.append("the email is personal data in a public record: validate warns until public_contact: true")
+        if opts.rep_github:
+            rep["github"] = opts.rep_github
+        else:
+            notes.append(f"{opts.rep_id} has no GitHub handle: add github: to let them approve pull requests")
+        rep["can_sign"] = True
+        rep["since"] = (opts.since or dt.date.today()).isoformat()
+        data["representatives"] = [rep]
+    else:
+        notes.append("no representative yet: add one (--rep) so that someone can sign and approve for the member")
+    header = _modeline("member") + "# Written by qtgov new member; the hub admits it with qtgov admit.\n"
+    from qtgov.authoring.yamldoc import yaml_value
+
+    text, plain = common.render("member", relpath, yaml_value(data), header=header)
+    common.write_all(root, {relpath: text}, new=True)
+    outcome = common.Outcome(
+        changed=[f"{relpath}: new member {opts.ident} (prospective)"],
+        paths=[relpath],
+        branch=f"join/{opts.ident}",
+        subject=f"Application of {opts.ident} to join the alliance",
+        trailers=[("Qtgov-Record", relpath), ("Qtgov-Event", "member applies")],
+        notes=notes,
+        root=root,
+    )
+    return common.finish(outcome, {relpath: plain})
+
+
+@dataclass(frozen=True)
+class NewAgreement:
+    ident: str
+    type: str
+    parties: tuple[str, ...]
+    title: str | None = None
+    title_en: str | None = None
+    #: None: public in a public repository (where alliance records may not carry terms), else alliance
+    visibility: str | None = None
+    #: The terms, when the parties have written them already (else the type's placeholders)
+    terms: dict[str, Any] | None = None
+
+
+#: The sensitive field each type's terms cannot do without (marked x-sensitive in the schema).
+SENSITIVE = {"revenue-share": "the split", "contribution": "each commitment's amount"}
+
+
+def _default_visibility(index: Any) -> str:
+    publish = index.alliance.get("publish") if index.alliance is not None else None
+    repository = publish.get("repository") if isinstance(publish, dict) else None
+    return "public" if repository == "public" else "alliance"
+
+
+def _split(parties: tuple[str, ...]) -> list[dict[str, Any]]:
+    share, rest = divmod(100, len(parties))
+    return [{"member": p, "pct": share + (rest if i == 0 else 0)} for i, p in enumerate(parties)]
+
+
+def terms_template(kind: str, parties: tuple[str, ...]) -> dict[str, Any]:
+    """The type's terms, pre-filled so that they read, with `x-todo` notes and `TODO` texts
+    where the parties must decide (docs/design/authoring.md)."""
+    first, second = parties[0], parties[-1]
+    if kind == "market-boundary":
+        return {
+            "allocations": [
+                {
+                    "scope": {"sector": ["*"], "region": ["*"]},
+                    "holder": "shared",
+                    TODO_KEY: "name the sectors and regions and who holds them (shared: every party may operate)",
+                }
+            ]
+        }
+    if kind == "revenue-share":
+        return {
+            "items": [{"id": "todo-course-id", "course": "TODO: the course's title", "owner": first}],
+            "pricing_authority": "owner",
+            "revenue_basis": "gross",
+            "split": _split(parties),
+            TODO_KEY: "check who sets prices, the revenue basis and the split (an equal split is pre-filled)",
+        }
+    if kind == "talent":
+        return {
+            "kind": "training",
+            "home": first,
+            "host": second,
+            TODO_KEY: "choose the kind (secondment, part-time, training, non-solicit) and add what it needs",
+        }
+    if kind == "contribution":
+        return {
+            "project": {
+                "name": "TODO: the project's name",
+                "repo": "https://example.invalid/TODO",
+                "license": "Apache-2.0",
+                TODO_KEY: "give the project's repository and licence",
+            },
+            "commitments": [
+                {"member": p, "kind": "engineering", "amount": 0, "unit": "engineer-days", "per": "P1M"}
+                for p in parties
+            ],
+            TODO_KEY: "give each party's commitment (amount, unit and period)",
+        }
+    if kind == "shareholding":
+        if len(parties) != 2:
+            raise UsageError("a shareholding has two parties: --parties HOLDER,ISSUER")
+        return {
+            "holder": first,
+            "issuer": second,
+            "instrument": "ordinary-shares",
+            "equity_pct": 0,
+            "control": "none",
+            TODO_KEY: "give the equity and voting held, board seats and whether control is acquired",
+        }
+    raise UsageError(f"--type {kind!r}: one of {', '.join(AGREEMENT_TYPES)}")
+
+
+def parse_parties(value: str) -> tuple[str, ...]:
+    parties = tuple(p.strip() for p in value.split(","))
+    if not parties or any(not p for p in parties):
+        raise UsageError(f"--parties {value!r}: member ids separated by commas, e.g. acme,beta")
+    if len(set(parties)) != len(parties):
+        raise UsageError(f"--parties {value!r}: a member is listed twice")
+    return parties
+
+
+def new_agreement(start: Path, opts: NewAgreement) -> common.Outcome:
+    """Write agreements/ID.yaml as a draft; nothing when anything is wrong."""
+    root, index = common.repository(start)
+    common.check_new_id("agreement", opts.ident)
+    if opts.type not in AGREEMENT_TYPES:
+        raise UsageError(f"--type {opts.type!r}: one of {', '.join(AGREEMENT_TYPES)}")
+    visibility = opts.visibility or _default_visibility(index)
+    if visibility not in VISIBILITIES:
+        raise UsageError(f"--visibility {visibility!r}: one of {', '.join(VISIBILITIES)}")
+    if len(opts.parties) < 2:
+        raise UsageError("an agreement has at least two parties: --parties a,b")
+    common.members_known(index, list(opts.parties))
+    relpath = common.record_path(root, "agreement", opts.ident)
+    if opts.ident in index.agreements or (root / relpath).exists():
+        raise UsageError(f"agreement {opts.ident!r} already exists ({relpath}); nothing written")
+    if opts.title is not None:
+        _check_text("--title", opts.title)
+        title: Any = _text(opts.title, opts.title_en, _default_language(index))
+    else:
+        title = "TODO: the agreement's title"
+    data: dict[str, Any] = {
+        "id": opts.ident,
+        "type": opts.type,
+        "title": title,
+        "version": 1,
+        "status": "draft",
+        "parties": [{"member": p} for p in opts.parties],
+        "effective": "on-execution",
+        "visibility": visibility,
+    }
+    notes = []
+    if visibility == "restricted":
+        # A restricted record carries no terms: they live in the signed document it pins.
+        data[TODO_KEY] = "pin the signed document: documents: [{path, sha256}]"
+    elif opts.terms is not None:
+        data["terms"] = opts.terms
+    else:
+        data["terms"] = terms_template(opts.type, opts.parties)
+        sensitive = SENSITIVE.get(opts.type)
+        if sensitive:
+            notes.append(
+                f"{sensitive} is competitively sensitive: validate flags it (r5-sensitive-data) in a {visibility} "
+                "record; --visibility restricted keeps the terms in a pinned document instead"
+            )
+    from qtgov.rules.placeholders import placeholders
+
+    todo = any(True for _ in placeholders(data))
+    header = _modeline("agreement") + (
+        "# Written by qtgov new agreement: replace every TODO and x-todo, then qtgov propose.\n" if todo else ""
+    )
+    from qtgov.authoring.yamldoc import yaml_value
+
+    text, plain = common.render("agreement", relpath, yaml_value(data), header=header)
+    common.schema_check("agreement", relpath, text, "--terms")
+    common.write_all(root, {relpath: text}, new=True)
+    outcome = common.Outcome(
+        changed=[f"{relpath}: new {opts.type} agreement {opts.ident} (draft) between {', '.join(opts.parties)}"],
+        paths=[relpath],
+        branch=f"agreement/{opts.ident}",
+        subject=f"Draft {opts.type} agreement {opts.ident}",
+        trailers=[("Qtgov-Record", relpath), ("Qtgov-Event", "agreement drafted")],
+        notes=[
+            *notes,
+            f"fill in the placeholders (qtgov validate lists them), then qtgov propose {opts.ident}"
+            if todo
+            else f"once the parties agree on the text: qtgov propose {opts.ident}",
+        ],
+        root=root,
+    )
+    return common.finish(outcome, {relpath: plain})
