@@ -231,3 +231,38 @@ def test_a_course_without_an_id_is_a_warning(make_repo: MakeRepo) -> None:
         if f["rule"] == "course-listing"
     ]
     assert rows == [(16, 7, "warning", "this course has no id: give it the id it has in every agreement that lists it")]
+
+
+def test_misspelt_signatory_and_counsel_get_suggestions(make_repo: MakeRepo) -> None:
+    from tests.conftest import ALLIANCE
+
+    alliance = ALLIANCE.replace(
+        "  counsel: []\n",
+        "  counsel:\n    - {id: lin-law, name: Lin, commit_emails: [lin@law.example.org], signing_keys: []}\n",
+    )
+    acme = ACME + "representatives:\n  - {id: ann, name: Ann, can_sign: true, since: 2024-01-01}\n"
+    deal = (
+        "id: deal\ntype: talent\ntitle: Deal\nversion: 1\nstatus: draft\n"
+        "parties:\n  - member: acme\nvisibility: public\nterms: {kind: training}\n"
+        "signatures:\n  - {member: acme, signatory: anne, date: 2025-01-02, method: git-commit,"
+        f" content_sha256: {'a' * 64}}}\n"
+        "legal_review: {status: approved, reviewer: lin-lw, date: 2025-01-03}\n"
+    )
+    root = make_repo({"charter/alliance.yaml": alliance, "members/acme.yaml": acme, "agreements/deal.yaml": deal})
+    assert _rows(root, "signature-authority", "counsel") == [
+        (
+            "agreements/deal.yaml",
+            11,
+            31,
+            "signature-authority",
+            "'anne' is not a representative of 'acme' (did you mean 'ann'?)",
+        ),
+        (
+            "agreements/deal.yaml",
+            12,
+            44,
+            "counsel",
+            "'lin-lw' is not one of the alliance's counsel (charter/alliance.yaml legal.counsel)"
+            " (did you mean 'lin-law'?)",
+        ),
+    ]

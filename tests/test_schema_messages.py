@@ -82,6 +82,19 @@ CASES: dict[str, tuple[str, str, list[tuple[int, int, str, str]]]] = {
         MEMBER + "claims: [{id: c1, sector: [cloud]}]\n",
         [(6, 10, "/claims/0", "required field 'region' is missing in entry 1 of claims (regions)")],
     ),
+    "required-keeps-acronyms": (
+        "alliance",
+        ALLIANCE + "legal: {strict: true, counsel: [{id: lin, name: Lin, commit_emails: [lin@law.example.org]}]}\n",
+        [
+            (
+                7,
+                33,
+                "/legal/counsel/0",
+                "required field 'signing_keys' is missing in entry 1 of counsel (SSH public keys the counsel signs"
+                " commits with)",
+            )
+        ],
+    ),
     "additionalProperties-did-you-mean": (
         "member",
         MEMBER + "webiste: https://acme.example\n",

@@ -75,7 +75,7 @@ def did_you_mean(word: Any, allowed: Iterable[Any]) -> str:
     """` (did you mean 'x'?)` when one allowed name is close to `word`, else ""."""
     if not isinstance(word, str):
         return ""
-    names = [str(a) for a in allowed]
+    names = [str(a) for a in allowed if a is not None]
     close = difflib.get_close_matches(word, names, n=1, cutoff=0.6)
     if not close:
         close = [n for n in names if n.lower() == word.lower()]
@@ -130,8 +130,10 @@ def message(error: Any, path: Sequence[str | int]) -> str:
         missing = next((r for r in arg if isinstance(value, dict) and r not in value), "?")
         prop = schema.get("properties", {}).get(missing, {})
         desc = prop.get("description") if isinstance(prop, dict) else None
-        desc = desc.split(":")[0].split(";")[0].rstrip(".") if isinstance(desc, str) else ""
-        what = f" ({desc[0].lower()}{desc[1:]})" if desc else ""
+        desc = desc.split(":")[0].split(";")[0].split(" (")[0].rstrip(".") if isinstance(desc, str) else ""
+        if desc[:2].istitle():  # "Who may read…" reads "who may read…"; "SSH keys…" stays
+            desc = desc[0].lower() + desc[1:]
+        what = f" ({desc})" if desc else ""
         where = "" if not path else f" in {name}"
         return f"required field {missing!r} is missing{where}{what}"
     if kw == "enum":

@@ -224,8 +224,11 @@ def check_signature_authority(index: Index) -> Iterator[Finding]:
             rep = _representative(index, member, signatory)
             day = parse_date(sig.get("date"))
             if rep is None:
+                reps = [r.get("id") for r in index.members[member].get("representatives") or [] if isinstance(r, dict)]
                 yield check_signature_authority.finding(
-                    *where, f"{signatory!r} is not a representative of {member!r}", pointer=pointer
+                    *where,
+                    f"{signatory!r} is not a representative of {member!r}{did_you_mean(signatory, reps)}",
+                    pointer=pointer,
                 )
             elif not rep.get("can_sign"):
                 yield check_signature_authority.finding(
@@ -266,7 +269,8 @@ def check_counsel(index: Index) -> Iterator[Finding]:
         elif reviewer not in counsel:
             yield check_counsel.finding(
                 *_at(agreement, "legal_review", "reviewer"),
-                f"{reviewer!r} is not one of the alliance's counsel (charter/alliance.yaml legal.counsel)",
+                f"{reviewer!r} is not one of the alliance's counsel (charter/alliance.yaml legal.counsel)"
+                f"{did_you_mean(reviewer, counsel)}",
                 pointer="/legal_review/reviewer",
             )
 
