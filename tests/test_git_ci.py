@@ -27,9 +27,10 @@ def load(path: Path) -> Any:
 
 def test_pre_commit_hooks_run_real_commands() -> None:
     hooks = load(HOOKS)
-    assert [h["id"] for h in hooks] == ["qtgov-validate", "qtgov-codeowners"]
+    assert [h["id"] for h in hooks] == ["qtgov-validate", "qtgov-codeowners", "qtgov-fmt"]
     for hook in hooks:
-        assert hook["language"] == "python" and hook["pass_filenames"] is False
+        # Only fmt takes file names: the other checks judge the repository as a whole.
+        assert hook["language"] == "python" and hook["pass_filenames"] is (hook["id"] == "qtgov-fmt")
         command = hook["entry"].split()
         assert command[0] == "qtgov"
         assert run_qtgov(*command[1:2], "--help").returncode == 0

@@ -117,7 +117,9 @@ def sign(agreement: str, member: str, representative: str, date_: str | None, me
     result = run(repo, agreement, member, representative, day=day, method=method)
     verb = "replaced the stale signature of" if result.replaced else "signed for"
     click.echo(f"{result.path}:{result.line}: {verb} {member} as {representative} ({result.content_sha256})")
-    click.echo("Now commit it yourself: git commit -S -m '…' (the commit is the signature's provenance).")
+    from qtgov.gitgov.signing import commit_advice
+
+    click.echo(commit_advice(repo, member, result.path.stem))
 
 
 @click.command()

@@ -157,6 +157,32 @@ def sign(
     return SignResult(path, digest, line, stale is not None)
 
 
+def commit_advice(root: Path, member: str, agreement: str) -> str:
+    """How to commit a signature just added: `git commit -S` only for someone whose git has a
+    signing key configured (`user.signingkey`); for anyone else -S would only fail, and what
+    vouches for the signature is the commit's author address (one of their commit_emails)."""
+    import subprocess
+
+    message = f"Sign {agreement} for {member}"
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(root), "config", "--get", "user.signingkey"],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=30,
+        )
+        key = out.stdout.strip() if out.returncode == 0 else ""
+    except (OSError, subprocess.SubprocessError):
+        key = ""
+    if key:
+        return f"Now commit it yourself: git commit -S -m '{message}' (the commit is the signature's provenance)."
+    return (
+        f"Now commit it yourself: git commit -m '{message}', as the author address listed in your "
+        "commit_emails (the commit is the signature's provenance; configure user.signingkey to SSH-sign it)."
+    )
+
+
 def _entry_lines(entry: dict[str, str], dash_col: int, key_col: int) -> list[str]:
     """The entry as block-sequence lines; columns are 0-based."""
     items = list(entry.items())
