@@ -115,7 +115,7 @@ signatures:
     signatory: alice
     date: 2024-02-01
     method: git-commit
-    content_sha256: 0000000000000000000000000000000000000000000000000000000000000000
+    content_sha256: "0000000000000000000000000000000000000000000000000000000000000000"
 termination:
   date: 2024-12-31
   reason: done
@@ -190,8 +190,13 @@ def test_hash_covers_everything_else(old: str, new: str) -> None:
 
 
 def test_yaml_scalar_rules_feed_the_hash() -> None:
-    # `NO` and `2025-01-01` are strings under qtgov's rules, `15.0` a number written as 15.
-    data = data_of("b: 15.0\na: é\nc: NO\nd: 2025-01-01\ne: 1:30\n")
+    # `NO` and `2025-01-01` are strings under qtgov's rules, `15.0` a number written as 15. `NO`
+    # and `1:30` are also reported (yaml-ambiguous: other YAML tools type them); the hash is over
+    # qtgov's reading.
+    result = parse_text("a.yaml", "b: 15.0\na: é\nc: NO\nd: 2025-01-01\ne: 1:30\n")
+    assert [(f.line, f.rule) for f in result.findings] == [(3, "yaml-ambiguous"), (5, "yaml-ambiguous")]
+    assert result.document is not None
+    data = result.document.data
     expected = '{"a":"é","b":15,"c":"NO","d":"2025-01-01","e":"1:30"}'.encode()
     assert rfc8785.dumps(data) == expected
     assert content_sha256(data) == sha(expected)
