@@ -45,6 +45,10 @@ _Y11_SEXA = re.compile(r"[-+]?[1-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?\Z")
 _Y11_FLOAT = re.compile(r"[-+]?([0-9][0-9_]*)?\.[0-9_]*([eE][-+][0-9]+)?\Z")
 
 
+# Every typed form starts with one of these; most record values do not, and skip the patterns.
+_MAYBE_TYPED = frozenset("0123456789+-.~=yYnNoOtTfF")
+
+
 def _signed(text: str) -> tuple[int, str]:
     if text[:1] in "+-":
         return (-1 if text[0] == "-" else 1), text[1:]
@@ -152,6 +156,8 @@ def ambiguity(value: str, *, key: bool = False) -> str | None:
     (`2025-01-01`) are deliberately not covered: YAML 1.2 reads them as text too, and every
     record is full of them.
     """
+    if value[:1] not in _MAYBE_TYPED:
+        return None
     r12, r11 = _reading_12(value), _reading_11(value)
     if r12 is _TEXT and r11 is _TEXT:
         return None
@@ -208,6 +214,8 @@ def punctuation_in_scalar(value: str, *, key: bool, in_flow: bool) -> tuple[int,
     pattern is structural: `：` right after a field-like ASCII word, `，` between two ASCII words
     inside `[ ]` or `{ }`, a value wholly wrapped in `【 】`. Quoted values are never checked (quoting is the way out).
     """
+    if value.isascii():
+        return None
     stripped = value.lstrip("\u3000")
     if stripped != value:
         return 0, _message("\u3000", "\u3000")

@@ -410,7 +410,8 @@ class _Composer:
     def _check_text(self, event: Any, value: str, mark: Mark, *, plain: bool, key: bool, in_flow: bool) -> None:
         """What a string key or value holds once decoded, and whether other tools read it alike."""
         what = "key" if key else "value"
-        bad = _BAD_DECODED.search(value)
+        # Only a double-quoted scalar has escapes; every other character was checked in the bytes.
+        bad = _BAD_DECODED.search(value) if event.style == '"' else None
         if bad is not None:
             # The bytes were checked before parsing, so this came from an escape such as "\e".
             self.findings.append(
