@@ -4,15 +4,22 @@ count only while in force, and everything built on them (overlap labels, R1, the
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 from pathlib import Path
 from typing import Any
 
 from conftest import run_qtgov
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_overlap_properties import CHAINS, DAYS, POINTS, contains, in_overlap, models, oracle
 from test_overlaps import T0, agreement, allocation, build, claim, findings, member, pieces
 
 from qtgov.economics.ownership import CHAIN_BUDGET, for_index, holding_from, ownership_on
 from qtgov.overlaps import analyse
+from qtgov.overlaps.engine import compute
+from qtgov.overlaps.geometry import POS, box_intersect
+from qtgov.overlaps.model import Model
 from qtgov.rules import antitrust
 from qtgov.rules import ownership as ownership_rules
 
@@ -335,3 +342,47 @@ def test_handbook_page_draws_the_graph_escaped_in_both_languages_and_public_only
     assert result.returncode == 0, result.stdout + result.stderr
     inside = (internal / "en" / "ownership" / "index.html").read_text("utf-8")
     assert "hub-gamma" in inside and ">40%</text>" in inside
+
+
+# ------------------------------------------------------------------ the engine against an oracle
+
+
+@st.composite
+def dated_models(draw: st.DrawFn) -> Model:
+    """The property-test models of test_overlap_properties, with m1 and m2 in one control group
+    only on some stretches of days (as the ownership timeline gives them)."""
+    model: Model = draw(models())
+    cuts = sorted(draw(st.lists(st.integers(DAYS[0], DAYS[-1]), min_size=1, max_size=4, unique=True)))
+    bounds = [*cuts, POS]
+    stretches = [(bounds[n], bounds[n + 1], "m1") for n in range(len(cuts)) if draw(st.booleans())]
+    model.group = {}
+    model.control = {"m1": tuple(stretches), "m2": tuple(stretches)}
+    return model
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(dated_models())
+def test_intra_group_only_on_the_days_of_control(model: Model) -> None:
+    periods = model.intra_periods("m1", "m2")
+    entries = compute(model)
+    by_pair = {(id(e.claims[0]), id(e.claims[1])): e for e in entries}
+    for a, b in itertools.combinations(model.claims, 2):
+        if a.member == b.member:
+            continue
+        if a.member > b.member:
+            a, b = b, a
+        entry = by_pair.get((id(a), id(b)))
+        pieces = entry.pieces if entry else ()
+        for p, q in itertools.combinations(pieces, 2):
+            assert box_intersect(CHAINS, p.box, q.box) is None, (p, q)
+        for point in POINTS:
+            for day in DAYS:
+                holders = [p for p in pieces if contains(p.box, point, day)]
+                if not in_overlap(a, b, point, day):
+                    assert holders == []
+                    continue
+                assert len(holders) == 1, (point, day, holders)
+                together = (a.member, b.member) == ("m1", "m2") and any(s <= day < e for s, e in periods)
+                expected = ("intra-group", None, None) if together else oracle(model, a, b, point, day)
+                piece = holders[0]
+                assert (piece.label, piece.holder, piece.agreement) == expected
