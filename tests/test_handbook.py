@@ -378,6 +378,10 @@ def test_site_layout_and_pages(public_site: Path) -> None:
             data = json.loads((site / "api" / f"{name}.json").read_text("utf-8"))
             assert data["disclaimer"]
         assert (site / "schemas" / "member.schema.json").is_file()
+    # At the site's root as well, where the schemas' $id and qtgov init's modelines point.
+    for name in ("alliance", "taxonomy", "member", "agreement"):
+        published = json.loads((public_site / "schemas" / f"{name}.schema.json").read_text("utf-8"))
+        assert published["$id"] == f"https://quanttide.github.io/qtgov/schemas/{name}.schema.json"
     home = (public_site / "en" / "index.html").read_text("utf-8")
     assert "Test alliance handbook" in home
     assert 'hreflang="zh"' in home and 'href="../zh/"' in home

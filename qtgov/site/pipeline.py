@@ -19,6 +19,7 @@ from pathlib import Path
 
 from qtgov.errors import QtgovError, UsageError
 from qtgov.findings import Finding
+from qtgov.records.schemas import schema_dir
 from qtgov.site import i18n
 from qtgov.site.escaping import html_attr
 from qtgov.site.gitdata import GitData, load_git
@@ -214,6 +215,11 @@ def build(options: BuildOptions) -> BuildResult:
                 raise BuildError("; ".join(f"{r.lang}: {r.error}" for r in failed))
         timings["mkdocs"] = time.perf_counter() - t0
         (staged / "index.html").write_bytes(_redirect(site.languages[0]))
+        # Beside the language folders too: the schemas' `$id`s and the modeline `qtgov init` writes
+        # name <site>/schemas/<kind>.schema.json (docs/design/schemas.md).
+        (staged / "schemas").mkdir(exist_ok=True)
+        for schema in sorted(schema_dir().glob("*.schema.json")):
+            shutil.copyfile(schema, staged / "schemas" / schema.name)
         (staged / MARKER).write_text("built by qtgov build; replaced on every build\n", encoding="utf-8")
         _swap(staged, out, work)
     finally:
