@@ -1,7 +1,9 @@
 """`qtgov build`: validate → site model → Markdown per language → `mkdocs build --strict` → swap.
 
 The build happens in a temporary directory next to the output and replaces the output only when
-every language built, so a failed build leaves the previous handbook as it was. Everything that
+every language built, so a failed build leaves the previous handbook as it was. That directory
+holds a lock for as long as its build runs and ignores itself in git; one whose lock nobody holds
+any more (its build was killed) is removed by the next build. Everything that
 varies is pinned: figures are computed as of HEAD's commit date (or a fixed date without git),
 MkDocs' build date is that moment, every list is sorted — two builds of one commit are
 byte-identical.
@@ -9,11 +11,15 @@ byte-identical.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import datetime as dt
+import fcntl
 import os
 import shutil
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +43,10 @@ from qtgov.site.model import AUDIENCES, SiteModel, blocking, compute_overlaps, r
 from qtgov.site.pages import Site, assemble, render_docs
 
 MARKER = ".qtgov-site"
+#: Inside a build's working directory: held locked (flock) by the build for as long as it runs.
+LOCK = ".qtgov-build.lock"
+#: A working directory without a lock (left by a qtgov that did not lock) is stale after this long.
+UNLOCKED_STALE_SECONDS = 600
 
 
 class BuildBlocked(QtgovError):
@@ -58,6 +68,7 @@ class BuildOptions:
     history: bool = True  # read git history (timelines, provenance)
     jobs: int | None = None  # MkDocs processes at a time (default: one per language, up to the CPUs); 0: in-process
     docs_dir: Path | None = None  # keep the generated Markdown here (per language) instead of discarding it
+    contribution_clones: tuple[tuple[str, Path], ...] = ()  # (agreement id, clone): contribution pages
 
 
 @dataclass
@@ -72,10 +83,27 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
 
 
+def absolute(options: BuildOptions) -> BuildOptions:
+    """The options with absolute paths. MkDocs resolves a relative `docs_dir` or `site_dir`
+    against the directory of its configuration file (qtgov's own `mkdocs.yml` when the
+    repository has none), not against the working directory."""
+
+    def absolute_path(path: Path | None) -> Path | None:
+        return None if path is None else Path(os.path.abspath(path))
+
+    return dataclasses.replace(
+        options,
+        root=Path(os.path.abspath(options.root)),
+        out=absolute_path(options.out),
+        docs_dir=absolute_path(options.docs_dir),
+    )
+
+
 def prepare(options: BuildOptions) -> tuple[Site, BaseConfig, dict[str, float]]:
     """Validate and compute everything the pages show (no files written)."""
     from qtgov.validate import validate
 
+    options = absolute(options)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     root = Path(options.root)
@@ -93,6 +121,14 @@ def prepare(options: BuildOptions) -> tuple[Site, BaseConfig, dict[str, float]]:
     timings["git"] = time.perf_counter() - t0
     as_of = resolve_as_of(root, index, git, options.as_of)
     model = SiteModel(index, validation.findings, audience, as_of, git, repo_url=_repo_url(options))
+    if options.contribution_clones:
+        from qtgov.economics.contributions import measure
+
+        t0 = time.perf_counter()
+        model.contributions = {
+            ident: measure(index, clone, ident, today=as_of) for ident, clone in options.contribution_clones
+        }
+        timings["contributions"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     compute_overlaps(model)
     timings["overlaps"] = time.perf_counter() - t0
@@ -142,23 +178,104 @@ def render_language(site: Site, base: BaseConfig, lang: str, docs_dir: Path, sit
     return language_job(site, base, lang, docs_dir, site_dir).options()[1]
 
 
-def _check_out(root: Path, out: Path) -> None:
-    """Refuse output directories whose replacement would destroy something else."""
+def _check_out(root: Path, out: Path, shown: Path) -> None:
+    """Refuse output directories whose replacement would destroy something else (`shown` is the
+    output as the user gave it, for the messages)."""
     out_r, root_r = out.resolve(), root.resolve()
     if out_r == root_r or out_r in root_r.parents:
-        raise UsageError(f"--out {out}: the output would replace the repository itself")
+        raise UsageError(f"--out {shown}: the output would replace the repository itself")
     if root_r in out_r.parents and out_r.relative_to(root_r).parts[0] in (
         "members",
         "agreements",
         "charter",
         "schemas",
     ):
-        raise UsageError(f"--out {out}: inside the repository's record directories")
+        raise UsageError(f"--out {shown}: inside the repository's record directories")
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).exists())):
         raise UsageError(
-            f"--out {out}: exists and is not a handbook qtgov built (no {MARKER} in it); choose another directory "
+            f"--out {shown}: exists and is not a handbook qtgov built (no {MARKER} in it); choose another directory "
             "or remove it"
         )
+
+
+def work_prefix(out: Path) -> str:
+    """The name prefix of the working directories of builds into `out` (beside it)."""
+    return f".{out.name}.build-"
+
+
+def remove_stale(out: Path) -> list[Path]:
+    """Remove the working directories that builds into `out` left behind when they were killed
+    (SIGKILL, a power cut): those whose lock nobody holds, or, without a lock, older than
+    UNLOCKED_STALE_SECONDS. A build still running holds its lock and keeps its directory.
+    Returns the directories removed."""
+    removed: list[Path] = []
+    prefix = work_prefix(out)
+    try:
+        entries = [p for p in out.parent.iterdir() if p.name.startswith(prefix)]
+    except FileNotFoundError:
+        return removed
+    for path in sorted(entries):
+        if path.is_symlink() or not path.is_dir():
+            continue  # not ours: a build only ever makes directories
+        if _stale(path):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
+
+
+def _stale(work: Path) -> bool:
+    try:
+        fd = os.open(work / LOCK, os.O_RDWR)
+    except FileNotFoundError:
+        try:
+            return time.time() - work.stat().st_mtime > UNLOCKED_STALE_SECONDS
+        except FileNotFoundError:  # removed meanwhile by its own build
+            return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False  # its build is running
+    finally:
+        os.close(fd)  # also releases a lock just taken
+    return True
+
+
+def _unwritable(shown: Path, exc: OSError) -> UsageError:
+    where = exc.filename if exc.filename else shown
+    return UsageError(
+        f"cannot write the handbook to {shown}: {where}: {exc.strerror or exc}; choose a writable directory with --out"
+    )
+
+
+@contextlib.contextmanager
+def _work_dir(out: Path, shown: Path) -> Iterator[Path]:
+    """A fresh working directory beside `out`, locked while the build runs and removed after it.
+
+    The lock file is locked before it gets its name, so another build never sees it unlocked
+    while this one is alive. The `.gitignore` keeps the directory out of `git status` even in a
+    repository whose own .gitignore does not know it, should the build be killed."""
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale(out)
+        work = Path(tempfile.mkdtemp(prefix=work_prefix(out), dir=out.parent))
+    except OSError as exc:
+        raise _unwritable(shown, exc) from exc
+    fd: int | None = None
+    try:
+        try:
+            (work / ".gitignore").write_text(
+                "# The working directory of a qtgov build, removed when the build ends.\n*\n", encoding="utf-8"
+            )
+            fd = os.open(work / f"{LOCK}.new", os.O_RDWR | os.O_CREAT, 0o600)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            os.replace(work / f"{LOCK}.new", work / LOCK)
+        except OSError as exc:
+            raise _unwritable(shown, exc) from exc
+        yield work
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        if fd is not None:
+            os.close(fd)
 
 
 def _redirect(default_lang: str) -> bytes:
@@ -173,16 +290,16 @@ def _redirect(default_lang: str) -> bytes:
 
 def build(options: BuildOptions) -> BuildResult:
     """Build the handbook into `options.out` atomically; the previous output survives a failure."""
-    root = Path(options.root)
-    out = Path(options.out) if options.out is not None else root / "site"
-    _check_out(root, out)
+    shown = Path(options.out) if options.out is not None else Path(options.root) / "site"
+    options = absolute(options)
+    root = options.root
+    out = options.out if options.out is not None else root / "site"
+    _check_out(root, out, shown)
     site, base, timings = prepare(options)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-", dir=out.parent))
-    try:
+    with _work_dir(out, shown) as work:
         staged = work / "site"
         staged.mkdir()
-        docs_root = Path(options.docs_dir) if options.docs_dir is not None else work / "docs"
+        docs_root = options.docs_dir if options.docs_dir is not None else work / "docs"
         jobs: list[Job] = []
         pages = 0
         for lang in site.languages:
@@ -221,12 +338,13 @@ def build(options: BuildOptions) -> BuildResult:
         for schema in sorted(schema_dir().glob("*.schema.json")):
             shutil.copyfile(schema, staged / "schemas" / schema.name)
         (staged / MARKER).write_text("built by qtgov build; replaced on every build\n", encoding="utf-8")
-        _swap(staged, out, work)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+        try:
+            _swap(staged, out, work)
+        except OSError as exc:
+            raise _unwritable(shown, exc) from exc
     model = site.model
     return BuildResult(
-        out,
+        shown,
         model.audience,
         model.as_of,
         site.languages,

@@ -8,18 +8,20 @@ qtgov runs inside MkDocs.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import logging
 import os
 import shutil
+import signal
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from qtgov.errors import UsageError
-from qtgov.site.pipeline import BuildBlocked, BuildOptions, prepare, render_language
+from qtgov.site.pipeline import BuildBlocked, BuildOptions, absolute, prepare, render_language
 
 log = logging.getLogger("qtgov.serve")
 WATCHED = ("charter", "members", "agreements", "mkdocs.yml")
@@ -104,20 +106,48 @@ class Renderer:
                 self.report(f"could not re-render: {exc}")
 
 
+@contextlib.contextmanager
+def stop_on_sigterm() -> Iterator[None]:
+    """Let SIGTERM (`kill`, a service manager, a terminal closing) stop the server the way Ctrl-C
+    does, so its temporary directory is removed; Python's default for SIGTERM exits at once."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers can only be set from the main thread
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def serve(options: BuildOptions, lang: str, dev_addr: str, report: Callable[[str], None]) -> None:
     """Render, start the watcher, and run MkDocs' live-reload server until interrupted.
 
     This is `mkdocs serve` with one difference: the configuration is loaded from a fresh copy of
     qtgov's overrides for every rebuild (MkDocs consumes the plugin options it is given, so
-    `mkdocs.commands.serve`, which passes the same ones again, fails on the second build)."""
+    `mkdocs.commands.serve`, which passes the same ones again, fails on the second build).
+    SIGTERM stops it like Ctrl-C; either way its temporary directory is removed."""
+    from qtgov.site.mkdocs_run import quiet_jieba
+
+    quiet_jieba()
+    options = absolute(options)
+    with stop_on_sigterm():
+        work = Path(tempfile.mkdtemp(prefix="qtgov-serve-"))
+        try:
+            _serve(options, lang, dev_addr, report, work)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def _serve(options: BuildOptions, lang: str, dev_addr: str, report: Callable[[str], None], work: Path) -> None:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.livereload import LiveReloadServer
 
-    from qtgov.site.mkdocs_run import quiet_jieba
-
-    quiet_jieba()
-    work = Path(tempfile.mkdtemp(prefix="qtgov-serve-"))
     renderer = Renderer(options, lang, work / "docs", report)
     stop = threading.Event()
     site_dir = work / "site"
@@ -153,10 +183,9 @@ def serve(options: BuildOptions, lang: str, dev_addr: str, report: Callable[[str
         try:
             server.serve()
         except KeyboardInterrupt:
-            pass
+            report("stopped")
         finally:
             server.shutdown()
             config.plugins.on_shutdown()
     finally:
         stop.set()
-        shutil.rmtree(work, ignore_errors=True)
