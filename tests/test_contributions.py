@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from qtgov.economics.contributions import PathFilter, meeting_day
-from tests.conftest import finding_tuples, run_qtgov
+from tests.conftest import ALLIANCE, finding_tuples, run_qtgov
 
 Qtgov = Callable[..., subprocess.CompletedProcess[str]]
 
@@ -64,6 +64,7 @@ status: executed
 parties:
   - member: alpha
   - member: beta
+  - member: hub
 effective: 2025-01-01
 {term}governing_law: CN
 visibility: public
@@ -109,8 +110,9 @@ class Project:
 
     def git(self, *args: str, email: str = "a1@alpha.example.com", date: str = "2025-01-01") -> str:
         stamp = f"{date}T12:00:00+08:00"
+        # Nothing of the caller's git environment (GIT_DIR, GIT_INDEX_FILE, …) may leak in.
         env = {
-            **os.environ,
+            **{k: v for k, v in os.environ.items() if not k.startswith("GIT_")},
             "GIT_AUTHOR_NAME": email.split("@")[0],
             "GIT_AUTHOR_EMAIL": email,
             "GIT_AUTHOR_DATE": stamp,
@@ -298,7 +300,7 @@ def test_validate_reports_rebalancing_with_a_configured_clone(
         name="alliance",
     )
     done = qtgov("validate", alliance, "--format", "json", "--contributions-repo", f"ct-proj={project.root}")
-    assert finding_tuples(done.stdout, {"rebalancing-due"}) == [("agreements/ct-proj.yaml", 40, 20, "rebalancing-due")]
+    assert finding_tuples(done.stdout, {"rebalancing-due"}) == [("agreements/ct-proj.yaml", 41, 20, "rebalancing-due")]
     (finding,) = [f for f in json.loads(done.stdout)["findings"] if f["rule"] == "rebalancing-due"]
     assert finding["severity"] == "warning"
     assert finding["message"].startswith("in the window 2025-01-01 … 2025-03-31 delivery departs")
@@ -361,3 +363,35 @@ def test_the_review_meeting_falls_in_the_cadence_period_after_the_window() -> No
     assert meeting_day(start, (3, 0), dt.date(2025, 4, 1)) == dt.date(2025, 6, 30)
     assert meeting_day(start, (1, 0), dt.date(2025, 4, 1)) == dt.date(2025, 4, 30)
     assert meeting_day(start, (12, 0), dt.date(2025, 4, 1)) == dt.date(2025, 12, 31)
+
+
+def test_the_handbook_draws_the_shares_at_build_time(
+    make_repo: Callable[..., Path], project: Project, qtgov: Qtgov, tmp_path: Path
+) -> None:
+    hostile = AGREEMENT.format(term="").replace("    name: Shared project", '    name: "A <script>x()</script> & co"')
+    bilingual = ALLIANCE.replace("languages: [en]", "languages: [zh, en]")
+    files = {"charter/alliance.yaml": bilingual, "members/alpha.yaml": ALPHA, "members/beta.yaml": BETA}
+    alliance = make_repo({**files, "agreements/ct-proj.yaml": hostile}, name="alliance")
+    out = tmp_path / "site"
+    setting = f"ct-proj={project.root}"
+    done = qtgov("build", "-C", alliance, "--out", out, "--as-of", "2025-07-01", "--contributions-repo", setting)
+    assert done.returncode == 0, done.stderr
+    for lang, heading in (("en", "Shares per window"), ("zh", "各窗口的份额")):
+        page = (out / lang / "contributions/ct-proj/index.html").read_text(encoding="utf-8")
+        assert heading in page
+        chart = page[page.index('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 640') :]
+        chart = chart[: chart.index("</svg>")]
+        assert "<script" not in chart
+        assert "A &lt;script&gt;x()&lt;/script&gt; &amp; co" in chart
+        assert chart.count("<polyline") == 3  # alpha, beta and the hub (no work: a flat line)
+        assert chart.count('stroke-dasharray="6 4"') == 2  # the committed shares of alpha and beta
+        assert "someone@elsewhere" not in page  # identities are personal data: only counted
+        agreement_page = (out / lang / "agreements/ct-proj/index.html").read_text(encoding="utf-8")
+        assert 'href="../../contributions/ct-proj/"' in agreement_page
+    page = (out / "en" / "contributions/ct-proj/index.html").read_text(encoding="utf-8")
+    assert "1 commit identities matched no member" in page
+    assert "the parties may wish to meet by 30 June 2025" in page
+    # without a clone there is no measurement, hence no page
+    plain = tmp_path / "plain"
+    assert qtgov("build", "-C", alliance, "--out", plain, "--as-of", "2025-07-01", "--lang", "en").returncode == 0
+    assert not (plain / "en" / "contributions").exists()

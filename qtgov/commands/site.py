@@ -28,8 +28,21 @@ from qtgov.commands.base import EXIT_FINDINGS, color, repo_argument
 @click.option("--as-of", "as_of", metavar="DATE", help="Compute live figures for DATE (default: HEAD's commit date).")
 @click.option("--lang", "langs", multiple=True, metavar="LANG", help="Build only this language (repeatable).")
 @click.option("--repo-url", metavar="URL", help="Repository URL for the 'edit that file' links on record pages.")
+@click.option(
+    "--contributions-repo",
+    "contribution_clones",
+    multiple=True,
+    metavar="AGREEMENT=PATH",
+    help="A local clone of a contribution agreement's project: add its contributions page (repeatable).",
+)
 def build(
-    repo: Path, audience: str | None, out: Path | None, as_of: str | None, langs: tuple[str, ...], repo_url: str | None
+    repo: Path,
+    audience: str | None,
+    out: Path | None,
+    as_of: str | None,
+    langs: tuple[str, ...],
+    repo_url: str | None,
+    contribution_clones: tuple[str, ...],
 ) -> None:
     """Render the alliance handbook with MkDocs Material: one site per language (site/zh, site/en).
 
@@ -38,6 +51,7 @@ def build(
     computed as of HEAD's commit date (without git: the newest date in the records), so two builds
     of one commit are identical.
     """
+    from qtgov.economics.contributions import clone_setting
     from qtgov.records.status import parse_day
     from qtgov.site.pipeline import BuildBlocked, BuildOptions
     from qtgov.site.pipeline import build as run
@@ -49,6 +63,7 @@ def build(
         as_of=parse_day(as_of, "--as-of") if as_of else None,
         languages=langs or None,
         repo_url=repo_url,
+        contribution_clones=tuple(clone_setting(s) for s in contribution_clones),
     )
     try:
         result = run(options)

@@ -112,12 +112,26 @@ def _email(value: str) -> str | None:
     return value.lower() if "@" in value and " " not in value else None
 
 
-def parse_log(raw: bytes, paths: PathFilter) -> list[Work]:
-    """Parse the output of `git log -z --numstat --format=LOG_FORMAT` (newest first)."""
+def parse_log(blocks: Iterable[bytes], paths: PathFilter) -> list[Work]:
+    """Parse the output of `git log -z --numstat --format=LOG_FORMAT` (newest first), given in
+    blocks cut anywhere (a commit's record runs up to the next record separator)."""
     works: list[Work] = []
-    days: dict[bytes, dt.date] = {}
+    pending = b""
+    for block in blocks:
+        chunks = (pending + block).split(b"\x1e")
+        pending = chunks.pop()
+        _parse_chunks(chunks, paths, works)
+    _parse_chunks([pending], paths, works)
+    return works
+
+
+_DAYS: dict[bytes, dt.date] = {}
+
+
+def _parse_chunks(chunks: list[bytes], paths: PathFilter, works: list[Work]) -> None:
+    days = _DAYS
     excluded = paths.excluded
-    for chunk in raw.split(b"\x1e"):
+    for chunk in chunks:
         if not chunk:
             continue
         fields = chunk.split(b"\x1f", 4)
@@ -162,14 +176,13 @@ def parse_log(raw: bytes, paths: PathFilter) -> list[Work]:
                     continue
                 lines += int(added) + int(deleted)
         works.append(Work(sha.decode(), day, b" " in parents, tuple(authors), tuple(reviewers), lines))
-    return works
 
 
 def read_history(clone: Path, paths: PathFilter) -> list[Work]:
     """Every commit reachable from the clone's HEAD, from one git process."""
     from qtgov.gitgov.git import open_repository
 
-    return parse_log(open_repository(clone).read_numstat(LOG_FORMAT), paths)
+    return parse_log(open_repository(clone).stream_numstat(LOG_FORMAT), paths)
 
 
 def clone_path(text: str) -> Path:
@@ -238,32 +251,50 @@ class Identities:
                             member.id, parse_date(entry.get("since")), next_day(last) if last else None, "domain"
                         )
                     )
+        # email -> the affiliations that may apply to it, most specific first (its own address,
+        # then its domain, then parent domains), and whether any of them is dated.
+        self._candidates: dict[str, tuple[tuple[tuple[Affiliation, ...], ...], bool]] = {}
+        self._undated: dict[str, str | None] = {}
         self._cache: dict[tuple[str, dt.date], str | None] = {}
         self.ambiguous: set[str] = set()
 
     def member(self, email: str, day: dt.date) -> str | None:
         """The member `email` counts for on `day`, or None (unmatched or ambiguous)."""
+        if email in self._undated:
+            return self._undated[email]
+        candidates = self._candidates.get(email)
+        if candidates is None:
+            candidates = self._candidates[email] = self._lookup(email)
+        levels, dated = candidates
+        if not dated:  # the answer is the same on every day
+            found = self._undated[email] = self._resolve(email, levels, day)
+            return found
         key = (email, day)
-        if key in self._cache:
-            return self._cache[key]
-        found = self._resolve(email, day)
-        self._cache[key] = found
-        return found
+        if key not in self._cache:
+            self._cache[key] = self._resolve(email, levels, day)
+        return self._cache[key]
 
-    def _resolve(self, email: str, day: dt.date) -> str | None:
-        members = {a.member for a in self.emails.get(email, ()) if a.covers(day)}
-        if not members:
-            # The most specific registered domain wins: eng.example.com before example.com.
-            host = email.rpartition("@")[2]
-            while host:
-                members = {a.member for a in self.domains.get(host, ()) if a.covers(day)}
-                if members:
-                    break
-                host = host.partition(".")[2]
-        if len(members) > 1:
-            self.ambiguous.add(email)
-            return None
-        return next(iter(members), None)
+    def _lookup(self, email: str) -> tuple[tuple[tuple[Affiliation, ...], ...], bool]:
+        levels = [tuple(self.emails.get(email, ()))]
+        host = email.rpartition("@")[2]
+        while host:
+            levels.append(tuple(self.domains.get(host, ())))
+            host = host.partition(".")[2]
+        found = tuple(level for level in levels if level)
+        dated = any(a.start is not None or a.end is not None for level in found for a in level)
+        return found, dated
+
+    def _resolve(self, email: str, levels: tuple[tuple[Affiliation, ...], ...], day: dt.date) -> str | None:
+        # The address itself first, then the most specific registered domain (eng.example.com
+        # before example.com) that covers the day.
+        for level in levels:
+            members = {a.member for a in level if a.covers(day)}
+            if len(members) > 1:
+                self.ambiguous.add(email)
+                return None
+            if members:
+                return members.pop()
+        return None
 
 
 # --------------------------------------------------------------------------- the agreement
@@ -523,8 +554,8 @@ def measure(
     starts = [w.start for w in windows]
     measures, unmeasured = measures_of(agreement)
 
-    work: list[dict[str, dict[str, Fraction]]] = [{m: defaultdict(Fraction) for m in GIT_MEASURES} for _ in windows]
-    lost: list[dict[str, Fraction]] = [defaultdict(Fraction) for _ in windows]
+    work: list[dict[str, dict[str, Any]]] = [{m: defaultdict(int) for m in GIT_MEASURES} for _ in windows]
+    lost: list[dict[str, Any]] = [defaultdict(int) for _ in windows]
     unmatched: dict[str, list[Any]] = {}
 
     def miss(email: str, day: dt.date, commits: int, reviews: int) -> None:
@@ -548,7 +579,8 @@ def measure(
         bucket, missing = work[slot], lost[slot]
         if not w.merge:
             n = len(w.authors)
-            commit_share = Fraction(1, n) if n > 1 else Fraction(1)
+            # Plain ints for the usual single author: Fraction arithmetic is slow.
+            commit_share: int | Fraction = Fraction(1, n) if n > 1 else 1
             line_share = w.lines * commit_share
             for email in w.authors:
                 member = identities.member(email, w.day)
@@ -568,7 +600,11 @@ def measure(
                 bucket["reviews"][member] += 1
 
     reports = [
-        WindowReport(win, {m: dict(work[i][m]) for m in measures}, {m: lost[i][m] for m in measures})
+        WindowReport(
+            win,
+            {m: {member: Fraction(v) for member, v in work[i][m].items()} for m in measures},
+            {m: Fraction(lost[i][m]) for m in measures},
+        )
         for i, win in enumerate(windows)
     ]
 
@@ -839,11 +875,17 @@ def parse_clone_settings(index: Index, settings: Iterable[str]) -> dict[str, Pat
     """`AGREEMENT=PATH` pairs (from `validate --contributions-repo`) as agreement id -> clone."""
     clones: dict[str, Path] = {}
     for setting in settings:
-        ident, sep, path = setting.partition("=")
-        if not sep or not ident or not path:
-            raise UsageError(f"--contributions-repo {setting!r}: give AGREEMENT=PATH, such as ct-proj=../shared")
+        ident, path = clone_setting(setting)
         agreement = index.agreements.get(ident)
         if agreement is None or agreement.get("type") != "contribution":
             raise UsageError(f"--contributions-repo {ident}: no such contribution agreement")
-        clones[ident] = clone_path(path)
+        clones[ident] = path
     return clones
+
+
+def clone_setting(setting: str) -> tuple[str, Path]:
+    """One `--contributions-repo AGREEMENT=PATH` as (agreement id, clone)."""
+    ident, sep, path = setting.partition("=")
+    if not sep or not ident or not path:
+        raise UsageError(f"--contributions-repo {setting!r}: give AGREEMENT=PATH, such as ct-proj=../shared")
+    return ident, clone_path(path)

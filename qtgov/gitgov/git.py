@@ -23,7 +23,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -383,15 +383,37 @@ class GitRepo:
             sha = parents[0] if parents else None
         return Log(head, commits, order, changes, first_parent, _merged_by(commits, first_parent))
 
-    def read_numstat(self, fmt: str) -> bytes:
+    def stream_numstat(self, fmt: str) -> Iterator[bytes]:
         """HEAD's whole history with added/deleted lines per file (`git log -z --numstat`), raw,
-        in one pass; `fmt` is a constant format of the caller. Merge commits carry no counts, so
-        the lines a merge brings in are counted once, on the commits that wrote them
-        (docs/design/economics.md)."""
-        return self._run_bytes(
-            "log", "-z", "--numstat", "-M", "--no-ext-diff", "--no-textconv", f"--format={fmt}",
-            self._hex(self.head()), "--",
+        in blocks as git writes them, from one process: the caller parses while git still
+        diffs, so the two use both cores. `fmt` is a constant format of the caller. Merge
+        commits carry no counts, so the lines a merge brings in are counted once, on the commits
+        that wrote them (docs/design/economics.md)."""
+        import subprocess
+
+        argv = self._argv(
+            ["log", "-z", "--numstat", "-M", "--no-ext-diff", "--no-textconv", f"--format={fmt}",
+             self._hex(self.head()), "--"]
         )  # fmt: skip
+        env = {**os.environ, **self._env()}
+        with tempfile.TemporaryFile() as errors:
+            try:
+                proc = subprocess.Popen(argv, cwd=self.root, stdout=subprocess.PIPE, stderr=errors, env=env)
+            except OSError as exc:
+                raise GitError(f"cannot run git: {exc}") from None
+            assert proc.stdout is not None
+            try:
+                while block := proc.stdout.read(1 << 20):
+                    yield block
+            finally:
+                proc.stdout.close()
+                status = proc.wait()
+            if status != 0:
+                errors.seek(0)
+                message = errors.read().decode("utf-8", "replace").strip()
+                if "dubious ownership" in message:
+                    raise _dubious(self.root, message)
+                raise GitError(f"git log failed: {message or f'exit status {status}'}")
 
     # -- signatures -------------------------------------------------------------------------------
 

@@ -274,6 +274,34 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "supersedes": ("取代", "Supersedes"),
     "diff_with": ("与 {id} 的差异", "Changes from {id}"),
     "not_public": ("（未公开）", "(not public)"),
+    # contribution pages (docs/design/economics.md)
+    "contributions": ("贡献度量", "Contributions measured"),
+    "contributions_title": ("{name}：贡献度量", "{name}: contributions measured"),
+    "contributions_intro": (
+        "根据共建项目的 Git 历史（截至 {date}，共读取 {commits} 个提交）计算，每个度量窗口显示各成员的份额与承诺份额。",
+        "Computed from the shared project's git history as of {date} ({commits} commits read): each member's "
+        "share in every measurement window, next to its committed share.",
+    ),
+    "contributions_coordinates": (
+        "这些数字是各方重新协商的事实依据，不是裁决：偏差超出容差时，各方可考虑按协议的节奏会面并重新协商。",
+        "These figures are facts for the parties' own negotiation, not a verdict: when delivery drifts beyond "
+        "the tolerance, the parties may wish to meet at the agreement's cadence and renegotiate.",
+    ),
+    "contributions_legend": (
+        "实线为各成员每个窗口的{measure}份额（空心点表示窗口尚未结束），同色虚线为其承诺份额。",
+        "solid lines give each member's share of {measure} per window (a hollow dot: the window is not over "
+        "yet); the dashed line of the same colour gives its committed share.",
+    ),
+    "contributions_windows": ("各窗口的份额", "Shares per window"),
+    "contributions_unmatched": (
+        "另有 {count} 个提交身份未能对应到任何成员（未作猜测；身份本身不公开）。",
+        "{count} commit identities matched no member (none was guessed; the identities are not published).",
+    ),
+    "committed_share": ("承诺份额", "Committed share"),
+    "window_partial": ("（未完整）", "(partial)"),
+    "elephant_factor": ("大象因子", "Elephant factor"),
+    "rebalancing_due": ("建议重新协商", "Rebalancing due"),
+    "rebalancing_meet_by": ("各方可考虑在 {date} 前会面", "the parties may wish to meet by {date}"),
     "findings_here": ("本记录的检查结果", "Findings on this record"),
     "no_findings": ("没有检查结果。", "No findings."),
     "all_types": ("全部类型", "All types"),
@@ -475,6 +503,11 @@ _VALUES: dict[str, dict[str, tuple[str, str]]] = {
     },
     "pricing": {"owner": ("所有方", "owner"), "platform": ("平台", "platform")},
     "basis": {"gross": ("总收入", "gross"), "net": ("净收入", "net")},
+    "measure": {
+        "commits": ("提交", "commits"),
+        "lines": ("改动行数", "changed lines"),
+        "reviews": ("评审", "reviews"),
+    },
     "deadline": {
         "expiry": ("到期", "expiry"),
         "renewal": ("续期", "renewal"),

@@ -84,6 +84,8 @@ class SiteModel:
     overlaps_all: dict[str, Any] | None = None  # docs/design/output.md JSON, filtered for the audience
     overlaps_now: dict[str, Any] | None = None
     overlaps_error: str | None = None
+    # Contribution agreement id -> ContributionReport measured at build (docs/design/economics.md).
+    contributions: dict[str, Any] = field(default_factory=dict)
     _visible_cache: dict[str, bool] = field(default_factory=dict)
 
     # -- visibility ------------------------------------------------------------------------------

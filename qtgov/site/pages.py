@@ -320,6 +320,7 @@ def agreement_page(site: Site, agreement: Record) -> PageSpec:
             "descendants": descendants,
             "ancillary": model.ancillary.get(agreement.id, []),
             "diff": _diff(model, agreement, base) if isinstance(base, str) else None,
+            "contributions_page": agreement.id in model.contributions,
             "findings": model.findings_by_path.get(agreement.path, []),
             "history": model.git.history.get(agreement.path, []),
             "last_updated": model.git.last_updated(agreement.path),
@@ -861,6 +862,7 @@ def assemble(model: SiteModel, *, fenced_code: bool = True) -> Site:
         data_page(site),
         *(member_page(site, m) for m in model.members),
         *(agreement_page(site, a) for a in model.agreements),
+        *contribution_pages(site),
     ]
     return site
 
