@@ -4,6 +4,8 @@ hidden record files (docs/design/bad-input.md)."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,7 @@ from qtgov.records.yamlhints import ambiguity
 from qtgov.records.yamlload import parse_text
 
 Found = list[tuple[int, int, str, str]]
+MEMBER = "id: acme\nkind: member\nname: Acme\nstatus: active\njoined: 2025-01-01\nvisibility: public\n"
 
 
 def found(text: str) -> Found:
@@ -199,6 +202,7 @@ def test_look_alikes(text: str, line: int, column: int, message: str) -> None:
         "a: '【zh, en】'\n",
         'a: "owner：wang"\n',
         "text: |\n  　　第一条：总则\n",
+        "text: 　　第一条 总则\n",  # full-width spaces after the key are spacing, not indentation
     ],
 )
 def test_chinese_prose_is_left_alone(text: str) -> None:
@@ -237,3 +241,31 @@ def test_hidden_record_files_are_reported(tmp_path: Path) -> None:
         "members/.acme.yaml:1:1: error [file-name] hidden file '.acme.yaml' is not read as a record; "
         "rename it to 'acme.yaml' or delete it\n"
     ) in text
+
+
+# ---------------------------------------------------------------- a warm cache of an older loader
+
+
+def test_results_cached_by_an_older_loader_are_not_replayed(tmp_path: Path) -> None:
+    # The same qtgov version can ship a loader that reports more (as this one reports 0x1F): a
+    # cache entry written by the older loader, with no findings, must not hide the new one.
+    from qtgov.records.cache import FileCache
+    from qtgov.records.yamlload import LOADER_RULES
+
+    repo = write_repo(tmp_path / "repo", {"members/acme.yaml": MEMBER + "x-size: 0x1F\n"})
+    cache = tmp_path / "cache"
+    env = {"QTGOV_NO_CACHE": "", "QTGOV_CACHE_DIR": str(cache)}
+    assert run_qtgov("validate", "-C", repo, env=env).returncode == 1
+    [path] = cache.glob("*.json")
+    entries = json.loads(path.read_text("utf-8"))
+    raw = (repo / "members" / "acme.yaml").read_bytes()
+    current = FileCache(None, {}).salt
+    older = current.replace(f"\0{LOADER_RULES}\0", f"\0{LOADER_RULES - 1}\0")
+    assert older != current
+    entry = entries["members/acme.yaml"]
+    assert entry["key"] == hashlib.sha256(current.encode() + raw).hexdigest()
+    # What the older loader would have stored: no findings, under its own key.
+    entry.update(key=hashlib.sha256(older.encode() + raw).hexdigest(), load=[], schema=[])
+    path.write_text(json.dumps(entries), encoding="utf-8")
+    result = run_qtgov("validate", "--format", "json", "-C", repo, env=env)
+    assert ("members/acme.yaml", 7, 9, "yaml-ambiguous") in finding_tuples(result.stdout)

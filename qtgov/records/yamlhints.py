@@ -206,19 +206,27 @@ def _message(kind: str, char: str) -> str:
     return _NAMES[kind].format(char=char, code=ord(char))
 
 
-def punctuation_in_scalar(value: str, *, key: bool, in_flow: bool) -> tuple[int, str] | None:
+def punctuation_in_scalar(value: str, *, key: bool, in_flow: bool, starts_line: bool = True) -> tuple[int, str] | None:
     """(offset in `value`, hint) when a plain key or value shows full-width punctuation in a
-    place where the writer evidently meant YAML's ASCII syntax; None otherwise.
+    place where the writer evidently meant YAML's ASCII syntax; None otherwise. `starts_line`:
+    only ASCII spaces precede the scalar on its line, so a leading full-width space is indentation.
 
     Chinese prose uses `：`, `，` and `【】` all the time, so values are flagged only where the
     pattern is structural: `：` right after a field-like ASCII word, `，` between two ASCII words
-    inside `[ ]` or `{ }`, a value wholly wrapped in `【 】`. Quoted values are never checked (quoting is the way out).
+    inside `[ ]` or `{ }`, a value wholly wrapped in `【 】`. Quoted values are never checked
+    (quoting is the way out).
     """
     if value.isascii():
         return None
-    stripped = value.lstrip("\u3000")
-    if stripped != value:
+    if value.startswith("\u3000") and starts_line:
         return 0, _message("\u3000", "\u3000")
+    # A full-width space after `key: ` is only spacing; look at what follows it.
+    shift = len(value) - len(value.lstrip("\u3000"))
+    found = _structural(value[shift:], key=key, in_flow=in_flow)
+    return None if found is None else (found[0] + shift, found[1])
+
+
+def _structural(value: str, *, key: bool, in_flow: bool) -> tuple[int, str] | None:
     if value[:1] and value[0] in _DASHES and value[1:2] in (" ", "\u3000"):
         return 0, _message("dash", value[0])
     if key and value[:1] and value[0] in _CURLY_QUOTES:

@@ -441,7 +441,10 @@ class _Composer:
         reading = ambiguity(value, key=key)
         if reading is not None:
             self.findings.append(_finding(self.relpath, mark.line, mark.column, "yaml-ambiguous", reading))
-        hint = punctuation_in_scalar(value, key=key, in_flow=in_flow)
+        start = event.start_mark.index
+        line_start = max(self.text.rfind("\n", 0, start), self.text.rfind("\r", 0, start)) + 1
+        starts_line = not self.text[line_start:start].strip(" ")
+        hint = punctuation_in_scalar(value, key=key, in_flow=in_flow, starts_line=starts_line)
         if hint is not None:
             offset, message = hint
             line, column = self._locate(event, value, offset)
