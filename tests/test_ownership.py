@@ -386,3 +386,24 @@ def test_intra_group_only_on_the_days_of_control(model: Model) -> None:
                 expected = ("intra-group", None, None) if together else oracle(model, a, b, point, day)
                 piece = holders[0]
                 assert (piece.label, piece.holder, piece.agreement) == expected
+
+
+def test_r1_judges_an_undated_draft_by_the_control_it_will_start_under(tmp_path: Path) -> None:
+    draft = agreement(
+        "split", ["hub", "sub"], [allocation(["edu/course"], ["CN-ZJ"], "hub")], status="draft", effective=None
+    )
+    held = build(
+        tmp_path / "held", HUB_AND_SUB, {"split": draft, "hub-sub": holding("hub-sub", "hub", "sub", effective=T0)}
+    )
+    assert _r1(held) == []
+    ended = build(
+        tmp_path / "ended",
+        HUB_AND_SUB,
+        {"split": draft, "hub-sub": holding("hub-sub", "hub", "sub", effective=T0, term={"end": "2025-12-31"})},
+    )
+    assert [m for *_, m in _r1(ended)] == [
+        "HIGH risk: horizontal allocation: edu/course × CN-ZJ × * is reserved to hub, restraining sub; hub and "
+        "sub are potential competitors: their declared focus areas share the sector edu (competitor_depth 1) "
+        "(in one control group with hub only on some of those days: sub 2025-01-01…2025-12-31). Prefer holder: "
+        "shared with a cooperation note, and have counsel review any allocation that remains"
+    ]

@@ -121,8 +121,9 @@ def _emit(
 
 
 def _allocation_days(index: Index, agreement: Record, scope: dict[str, Any]) -> tuple[dt.date | None, dt.date | None]:
-    """The days `[start, end)` an allocation restrains (None = open): the agreement's time in
-    force (stated dates for drafts) within the scope's own period."""
+    """The days `[start, end)` an allocation restrains: the agreement's time in force (stated
+    dates for drafts) within the scope's own period. A start of None is not known yet (a draft
+    that starts on execution); an end of None is open."""
     start, end = NEG, POS
     interval = coverage_interval(agreement, index)
     if interval is not None:
@@ -135,6 +136,15 @@ def _allocation_days(index: Index, agreement: Record, scope: dict[str, Any]) -> 
     if start >= end:
         return None, None  # never applies: judge it as if it always did
     return ordinal_day(start), ordinal_day(end)
+
+
+def _one_unit(control: ControlTimeline, a: str, b: str, start: dt.date | None, end: dt.date | None) -> bool:
+    """Whether `a` and `b` are one control group on every day of `[start, end)`. A draft that
+    starts on execution has no start yet: it cannot start before today's records are signed,
+    so it is judged by its end, and judged again once it is executed with a date."""
+    if start is not None:
+        return control.together_throughout(a, b, start, end)
+    return any(e is None or (end is not None and end <= e) for _s, e in control.together(a, b))
 
 
 def _together_text(control: ControlTimeline, a: str, b: str) -> str:
@@ -251,7 +261,7 @@ def _r1_flags(focus: _FocusAreas, agreement: Record, control: ControlTimeline) -
         # One control group on every day the allocation restrains: a single economic unit, not an
         # agreement between competitors. Control acquired later (or lost) leaves days that count.
         start, end = _allocation_days(focus.index, agreement, scope)
-        restrained = [p for p in parties if not control.together_throughout(p, holder, start, end)]
+        restrained = [p for p in parties if not _one_unit(control, p, holder, start, end)]
         if not restrained:
             continue
         verdicts = [_competition(focus, holder, other) for other in restrained]
