@@ -16,7 +16,9 @@ from collections.abc import Callable
 from qtgov.economics.ownership import Ownership, pct_text
 from qtgov.site.escaping import Md, html_attr, html_text
 
-BOX_W, BOX_H, GAP_X, GAP_Y, MARGIN = 210, 44, 36, 84, 16
+BOX_W, BOX_H, GAP_X, GAP_Y, MARGIN, SIDE = 210, 44, 36, 84, 16, 70
+#: Percentages stay legible where they cross a line: a halo in the page's background colour.
+LABEL_HALO = "paint-order: stroke; stroke: var(--md-default-bg-color, #fff); stroke-width: 4px"
 #: Fill colours of control groups, light enough for dark text in either colour scheme.
 PALETTE = ("#dbeafe", "#dcfce7", "#fef3c7", "#fce7f3", "#ede9fe", "#cffafe", "#fee2e2", "#e5e7eb")
 DASH = {"sole": "", "joint": "7 4", "none": "2 4"}
@@ -35,14 +37,42 @@ def _clip(text: str, width: int = 26) -> str:
     return out
 
 
+def _back_edges(companies: list[str], edges: list[tuple[str, str]]) -> set[tuple[str, str]]:
+    """The holdings that close a ring (found by a depth-first walk from the companies nobody
+    holds, then from any left): drawn back up the side, so the rest layers top to bottom."""
+    out_edges: dict[str, list[str]] = defaultdict(list)
+    held = {issuer for _, issuer in edges}
+    for holder, issuer in edges:
+        out_edges[holder].append(issuer)
+    state: dict[str, int] = {}  # 1 on the walk's path, 2 done
+    back: set[tuple[str, str]] = set()
+    starts = [c for c in companies if c not in held] + companies
+    for root in starts:
+        if root in state:
+            continue
+        state[root] = 1
+        stack = [(root, iter(sorted(out_edges[root])))]
+        while stack:
+            node, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                state[node] = 2
+                stack.pop()
+            elif state.get(child) == 1:
+                back.add((node, child))
+            elif child not in state:
+                state[child] = 1
+                stack.append((child, iter(sorted(out_edges[child]))))
+    return back
+
+
 def _levels(companies: list[str], edges: list[tuple[str, str]]) -> dict[str, int]:
-    """Longest chain of holdings above each company, capped so that rings of cross-holdings
-    (which have no top) still end."""
+    """The longest chain of holdings above each company (the edges form no ring)."""
     level = dict.fromkeys(companies, 0)
     for _ in range(len(companies)):
         changed = False
         for holder, issuer in edges:
-            if level[issuer] < level[holder] + 1 < len(companies):
+            if level[issuer] < level[holder] + 1:
                 level[issuer] = level[holder] + 1
                 changed = True
         if not changed:
@@ -58,7 +88,8 @@ def draw(graph: Ownership, name: Callable[[str], str], label: str) -> Md:
         return Md("")
     stakes = [s for s in graph.stakes if s.direct > 0]
     edges = [(s.holder, s.issuer) for s in stakes]
-    level = _levels(companies, edges)
+    back = _back_edges(companies, edges)
+    level = _levels(companies, [e for e in edges if e not in back])
     group_colour: dict[str, str] = {}
     for n, group in enumerate(graph.groups):
         for member in group.members:
@@ -68,9 +99,11 @@ def draw(graph: Ownership, name: Callable[[str], str], label: str) -> Md:
         rows[level[company]].append(company)
     for row in rows.values():
         row.sort(key=lambda c: (graph.group_of(c), c))
+    # Room at the sides for holdings that skip a layer (left) or close a ring (right).
+    side = SIDE if any(e in back or level[e[1]] - level[e[0]] > 1 for e in edges) else 0
     widest = max(len(r) for r in rows.values())
-    width = MARGIN * 2 + widest * BOX_W + (widest - 1) * GAP_X
-    height = MARGIN * 2 + (max(rows) + 1) * BOX_H + max(rows) * GAP_Y + 20
+    width = (MARGIN + side) * 2 + widest * BOX_W + (widest - 1) * GAP_X
+    height = MARGIN * 2 + (max(rows) + 1) * BOX_H + max(rows) * GAP_Y
     where: dict[str, tuple[float, float]] = {}
     for depth, row in sorted(rows.items()):
         offset = (width - (len(row) * BOX_W + (len(row) - 1) * GAP_X)) / 2
@@ -82,20 +115,24 @@ def draw(graph: Ownership, name: Callable[[str], str], label: str) -> Md:
         f'height="{height}" viewBox="0 0 {width} {height}" style="max-width: 100%; height: auto" '
         'font-family="sans-serif" font-size="13">',
         f"<title>{html_text(label)}</title>",
-        '<defs><marker id="qt-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
-        'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="currentColor"/></marker></defs>',
+        '<defs><marker id="qt-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" '
+        'markerWidth="9" markerHeight="9" orient="auto-start-reverse">'
+        '<path d="M0,0 L10,5 L0,10 z" fill="currentColor"/></marker></defs>',
     ]
     for stake in stakes:
         hx, hy = where[stake.holder]
         ix, iy = where[stake.issuer]
         x1, y1 = hx + BOX_W / 2, hy + BOX_H
         x2, y2 = ix + BOX_W / 2, iy
-        if iy <= hy:  # a holding back up a ring: leave from the side and curve round
-            x1, y1, y2 = hx + BOX_W, hy + BOX_H / 2, iy + BOX_H / 2
-            x2 = ix + BOX_W
-            control = f"{max(x1, x2) + 60},{(y1 + y2) / 2}"
+        if (stake.holder, stake.issuer) in back:  # back up a ring: along the right, side to side
+            x1, y1, x2, y2 = hx + BOX_W, hy + BOX_H / 2, ix + BOX_W, iy + BOX_H / 2
+            cx, cy = max(x1, x2) + side * 1.6, (y1 + y2) / 2
+        elif level[stake.issuer] - level[stake.holder] > 1:  # past a layer: round the left
+            x1, y1, x2, y2 = hx, hy + BOX_H / 2, ix, iy + BOX_H / 2
+            cx, cy = min(x1, x2) - side * 1.6, (y1 + y2) / 2
         else:
-            control = f"{(x1 + x2) / 2},{(y1 + y2) / 2}"
+            cx, cy = (x1 + x2) / 2, (y1 + y2) / 2
+        control = f"{cx},{cy}"
         dash = DASH.get(stake.control, "")
         parts.append(
             f'<path d="M{x1},{y1} Q{control} {x2},{y2}" fill="none" stroke="currentColor" '
@@ -103,9 +140,11 @@ def draw(graph: Ownership, name: Callable[[str], str], label: str) -> Md:
             + (f' stroke-dasharray="{dash}"' if dash else "")
             + ' marker-end="url(#qt-arrow)"/>'
         )
-        cx, cy = control.split(",")
-        mx, my = (x1 + 2 * float(cx) + x2) / 4, (y1 + 2 * float(cy) + y2) / 4
-        parts.append(f'<text x="{mx + 6}" y="{my}" fill="currentColor">{html_text(pct_text(stake.direct))}%</text>')
+        mx, my = (x1 + 2 * cx + x2) / 4, (y1 + 2 * cy + y2) / 4
+        parts.append(
+            f'<text x="{mx + 5}" y="{my + 4}" fill="currentColor" style="{LABEL_HALO}">'
+            f"{html_text(pct_text(stake.direct))}%</text>"
+        )
     for company in companies:
         x, y = where[company]
         full = name(company) or company
