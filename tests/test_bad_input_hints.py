@@ -209,9 +209,12 @@ def test_chinese_prose_is_left_alone(text: str) -> None:
     assert found(text) == []
 
 
-def test_a_syntax_error_without_look_alikes_keeps_libyamls_message() -> None:
-    problem = "did not find expected ',' or ']' (while parsing a flow sequence started at line 2, column 4)"
-    assert found("summary: 量潮：云\na: [1, 2\n") == [(3, 1, "yaml-syntax", problem)]
+@pytest.mark.parametrize(
+    "prose", ["summary: 量潮：云，教育", "- 【重要】请在月底前签署", "- “引用”的内容", "note: 【重要】提示"]
+)
+def test_a_syntax_error_next_to_chinese_prose_keeps_libyamls_message(prose: str) -> None:
+    [(line, column, rule, _)] = found(f"x:\n{prose}\na: [1, 2\n")
+    assert (line, column, rule) == (4, 1, "yaml-syntax")
 
 
 # ---------------------------------------------------------------- item 12: hidden record files

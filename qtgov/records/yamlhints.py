@@ -261,28 +261,37 @@ def _between_ascii_words(text: str) -> int | None:
 
 _LINE_START = re.compile(r"[ \t]*(?:- +)*")
 _FLOW_VALUE = re.compile(r"[ \t]*(?:- +)*[A-Za-z_][A-Za-z0-9_-]*: +")
+# A key in curly quotes: the quoted run is followed by a colon (ASCII or full-width).
+_CURLY_KEY = re.compile(r"[“‘「][^”’」]*[”’」][ \t]*[:：]")
+
+
+def _wrapped(text: str) -> bool:
+    """Whether `text` (a value without its comment) is wholly wrapped in full-width brackets."""
+    text = text.split(" #", 1)[0].rstrip()
+    return len(text) >= 2 and text[0] in _OPEN_BRACKETS and text[-1] == _CLOSE_BRACKETS[_OPEN_BRACKETS.index(text[0])]
 
 
 def punctuation_in_line(line: str) -> tuple[int, str] | None:
     """(offset in `line`, hint) for the first full-width look-alike in a structural place of a
-    line the parser stopped at, or None. Used only after a syntax error, to explain it."""
+    line the parser stopped at, or None. Used only after a syntax error, to explain it; the
+    conditions are those of `punctuation_in_scalar`, so prose nearby is not blamed."""
     start = _LINE_START.match(line)
     head = start.end() if start else 0
     rest = line[head:]
-    if rest.startswith("\u3000") or "\u3000" in line[:head]:
-        return line.index("\u3000"), _message("\u3000", "\u3000")
+    if rest.startswith("\u3000"):
+        return head, _message("\u3000", "\u3000")
     if rest[:1] and rest[0] in _DASHES and rest[1:2] in (" ", "\u3000"):
         return head, _message("dash", rest[0])
-    if rest[:1] and rest[0] in _CURLY_QUOTES:
+    if _CURLY_KEY.match(rest):
         return head, _message("quotes", rest[0])
-    if rest[:1] and rest[0] in _OPEN_BRACKETS:
+    if _wrapped(rest):
         return head, _message("brackets", rest[0])
     if _KEY_TOKEN.match(rest):
         return head + rest.index("："), _message("：", "：")
     value = _FLOW_VALUE.match(line)
     if value is not None:
         after = line[value.end() :]
-        if after[:1] and after[0] in _OPEN_BRACKETS:
+        if _wrapped(after):
             return value.end(), _message("brackets", after[0])
         if after[:1] in ("[", "{"):
             comma = _between_ascii_words(after.split(" #", 1)[0])
