@@ -92,6 +92,19 @@ def test_a_file_that_no_longer_reads_is_an_error_not_a_deletion(tmp_path: Path) 
         },
     ]
     assert payload["events"][1]["kind"] == "member-unreadable"
+    # A taxonomy that no longer reads is not "deleted" either.
+    story.edit("charter/taxonomy/sectors.yaml", "nodes:", "nodes: [")
+    story.commit("Break the sectors", person="ann")
+    payload = json.loads(story.qtgov("review", "main..broken", "--format", "json").stdout)
+    assert [e["summary"] for e in payload["events"] if e["path"] == "charter/taxonomy/sectors.yaml"] == [
+        "taxonomy file charter/taxonomy/sectors.yaml no longer reads as a record (see the errors)"
+    ]
+    assert [e["path"] for e in payload["errors"]] == [
+        "agreements/share-gpu.yaml",
+        "charter/taxonomy/sectors.yaml",
+        "members/acme.yaml",
+    ]
+    story.edit("charter/taxonomy/sectors.yaml", "nodes: [", "nodes:")
     # Even with every approval given, the check fails while the errors remain.
     head = story.git("rev-parse", "broken")
     reviews = tmp_path / "reviews.json"
