@@ -311,3 +311,17 @@ def test_record_pages_fit_a_phone_and_open_with_what_they_oblige(demo_site: Path
     finally:
         context.close()
     watch.check()
+
+
+def test_a_market_map_cell_opens_the_members_page(demo_url: str, page: tuple[Any, Watch]) -> None:
+    p, _ = page
+    p.goto(f"{demo_url}/zh/market-map/")
+    cell = p.locator('svg.qt-map-svg a[data-qt-cell="cloud/compute/gpu|CN-SH"]')
+    assert cell.count() == 1
+    cell.click()
+    p.wait_for_url(re.compile(r"/zh/members/yunque-compute/$"))
+    p.goto(f"{demo_url}/zh/relations/")
+    assert p.locator("svg.qt-rel-svg circle.qt-rel-node").count() >= 2
+    p.locator("svg.qt-rel-svg a").first.click()
+    p.wait_for_url(re.compile(r"/zh/members/[a-z0-9-]+/$"))
+    _shot(p, "relations.png")

@@ -143,6 +143,35 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "card_where": ("地区：{items}", "Where: {items}"),
     "card_since": ("{date} 加入", "Member since {date}"),
     "members_table": ("全部成员（表格）", "All members (table)"),
+    "changelog_public_note": (
+        "公开版只列出公开记录的事件；联盟内和受限记录的事件不在此列。",
+        "This public edition lists events of public records only; events of alliance-only and restricted "
+        "records are left out.",
+    ),
+    "atom_feed": ("订阅更新（Atom）", "Subscribe to updates (Atom)"),
+    "map_state_open": ("重叠待协调", "overlap to coordinate"),
+    "map_state_coordinated": ("重叠已协调", "overlap coordinated"),
+    "map_state_several": ("多家成员声明，互不重叠", "several members, no overlap"),
+    "map_state_one": ("一家成员声明", "one member's focus area"),
+    "map_truncated": (
+        "图中只画出声明最多的行业和地区；其余见下表和 api/overlaps.json。",
+        "The drawing shows the sectors and regions most members claim; the table below and api/overlaps.json "
+        "hold the rest.",
+    ),
+    "feed_entry": ("{record}：{event}", "{record}: {event}"),
+    "relations": ("成员关系", "Relations"),
+    "relations_intro": (
+        "哪些成员之间签有协议、谁持有谁的股份：每条线是一类协议，箭头从持股方指向被持股方。图下的列表列出同样的内容。",
+        "Who has agreements with whom, and who holds shares in whom: each line is one kind of agreement, each "
+        "arrow points from holder to issuer. The list below the drawing says the same.",
+    ),
+    "relations_holding": ("持股（持股方 → 被持股方）", "shareholding (holder → issuer)"),
+    "relations_holds": ("持有 {issuer} 的股份（{agreement}）", "holds shares in {issuer} ({agreement})"),
+    "relations_truncated": (
+        "图中只画出关系最多的成员；列表包含全部成员。",
+        "The drawing shows the members with the most relations; the list holds them all.",
+    ),
+    "relations_none": ("成员之间还没有协议。", "No agreements between members yet."),
     "kv_item": ("事项", "Item"),
     "kv_details": ("内容", "Details"),
     "prose_withheld": (

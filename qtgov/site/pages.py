@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import hashlib
 import json
 import re
 import shutil
@@ -19,9 +20,9 @@ from qtgov.records.hashing import signed_content
 from qtgov.records.index import Record, party_ids
 from qtgov.records.prose import Terms, for_audience, index_terms
 from qtgov.records.schemas import schema_dir
-from qtgov.site import i18n
+from qtgov.site import i18n, marketmap, relations
 from qtgov.site.charter import CharterPage, Prose, charter_pages, load_prose
-from qtgov.site.escaping import Md, html_attr, html_text, md, md_inline
+from qtgov.site.escaping import Md, html_attr, html_text, md, md_inline, plain
 from qtgov.site.model import SiteModel
 from qtgov.site.render import render, render_to
 
@@ -35,6 +36,7 @@ NAV_PAGES = (
     ("deadlines.md", "deadlines"),
     ("market-map.md", "market_map"),
     ("ownership.md", "ownership"),
+    ("relations.md", "relations"),
     ("flags.md", "flags"),
     ("validation.md", "validation"),
     ("changelog.md", "changelog"),
@@ -441,11 +443,134 @@ def market_map_page(site: Site) -> PageSpec:
     else:
         omitted = 0
     legend = list(LEGEND) + (["coordinated-not-public"] if model.public else [])
+    drawn, truncated = _drawn_map(site)
     return PageSpec(
         "market-map.md",
         "market-map.md.j2",
-        {"grid": grid, "entries": entries, "omitted": omitted, "legend": legend},
+        {
+            "grid": grid,
+            "entries": entries,
+            "omitted": omitted,
+            "legend": legend,
+            "drawn": drawn,
+            "drawn_truncated": truncated,
+            "map_states": list(marketmap.STATES),
+        },
     )
+
+
+def relations_page(site: Site) -> PageSpec:
+    """Who has agreements with whom, drawn (qtgov.site.relations) and listed."""
+    model = site.model
+    facts = []
+    for a in model.agreements:
+        terms = a.get("terms") if isinstance(a.get("terms"), dict) else {}
+        facts.append(
+            relations.AgreementFacts(
+                a.id,
+                str(a.get("type")),
+                str(a.get("status")),
+                tuple(dict.fromkeys(party_ids(a))),
+                holder=terms.get("holder") if a.get("type") == "shareholding" else None,
+                issuer=terms.get("issuer") if a.get("type") == "shareholding" else None,
+            )
+        )
+    rel = relations.relations(facts, model.member_visible)
+    members = {m.id: m for m in model.members}
+    svg: dict[str, Md] = {}
+    for lang in site.languages:
+
+        def name(member_id: str, lang: str = lang) -> str:
+            record = members.get(member_id)
+            return (i18n.pick(record.get("name"), lang, site.languages) if record else "") or member_id
+
+        def type_label(kind: str, lang: str = lang) -> str:
+            return i18n.value_label("type", kind, lang)
+
+        svg[lang] = Md(
+            relations.draw(
+                rel,
+                name=name,
+                href=lambda member_id: f"../members/{member_id}/",
+                type_label=type_label,
+                title=i18n.t("relations", lang),
+            )
+        )
+    listing = [
+        {
+            "member": member,
+            "partners": [
+                {
+                    "other": pair.members[1] if pair.members[0] == member else pair.members[0],
+                    "agreements": [(kind, ids) for kind, ids in sorted(pair.agreements.items())],
+                }
+                for pair in rel.partners(member)
+            ],
+            "holds": [h for h in rel.holdings if h.holder == member],
+        }
+        for member in sorted(rel.members)
+    ]
+    return PageSpec(
+        "relations.md",
+        "relations.md.j2",
+        {
+            "svg": svg,
+            "listing": listing,
+            "types": [t for t in relations.TYPES[:-1] if any(t in p.agreements for p in rel.pairs)],
+            "drawn_all": len(rel.members) <= relations.MAX_NODES,
+        },
+    )
+
+
+def _drawn_map(site: Site) -> tuple[dict[str, Md], bool]:
+    """The market map as inline SVG, per language (qtgov.site.marketmap)."""
+    model = site.model
+    day = model.as_of.isoformat()
+
+    def current(member: Record) -> Iterator[tuple[str, dict[str, Any]]]:
+        for claim in _claims(member):
+            start, end = claim["start"], claim["end"]
+            if (start is None or str(start) <= day) and (end is None or day <= str(end)):
+                yield member.id, claim
+
+    claims = [c for m in model.members if m.get("status") in ("active", "suspended") for c in current(m)]
+    pieces = [p for e in model.overlap_entries("now") for p in e["pieces"]] if model.overlaps_now is not None else []
+    market = marketmap.build_map(claims, pieces)
+    if not market.cells:
+        return {}, False
+    names = _taxonomy_names(model)
+    settings = model.index.settings
+    members = {m.id: m for m in model.members}
+    out: dict[str, Md] = {}
+    for lang in site.languages:
+
+        def sector_label(path: str, lang: str = lang) -> str:
+            name = i18n.pick(names(settings.sector_scheme, path), lang, site.languages)
+            return name or path
+
+        def member_name(member_id: str, lang: str = lang) -> str:
+            record = members.get(member_id)
+            return (i18n.pick(record.get("name"), lang, site.languages) if record else "") or member_id
+
+        def state_label(state: str, lang: str = lang) -> str:
+            return i18n.t(f"map_state_{state}", lang)
+
+        def region_label(code: str, lang: str = lang) -> str:
+            return i18n.region_name(code, lang)
+
+        out[lang] = Md(
+            marketmap.draw(
+                market,
+                sector_label=sector_label,
+                region_label=region_label,
+                member_name=member_name,
+                member_href=lambda member_id: f"../members/{member_id}/",
+                state_label=state_label,
+                title=i18n.t("market_map", lang),
+                contested_href="#all",
+            )
+        )
+    return out, market.truncated
 
 
 def ownership_page(site: Site) -> PageSpec:
@@ -635,18 +760,21 @@ def _events(site: Site) -> list[dict[str, Any]]:
     main line, in governance terms), otherwise from the dates the records state."""
     model = site.model
     events: list[dict[str, Any]] = []
+    by_path = {r.path: r for r in model.records_with_pages()}
     if model.git.history:
         visible = model.public_paths
         for path, history in model.git.history.items():
             if path not in visible:
                 continue
             record_id = path.rsplit("/", 1)[-1].removesuffix(".yaml")
+            record = by_path.get(path)
             for e in history:
                 events.append(
                     {
                         "date": e.date,
                         "path": path,
                         "record": record_id,
+                        "name": _record_name(record),
                         "key": "ev_commit",
                         "args": {"summary": e.summary},
                     }
@@ -656,7 +784,16 @@ def _events(site: Site) -> list[dict[str, Any]]:
         def add(day: Any, record: Record, key: str, **args: Any) -> None:
             parsed = i18n_date(day)
             if parsed is not None and parsed <= model.as_of:
-                events.append({"date": parsed, "path": record.path, "record": record.id, "key": key, "args": args})
+                events.append(
+                    {
+                        "date": parsed,
+                        "path": record.path,
+                        "record": record.id,
+                        "name": _record_name(record),
+                        "key": key,
+                        "args": args,
+                    }
+                )
 
         for m in model.members:
             add(m.get("joined"), m, "ev_joined")
@@ -676,6 +813,68 @@ def _events(site: Site) -> list[dict[str, Any]]:
         reverse=True,
     )
     return events
+
+
+FEED_ENTRIES = 100
+
+
+def atom_feed(site: Site, lang: str, events: list[dict[str, Any]]) -> str:
+    """The changelog as an Atom feed (RFC 4287) in one language: the newest events, each linking
+    to its record's page. Ids are tag URIs made from the alliance id, so they stay stable."""
+    from xml.sax.saxutils import escape, quoteattr
+
+    model = site.model
+    alliance = model.index.alliance
+    alliance_id = str((alliance.get("id") if alliance else None) or "alliance")
+    base = (model.index.settings.url or "").rstrip("/")
+    title = i18n.pick(alliance.get("name") if alliance else None, lang, site.languages) or i18n.t("handbook", lang)
+    members = {m.id: m for m in model.members}
+    page_for = {r.path: f"{r.kind}s/{r.id}/" for r in model.records_with_pages()}
+    newest = max((e["date"] for e in events), default=model.as_of)
+    lines = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{escape(lang)}">',
+        f"  <title>{escape(title)} · {escape(i18n.t('changelog', lang))}</title>",
+        f"  <id>tag:qtgov,2026:{escape(alliance_id)}/{escape(lang)}/changelog</id>",
+        f"  <updated>{newest.isoformat()}T00:00:00Z</updated>",
+        f"  <author><name>{escape(title)}</name></author>",
+    ]
+    if base:
+        lines.append(f'  <link rel="alternate" href={quoteattr(f"{base}/{lang}/changelog/")}/>')
+    for e in events[:FEED_ENTRIES]:
+        args = dict(e["args"])
+        if "member" in args:
+            member = members.get(str(args["member"]))
+            args["member"] = i18n.pick(member.get("name"), lang, site.languages) if member else args["member"]
+        if "status" in args:
+            args["status"] = i18n.value_label("review", args["status"], lang)
+        text = i18n.t(e["key"], lang)
+        for key, value in args.items():
+            text = text.replace("{" + key + "}", str(value))
+        name = i18n.pick(e.get("name"), lang, site.languages) or e["record"]
+        entry = i18n.t("feed_entry", lang).replace("{record}", name).replace("{event}", text)
+        # Stable across builds: the same event always has the same id.
+        digest = hashlib.sha256(json.dumps([e["key"], e["args"]], sort_keys=True, default=str).encode()).hexdigest()
+        key = f"{e['record']}/{e['date'].isoformat()}/{digest[:12]}"
+        lines += [
+            "  <entry>",
+            f"    <title>{escape(plain(entry))}</title>",
+            f"    <id>tag:qtgov,2026:{escape(alliance_id)}/{escape(lang)}/{escape(key)}</id>",
+            f"    <updated>{e['date'].isoformat()}T00:00:00Z</updated>",
+        ]
+        page = page_for.get(e["path"])
+        if base and page:
+            lines.append(f'    <link rel="alternate" href={quoteattr(f"{base}/{lang}/{page}")}/>')
+        lines.append("  </entry>")
+    lines.append("</feed>")
+    return "\n".join(lines) + "\n"
+
+
+def _record_name(record: Record | None) -> Any:
+    """A record's name (members) or title (agreements), as written (bilingual maps included)."""
+    if record is None:
+        return None
+    return record.get("name") or record.get("title")
 
 
 def i18n_date(value: Any) -> dt.date | None:
@@ -771,10 +970,19 @@ def _write_json(path: Path, head: dict[str, Any], key: str, items: Iterable[Any]
         fh.write("\n  ]\n}\n")
 
 
+def _write_record_json(path: Path, head: dict[str, Any], data: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    body = {"qtgov": __version__, "disclaimer": disclaimer.TEXT, **head, "record": data}
+    path.write_text(json.dumps(body, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
+
+
 def data_file_names(site: Site) -> list[str]:
     names = ["api/members.json", "api/agreements.json", "api/findings.json"]
     if site.model.overlaps_all is not None:
         names.append("api/overlaps.json")
+    # One file per record too, linked from its page (like the list entry, with the same fields).
+    names.extend(f"api/members/{m.id}.json" for m in site.model.members)
+    names.extend(f"api/agreements/{a.id}.json" for a in site.model.agreements)
     names.extend(f"schemas/{p.name}" for p in sorted(schema_dir().glob("*.schema.json")))
     return names
 
@@ -790,25 +998,32 @@ def write_data_files(site: Site, docs_dir: Path) -> None:
     help_lang = "en" if "en" in site.languages else site.languages[0]
     help_base = f"{settings.url.rstrip('/')}/{help_lang}/rules/" if settings.url else None
     common = {"as_of": model.as_of.isoformat(), "audience": model.audience}
-    _write_json(
-        docs_dir / "api" / "members.json",
-        common,
-        "members",
-        (_strip_personal(model, "member", m.data) for m in model.members),
-    )
+
+    def members() -> Iterator[dict[str, Any]]:
+        for m in model.members:
+            data = _strip_personal(model, "member", m.data)
+            _write_record_json(docs_dir / "api" / "members" / f"{m.id}.json", common, data)
+            yield data
+
+    _write_json(docs_dir / "api" / "members.json", common, "members", members())
 
     def agreements() -> Iterator[dict[str, Any]]:
         for a in model.agreements:
-            interval = model.intervals.get(a.id)
-            yield {
-                **_strip_personal(model, "agreement", a.data),
-                "x-qtgov": {
-                    "content_sha256": a.content_sha256,
-                    "in_force": model.in_force(a),
-                    "in_force_from": interval.start.isoformat() if interval else None,
-                    "in_force_until": interval.last_day.isoformat() if interval and interval.last_day else None,
-                },
-            }
+            data = _agreement_data(a)
+            _write_record_json(docs_dir / "api" / "agreements" / f"{a.id}.json", common, data)
+            yield data
+
+    def _agreement_data(a: Record) -> dict[str, Any]:
+        interval = model.intervals.get(a.id)
+        return {
+            **_strip_personal(model, "agreement", a.data),
+            "x-qtgov": {
+                "content_sha256": a.content_sha256,
+                "in_force": model.in_force(a),
+                "in_force_from": interval.start.isoformat() if interval else None,
+                "in_force_until": interval.last_day.isoformat() if interval and interval.last_day else None,
+            },
+        }
 
     _write_json(docs_dir / "api" / "agreements.json", common, "agreements", agreements())
     findings = model.visible_findings
@@ -823,7 +1038,9 @@ def write_data_files(site: Site, docs_dir: Path) -> None:
         (f.as_dict(help_url(f.rule, help_base) if help_base else help_url(f.rule)) for f in findings),
     )
     if model.overlaps_all is not None:
-        head = {k: v for k, v in model.overlaps_all.items() if k not in ("qtgov", "disclaimer", "overlaps")}
+        # The export covers all time; `as_of` is the build's day, like every other file.
+        head = {k: v for k, v in model.overlaps_all.items() if k not in ("qtgov", "disclaimer", "overlaps", "as_of")}
+        head["covers"] = "all-time"
         _write_json(docs_dir / "api" / "overlaps.json", {**common, **head}, "overlaps", model.overlaps_all["overlaps"])
     for path in sorted(schema_dir().glob("*.schema.json")):
         target = docs_dir / "schemas" / path.name
@@ -835,7 +1052,7 @@ def data_page(site: Site) -> PageSpec:
     api = [
         {"name": name.split("/")[-1], "path": name, "key": f"api_{name.split('/')[-1].removesuffix('.json')}"}
         for name in sorted(site.files)
-        if name.startswith("api/")
+        if name.startswith("api/") and name.count("/") == 1  # not the per-record files
     ]
     schema_files = [{"name": n.split("/")[-1], "path": n} for n in sorted(site.files) if n.startswith("schemas/")]
     return PageSpec("data.md", "data.md.j2", {"api_files": api, "schema_files": schema_files})
@@ -854,6 +1071,7 @@ def assemble(model: SiteModel, *, fenced_code: bool = True) -> Site:
         agreements_page(site),
         deadlines_page(site),
         market_map_page(site),
+        relations_page(site),
         ownership_page(site),
         flags_page(site),
         validation_page(site),
@@ -919,6 +1137,9 @@ def render_docs(site: Site, lang: str, docs_dir: Path) -> list[tuple[str, str]]:
 
     home = {**context, **_home(site, lang, default_lang), "page_path": "index.md"}
     write("index.md", render("home.md.j2", home))
+    changelog = next((p for p in site.pages if p.path == "changelog.md"), None)
+    if changelog is not None:
+        write("feed.xml", atom_feed(site, lang, changelog.context["events"]))
     nav: list[tuple[str, str]] = []
     charter_nav: list[tuple[str, str]] = []
     for page in site.charter:

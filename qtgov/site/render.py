@@ -25,7 +25,7 @@ from qtgov.site.escaping import finalize as _finalize
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,62}\Z")
-_DOC_PATH = re.compile(r"[a-z0-9][a-z0-9._/-]*\.(md|json)\Z")
+_DOC_PATH = re.compile(r"[a-z0-9][a-z0-9._/-]*\.(md|json|xml)\Z")
 
 
 class LinkError(ValueError):
@@ -78,6 +78,7 @@ def environment() -> jinja2.Environment:
         overlap_table=_overlap_table,
         badge=_badge,
         status_badge=_status_badge,
+        event_text=_event_text,
         join=_join,
     )
     return env
@@ -334,6 +335,18 @@ def _findings_table(ctx: Any, findings: Any) -> Md:
         rule = rule_link_str(ctx, f.rule)
         rows.append(f"| {severity[str(f.severity)]} | {rule} | {location} | {md_cell(f.message)} |\n")
     return Md("".join(rows))
+
+
+@jinja2.pass_context
+def _event_text(ctx: Any, event: dict[str, Any]) -> Md:
+    """A changelog event in the page's language: members by name (linked), values by label."""
+    lang = _lang(ctx)
+    args: dict[str, Any] = dict(event.get("args") or {})
+    if "member" in args:
+        args["member"] = Md(member_link_str(ctx, args["member"]))
+    if "status" in args:
+        args["status"] = i18n.value_label("review", args["status"], lang)
+    return ui_text(event["key"], lang, **args)
 
 
 @jinja2.pass_context
