@@ -256,3 +256,20 @@ def test_shares_always_add_up_to_the_amount(
         # never more than one unit away from the exact share
         for member, pct in split:
             assert abs(shares[member] - amount * pct / 100) < unit
+
+
+def test_the_readme_example_settles_the_demo(qtgov: Qtgov, tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    sales = readme.split("```csv\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "sales.csv"
+    path.write_text(sales, encoding="utf-8")
+    demo = Path(__file__).resolve().parents[1] / "examples/demo-alliance"
+    done = qtgov(
+        "settle", "rs-analytics-course", "-C", demo, "--revenue", path, "--period", "2026-Q3", "--format", "csv"
+    )
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.reader(io.StringIO(done.stdout)))
+    assert [r[2:6] for r in rows[1:]] == [
+        ["demo-hub", "share", "practical-data-analysis", "59.70"],
+        ["chitu-data", "share", "practical-data-analysis", "139.30"],
+    ]

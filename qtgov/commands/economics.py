@@ -43,14 +43,25 @@ def ownership(repo: Path, as_of: str | None, fmt: str) -> None:
         sys.exit(EXIT_FINDINGS)
 
 
+# `--repo` names the shared project's clone here, so the alliance repository is `-C/--alliance`.
 alliance_option = click.option(
     "--alliance",
     "-C",
     "alliance",
-    default=".",
+    default=None,
     type=click.Path(file_okay=False, path_type=Path),
-    help="The alliance repository (default: the current directory).",
+    help="The alliance repository (default: the one the current directory is in).",
 )
+
+
+def _alliance_root(alliance: Path | None) -> Path:
+    from qtgov.records.repo import find_root
+
+    start = alliance or Path(".")
+    root = find_root(start)
+    if root != start:
+        click.echo(f"qtgov: using the alliance repository at {root}", err=True)
+    return root
 
 
 @click.command()
@@ -64,7 +75,7 @@ alliance_option = click.option(
 @click.option("--lang", default=None, help="Language of names in the text report (default: the alliance's first).")
 def contributions(
     agreement: str | None,
-    alliance: Path,
+    alliance: Path | None,
     clone: str,
     since: str | None,
     until: str | None,
@@ -87,7 +98,7 @@ def contributions(
 
     start = parse_day(since, "--since") if since else None
     end = parse_day(until, "--until") if until else None
-    index = load_repository(alliance).index
+    index = load_repository(_alliance_root(alliance)).index
     report = measure(index, clone_path(clone), agreement, since=start, until=end, window=window)
     if fmt == "json":
         emit(json_text({"contributions": report_json(report)}))
@@ -109,7 +120,7 @@ def contributions(
 @click.option(
     "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the statement to this file."
 )
-def settle(agreement: str, alliance: Path, revenue: Path, period: str, fmt: str, output: Path | None) -> None:
+def settle(agreement: str, alliance: Path | None, revenue: Path, period: str, fmt: str, output: Path | None) -> None:
     """Settle a revenue-share agreement for a period from a CSV of sales.
 
     Applies the agreement's split, revenue basis, platform fee and rounding rule with exact
@@ -123,7 +134,7 @@ def settle(agreement: str, alliance: Path, revenue: Path, period: str, fmt: str,
     from qtgov.report.text import render as render_findings
 
     span = parse_period(period)
-    index = load_repository(alliance).index
+    index = load_repository(_alliance_root(alliance)).index
     result = settle_file(index, agreement, revenue, span)
     if result.findings:
         click.echo(render_findings(result.findings), err=True, nl=False)
