@@ -150,3 +150,11 @@ def test_the_relations_view_is_drawn_and_listed_with_what_the_edition_may_show(s
     public = (public_site / "en" / "relations" / "index.html").read_text("utf-8")
     assert "→ Xinghe Cloud (fictional)" not in public
     assert "lanting-consulting" not in public and "Lanting" not in public
+
+
+def test_member_pages_say_who_to_ask_and_lists_show_status_badges(site: Path) -> None:
+    page = html.unescape((site / "zh" / "members" / "xinghe-cloud" / "index.html").read_text("utf-8"))
+    who = re.search(r'<p class="qt-who">(.*?)</p>', page, re.S)
+    assert who and re.sub(r"<[^>]+>", "", who.group(1)) == "联系谁： 孙立 (首席执行官) · sun@xinghe-cloud.example.com"
+    registry = (site / "en" / "agreements" / "index.html").read_text("utf-8")
+    assert '<span class="qt-status qt-status--executed">executed</span>' in registry

@@ -172,6 +172,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "The drawing shows the members with the most relations; the list holds them all.",
     ),
     "relations_none": ("成员之间还没有协议。", "No agreements between members yet."),
+    "who_to_ask": ("联系谁：", "Who to ask:"),
     "kv_item": ("事项", "Item"),
     "kv_details": ("内容", "Details"),
     "prose_withheld": (

@@ -224,6 +224,7 @@ def member_page(site: Site, member: Record) -> PageSpec:
             "claim_sectors": sectors,
             "identifiers": identifiers,
             "representatives": reps,
+            "who_to_ask": _who_to_ask(reps, model.as_of),
             "show_contacts": show_contacts,
             "reps_hidden": withheld,
             "claims": claims,
@@ -236,6 +237,18 @@ def member_page(site: Site, member: Record) -> PageSpec:
             "last_updated": model.git.last_updated(member.path),
         },
     )
+
+
+def _who_to_ask(reps: list[dict[str, Any]], day: dt.date) -> list[dict[str, Any]]:
+    """The representatives who may sign for the member on `day`: the people to ask."""
+    text = day.isoformat()
+    return [
+        r
+        for r in reps
+        if r.get("can_sign")
+        and (r.get("since") is None or str(r["since"]) <= text)
+        and (r.get("until") is None or text <= str(r["until"]))
+    ]
 
 
 def pre_text(text: str) -> Md:
