@@ -395,3 +395,37 @@ def test_the_handbook_draws_the_shares_at_build_time(
     plain = tmp_path / "plain"
     assert qtgov("build", "-C", alliance, "--out", plain, "--as-of", "2025-07-01", "--lang", "en").returncode == 0
     assert not (plain / "en" / "contributions").exists()
+
+
+def test_the_demo_agreement_against_a_project_history(tmp_path: Path) -> None:
+    p = Project(tmp_path / "open-textbook")
+    p.commit("zhou@demo-hub.example.com", "2025-01-05", {"ch1.md": lines(3)})
+    p.commit("zhou@demo-hub.example.com", "2025-02-05", {"ch2.md": lines(3)})
+    p.commit("ma@chitu-data.example.com", "2025-03-05", {"ch3.md": lines(3)})
+    p.commit("zhou@demo-hub.example.com", "2025-04-05", {"ch4.md": lines(3)})
+    for day in ("2025-05-01", "2025-05-02", "2025-05-03"):
+        p.commit("luo@chitu-data.example.com", day, {f"ex-{day}.md": lines(2)})
+    demo = Path(__file__).resolve().parents[1] / "examples/demo-alliance"
+    args = ("contributions", "ct-open-textbook", "-C", demo, "--repo", p.root, "--until", "2025-06-30")
+    done = run_qtgov(*args, "--format", "json")
+    assert done.returncode == 1, done.stderr
+    report = json.loads(done.stdout)["contributions"]
+    assert report["measures"] == ["commits", "reviews"]
+    assert report["not_measured_from_git"] == ["issues-closed"]
+    assert report["commitments"]["unit"] == "engineer-days"
+    assert {m: v["exact"] for m, v in report["commitments"]["expected_shares"].items()} == {
+        "chitu-data": "1/3",
+        "demo-hub": "2/3",
+    }
+    assert report["commitments"]["not_compared"] == [
+        {"member": "xinghe-cloud", "kind": "infrastructure", "unit": "CNY"}
+    ]
+    q1, q2 = report["windows"]
+    assert (q1["rebalancing_due"], q2["rebalancing_due"]) == (False, True)
+    assert q2["meet_by"] == "2025-09-30"
+    assert {m: v["exact"] for m, v in q2["anchors"]["proportional_to_delivery"].items()} == {
+        "chitu-data": "45",
+        "demo-hub": "15",
+    }
+    text = run_qtgov(*args).stdout
+    assert "the agreement's own rule: 偏差超过容差时" in text  # the alliance's first language

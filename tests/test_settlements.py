@@ -273,3 +273,24 @@ def test_the_readme_example_settles_the_demo(qtgov: Qtgov, tmp_path: Path) -> No
         ["demo-hub", "share", "practical-data-analysis", "59.70"],
         ["chitu-data", "share", "practical-data-analysis", "139.30"],
     ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.text(alphabet=st.sampled_from(list('date,item,gross"\n\r 0123456789.-x\x00é')), max_size=200),
+)
+def test_any_csv_text_gives_a_statement_or_located_findings(
+    text: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    from qtgov.economics.settlements import Period, read_sales
+
+    path = tmp_path_factory.mktemp("csv") / "sales.csv"
+    path.write_text("date,item,gross\n" + text, encoding="utf-8")
+    period = parse_period("2026-Q3")
+    items = [{"id": "a", "course": "A", "owner": "hub"}]
+    sales, _, digest, findings = read_sales(path, "sales.csv", items, period, None, None)
+    assert len(digest) == 64
+    assert isinstance(period, Period)
+    for f in findings:
+        assert f.path == "sales.csv" and f.line >= 1 and f.column >= 1 and f.rule == "settlement-input"
+    assert all(s.item == 0 and period.start <= s.day < period.end for s in sales)
