@@ -19,7 +19,7 @@ import bisect
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -115,14 +115,21 @@ def _email(value: str) -> str | None:
 def parse_log(blocks: Iterable[bytes], paths: PathFilter) -> list[Work]:
     """Parse the output of `git log -z --numstat --format=LOG_FORMAT` (newest first), given in
     blocks cut anywhere (a commit's record runs up to the next record separator)."""
-    works: list[Work] = []
+    return list(iter_log(blocks, paths))
+
+
+def iter_log(blocks: Iterable[bytes], paths: PathFilter) -> Iterator[Work]:
+    """`parse_log` as the blocks arrive, so that counting overlaps git's own work."""
     pending = b""
+    works: list[Work] = []
     for block in blocks:
         chunks = (pending + block).split(b"\x1e")
         pending = chunks.pop()
         _parse_chunks(chunks, paths, works)
+        yield from works
+        works.clear()
     _parse_chunks([pending], paths, works)
-    return works
+    yield from works
 
 
 _DAYS: dict[bytes, dt.date] = {}
@@ -178,11 +185,12 @@ def _parse_chunks(chunks: list[bytes], paths: PathFilter, works: list[Work]) -> 
         works.append(Work(sha.decode(), day, b" " in parents, tuple(authors), tuple(reviewers), lines))
 
 
-def read_history(clone: Path, paths: PathFilter) -> list[Work]:
-    """Every commit reachable from the clone's HEAD, from one git process."""
+def read_history(clone: Path, paths: PathFilter) -> Iterator[Work]:
+    """Every commit reachable from the clone's HEAD, newest first, from one git process, as git
+    writes them."""
     from qtgov.gitgov.git import open_repository
 
-    return parse_log(open_repository(clone).stream_numstat(LOG_FORMAT), paths)
+    return iter_log(open_repository(clone).stream_numstat(LOG_FORMAT), paths)
 
 
 def clone_path(text: str) -> Path:
@@ -532,7 +540,7 @@ def measure(
     if since is not None and since > last:
         raise UsageError(f"--since {since} is after --until {last}")
 
-    works = read_history(clone, PathFilter(measurement.get("exclude_paths") or []))
+    history = read_history(clone, PathFilter(measurement.get("exclude_paths") or []))
     identities = Identities(index)
 
     in_force = False
@@ -546,9 +554,14 @@ def measure(
         anchor = interval.start
         stop = interval.end or dt.date.max
         since = max(since or anchor, anchor)
+    elif since is not None:
+        anchor = since
     else:
-        first = min((w.day for w in works), default=last)
-        anchor = since or first.replace(day=1)
+        # Windows start with the month of the first commit, which comes last: read it all first.
+        listed = list(history)
+        history = iter(listed)
+        first = min((w.day for w in listed), default=last)
+        anchor = first.replace(day=1)
         since = anchor
     windows = _windows(anchor, step, since, end, stop)
     starts = [w.start for w in windows]
@@ -570,7 +583,9 @@ def measure(
 
     lower = windows[0].start if windows else end
     upper = min(end, stop)
-    for w in works:
+    commits_read = 0
+    for w in history:
+        commits_read += 1
         if w.day < since or w.day < lower or w.day >= upper:
             continue
         slot = bisect.bisect_right(starts, w.day) - 1
@@ -656,7 +671,7 @@ def measure(
             Unmatched(email, v[0], v[1], v[2], v[3], _AMBIGUOUS if email in identities.ambiguous else _NO_MATCH)
             for email, v in sorted(unmatched.items())
         ],
-        commits_read=len(works),
+        commits_read=commits_read,
     )
 
 
