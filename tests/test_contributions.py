@@ -167,7 +167,10 @@ def project(tmp_path: Path) -> Project:
     # Window 2 (2025-04-01 … 2025-06-30): exactly the committed 3 : 1.
     for day in ("2025-04-02", "2025-04-03", "2025-04-04"):
         p.commit("a2@alpha.example.com", day, {f"src/q2-{day}.py": lines(1)})
-    p.commit("b2@beta.example.com", "2025-04-05", {"src/q2-b.py": lines(1)})
+    # a self-review is no review
+    p.commit(
+        "b2@beta.example.com", "2025-04-05", {"src/q2-b.py": lines(1)}, "w\n\nReviewed-by: B2 <B2@beta.example.com>"
+    )
     return p
 
 
@@ -224,6 +227,7 @@ def test_shares_follow_affiliations_co_authors_merges_and_excluded_paths(allianc
         "unit": "engineer-days",
     }
     assert exact(q2, "commits") == {"alpha": "3", "beta": "1"}
+    assert q2["measures"]["reviews"]["total"]["exact"] == "0"
     assert q2["rebalancing_due"] is False
     assert [d["beyond_tolerance"] for d in q2["against_commitments"]] == [False, False, False, False]
     assert report["unmatched"] == [

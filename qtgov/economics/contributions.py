@@ -50,7 +50,7 @@ _ADDRESS = re.compile(r"<([^<>\s]+@[^<>\s]+)>")
 @dataclass(frozen=True, slots=True)
 class Work:
     """What one commit contributes: its author and co-authors share the commit and its lines;
-    each reviewer named in a `Reviewed-by:` trailer did one review. A merge commit contributes
+    each other person named in a `Reviewed-by:` trailer did one review. A merge commit contributes
     only its reviews (its lines were counted on the commits it merges)."""
 
     sha: str
@@ -165,6 +165,9 @@ def _parse_chunks(chunks: list[bytes], paths: PathFilter, works: list[Work]) -> 
                     address = _email(value)
                     if address and address not in reviewers:
                         reviewers.append(address)
+        # Reviewing one's own commit is not a review (trailers may come in any order).
+        if reviewers:
+            reviewers = [r for r in reviewers if r not in authors]
         lines = 0
         if files:
             tokens = files.split(b"\0")
