@@ -433,3 +433,43 @@ def test_the_demo_agreement_against_a_project_history(tmp_path: Path) -> None:
     }
     text = run_qtgov(*args).stdout
     assert "the agreement's own rule: 偏差超过容差时" in text  # the alliance's first language
+
+
+def test_validate_measures_the_clones_alliance_yaml_names(
+    make_repo: Callable[..., Path], project: Project, qtgov: Qtgov, tmp_path: Path
+) -> None:
+    settings = ALLIANCE + "contribution_clones:\n  ct-proj: ../shared\n  ct-gone: ../not-here\n  hub: ../shared\n"
+    files = {"charter/alliance.yaml": settings, "members/alpha.yaml": ALPHA, "members/beta.yaml": BETA}
+    ended = AGREEMENT.format(term="term:\n  end: 2025-03-31\n")
+    gone = ended.replace("id: ct-proj", "id: ct-gone")
+    alliance = make_repo({**files, "agreements/ct-proj.yaml": ended, "agreements/ct-gone.yaml": gone}, name="alliance")
+    first = len(ALLIANCE.splitlines()) + 2
+    done = qtgov("validate", "-C", alliance, "--format", "json")
+    findings = json.loads(done.stdout)["findings"]
+    found = [
+        (f["path"], f["line"], f["column"], f["severity"], f["message"])
+        for f in findings
+        if f["rule"] == "rebalancing-due"
+    ]
+    assert [f[:4] for f in found] == [
+        ("agreements/ct-proj.yaml", 41, 20, "warning"),
+        ("charter/alliance.yaml", first + 1, 12, "info"),
+        ("charter/alliance.yaml", first + 2, 8, "warning"),
+    ]
+    assert found[1][4] == (
+        f"no clone at {alliance / '../not-here'} on this machine, so the contributions under ct-gone are not "
+        "measured here"
+    )
+    assert found[2][4] == "contribution_clones names hub, which is no agreement, not a contribution agreement"
+    # the command line wins over the setting for the agreement it names
+    done = qtgov("validate", "-C", alliance, "--format", "json", "--contributions-repo", f"ct-gone={project.root}")
+    assert finding_tuples(done.stdout, {"rebalancing-due"}) == [
+        ("agreements/ct-gone.yaml", 41, 20, "rebalancing-due"),
+        ("agreements/ct-proj.yaml", 41, 20, "rebalancing-due"),
+        ("charter/alliance.yaml", first + 2, 8, "rebalancing-due"),
+    ]
+    # and the handbook draws the configured one without being told
+    out = tmp_path / "site"
+    assert qtgov("build", "-C", alliance, "--out", out, "--as-of", "2025-07-01").returncode == 0
+    assert (out / "en/contributions/ct-proj/index.html").is_file()
+    assert not (out / "en/contributions/ct-gone").exists()

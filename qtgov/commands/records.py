@@ -83,10 +83,10 @@ def validate(
     if contribution_clones:
         from qtgov.economics.contributions import parse_clone_settings
         from qtgov.findings import sort_findings
-        from qtgov.rules.economics import rebalancing_findings
+        from qtgov.rules.economics import override_clones
 
         clones = parse_clone_settings(validation.index, contribution_clones)
-        validation.findings = sort_findings([*validation.findings, *rebalancing_findings(validation.index, clones)])
+        validation.findings = sort_findings(override_clones(validation.index, validation.findings, clones))
     settings = validation.index.settings
     help_base = (settings.url.rstrip("/") + "/rules/") if settings.url else None
     ctx = ReportContext(

@@ -907,3 +907,18 @@ def clone_setting(setting: str) -> tuple[str, Path]:
     if not sep or not ident or not path:
         raise UsageError(f"--contributions-repo {setting!r}: give AGREEMENT=PATH, such as ct-proj=../shared")
     return ident, clone_path(path)
+
+
+def configured_clones(index: Index) -> dict[str, Path]:
+    """`contribution_clones` of charter/alliance.yaml: agreement id -> clone, relative paths
+    resolved against the repository's root."""
+    alliance = index.alliance
+    setting = alliance.get("contribution_clones") if alliance is not None and alliance.valid else None
+    if not isinstance(setting, dict):
+        return {}
+    clones: dict[str, Path] = {}
+    for ident, path in sorted(setting.items()):
+        if isinstance(ident, str) and isinstance(path, str) and path:
+            clone = Path(path[len("file://") :] if path.startswith("file://") else path)
+            clones[ident] = clone if clone.is_absolute() else Path(index.root) / clone
+    return clones

@@ -4,41 +4,17 @@ one person's time over 100%, and settlement input that cannot be read."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
-from qtgov.economics.contributions import measure, rebalancing_message
+from qtgov.economics.contributions import configured_clones, measure, rebalancing_message
 from qtgov.economics.talent import overcommitments
+from qtgov.errors import QtgovError
 from qtgov.findings import Finding, Related, Severity
-from qtgov.records.index import Index
+from qtgov.records.index import Index, Record
 from qtgov.rules import declare, rule
 
 ECONOMICS = "economics"
-
-REBALANCING_DUE = declare(
-    "rebalancing-due",
-    Severity.WARNING,
-    "Contributions departed from the commitments for a whole window",
-    """
-    A contribution agreement records what each member commits to a shared project and how far
-    delivery may drift (`rebalancing.tolerance_pct`). When qtgov is given a clone of the project
-    (`qtgov validate --contributions-repo AGREEMENT=PATH`, or `qtgov contributions`), it measures
-    the latest whole window of the agreement's `measurement.window` from the project's git
-    history: each committed member's share of commits, changed lines and reviews among the
-    committed members, against its share of the commitments in the compared unit.
-
-    When some share departs by more than the tolerance (relative to the committed share, or in
-    percentage points with `tolerance_basis: points`), the finding says so with the facts, the
-    day by which the agreement's `cadence` has the parties review the balance, and neutral
-    anchors for that conversation: commitments proportional to what was delivered, the current
-    commitments with the work rebalanced, and the agreement's own remedy. It proposes a
-    conversation between the parties; it never decides who owes what.
-
-    Fix: the parties meet and either rebalance the work, or amend the agreement (a new file with
-    `amends`) with commitments they agree on.
-    """,
-    ECONOMICS,
-)
 
 SETTLEMENT_INPUT = declare(
     "settlement-input",
@@ -57,11 +33,74 @@ SETTLEMENT_INPUT = declare(
 )
 
 
+@rule("rebalancing-due", Severity.WARNING, "Contributions departed from the commitments for a whole window", ECONOMICS)
+def check_rebalancing(index: Index) -> Iterator[Finding]:
+    """
+    A contribution agreement records what each member commits to a shared project and how far
+    delivery may drift (`rebalancing.tolerance_pct`). Given a local clone of the project —
+    `contribution_clones` in `charter/alliance.yaml` (agreement id: path, relative to the
+    repository), or `qtgov validate --contributions-repo AGREEMENT=PATH` in CI — qtgov measures
+    the latest whole window of the agreement's `measurement.window` from the project's git
+    history: each committed member's share of commits, changed lines and reviews among the
+    committed members, against its share of the commitments in the compared unit.
+
+    When some share departs by more than the tolerance (relative to the committed share, or in
+    percentage points with `tolerance_basis: points`), the finding says so with the facts, the
+    day by which the agreement's `cadence` has the parties review the balance, and neutral
+    anchors for that conversation: commitments proportional to what was delivered, the current
+    commitments with the work rebalanced, and the agreement's own remedy. It proposes a
+    conversation between the parties; it never decides who owes what.
+
+    A configured clone that is not there (a laptop without the project checked out) is an info
+    finding on the setting, and a clone git cannot read (shallow, not a repository) a warning:
+    the balance is then simply not measured.
+
+    Fix: the parties meet and either rebalance the work, or amend the agreement (a new file with
+    `amends`) with commitments they agree on.
+    """
+    alliance = index.alliance
+    for ident, clone in configured_clones(index).items():
+        assert alliance is not None
+        agreement = index.agreements.get(ident)
+        if agreement is None or agreement.get("type") != "contribution":
+            what = "no agreement" if agreement is None else f"a {agreement.get('type')} agreement"
+            message = f"contribution_clones names {ident}, which is {what}, not a contribution agreement"
+            yield _at_setting(alliance, ident, message, Severity.WARNING)
+            continue
+        if not clone.is_dir():
+            message = f"no clone at {clone} on this machine, so the contributions under {ident} are not measured here"
+            yield _at_setting(alliance, ident, message, Severity.INFO)
+            continue
+        try:
+            yield from rebalancing_findings(index, {ident: clone})
+        except QtgovError as exc:
+            message = f"the contributions under {ident} cannot be measured: {exc}"
+            yield _at_setting(alliance, ident, message, Severity.WARNING)
+
+
+def _at_setting(alliance: Record, ident: str, message: str, severity: Severity) -> Finding:
+    mark = alliance.mark("contribution_clones", ident)
+    return check_rebalancing.finding(
+        alliance.path, mark.line, mark.column, message, pointer=f"/contribution_clones/{ident}", severity=severity
+    )
+
+
+def override_clones(index: Index, findings: Iterable[Finding], clones: Mapping[str, Path]) -> list[Finding]:
+    """`findings` with the measurement of the agreements in `clones` (from the command line)
+    replacing what `contribution_clones` in charter/alliance.yaml gave for them."""
+    paths = {index.agreements[i].path for i in clones if i in index.agreements}
+    settings = {f"/contribution_clones/{i}" for i in clones}
+    kept = [
+        f for f in findings if f.rule != check_rebalancing.id or (f.path not in paths and f.pointer not in settings)
+    ]
+    return kept + list(rebalancing_findings(index, clones))
+
+
 def rebalancing_findings(
     index: Index, clones: Mapping[str, Path], *, today: dt.date | None = None
 ) -> Iterator[Finding]:
-    """`rebalancing-due` for each configured contribution agreement whose latest whole window
-    is out of balance (only while the agreement is in force)."""
+    """`rebalancing-due` for each given contribution agreement whose latest whole window is out
+    of balance (only while the agreement is in force)."""
     for agreement_id, clone in sorted(clones.items()):
         report = measure(index, clone, agreement_id, today=today)
         latest = report.latest_whole
@@ -70,7 +109,7 @@ def rebalancing_findings(
         agreement = report.agreement
         mark = agreement.mark("terms", "rebalancing", "tolerance_pct")
         lang = index.settings.languages[0] if index.settings.languages else None
-        yield REBALANCING_DUE.finding(
+        yield check_rebalancing.finding(
             agreement.path,
             mark.line,
             mark.column,

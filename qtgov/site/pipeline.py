@@ -22,9 +22,11 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from qtgov.errors import QtgovError, UsageError
 from qtgov.findings import Finding
+from qtgov.records.index import Index
 from qtgov.records.schemas import schema_dir
 from qtgov.site import i18n
 from qtgov.site.escaping import html_attr
@@ -121,14 +123,9 @@ def prepare(options: BuildOptions) -> tuple[Site, BaseConfig, dict[str, float]]:
     timings["git"] = time.perf_counter() - t0
     as_of = resolve_as_of(root, index, git, options.as_of)
     model = SiteModel(index, validation.findings, audience, as_of, git, repo_url=_repo_url(options))
-    if options.contribution_clones:
-        from qtgov.economics.contributions import measure
-
-        t0 = time.perf_counter()
-        model.contributions = {
-            ident: measure(index, clone, ident, today=as_of) for ident, clone in options.contribution_clones
-        }
-        timings["contributions"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    model.contributions = measure_contributions(index, options.contribution_clones, as_of)
+    timings["contributions"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     compute_overlaps(model)
     timings["overlaps"] = time.perf_counter() - t0
@@ -142,6 +139,26 @@ def prepare(options: BuildOptions) -> tuple[Site, BaseConfig, dict[str, float]]:
         site.languages = tuple(lang for lang in site.languages if lang in options.languages)
     timings["contexts"] = time.perf_counter() - t0
     return site, base, timings
+
+
+def measure_contributions(index: Index, given: tuple[tuple[str, Path], ...], as_of: dt.date) -> dict[str, Any]:
+    """Contribution reports for the handbook: the clones of alliance.yaml `contribution_clones`
+    that are here and readable (validation reports the others), then those given on the command
+    line, which must work (docs/design/economics.md)."""
+    from qtgov.economics.contributions import configured_clones, measure
+
+    reports: dict[str, Any] = {}
+    for ident, clone in configured_clones(index).items():
+        agreement = index.agreements.get(ident)
+        if agreement is None or agreement.get("type") != "contribution" or not clone.is_dir():
+            continue
+        try:
+            reports[ident] = measure(index, clone, ident, today=as_of)
+        except QtgovError:
+            continue
+    for ident, clone in given:
+        reports[ident] = measure(index, clone, ident, today=as_of)
+    return reports
 
 
 def _repo_url(options: BuildOptions) -> str | None:
