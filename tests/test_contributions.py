@@ -457,8 +457,7 @@ def test_validate_measures_the_clones_alliance_yaml_names(
         ("charter/alliance.yaml", first + 2, 8, "warning"),
     ]
     assert found[1][4] == (
-        f"no clone at {alliance / '../not-here'} on this machine, so the contributions under ct-gone are not "
-        "measured here"
+        "no clone at ../not-here on this machine, so the contributions under ct-gone are not measured here"
     )
     assert found[2][4] == "contribution_clones names hub, which is no agreement, not a contribution agreement"
     # the command line wins over the setting for the agreement it names
@@ -473,3 +472,21 @@ def test_validate_measures_the_clones_alliance_yaml_names(
     assert qtgov("build", "-C", alliance, "--out", out, "--as-of", "2025-07-01").returncode == 0
     assert (out / "en/contributions/ct-proj/index.html").is_file()
     assert not (out / "en/contributions/ct-gone").exists()
+
+
+def test_a_configured_clone_git_cannot_read_is_a_warning(make_repo: Callable[..., Path], qtgov: Qtgov) -> None:
+    settings = ALLIANCE + "contribution_clones:\n  ct-proj: ../plain\n"
+    files = {"charter/alliance.yaml": settings, "members/alpha.yaml": ALPHA, "members/beta.yaml": BETA}
+    alliance = make_repo({**files, "agreements/ct-proj.yaml": AGREEMENT.format(term="")}, name="alliance")
+    (alliance.parent / "plain").mkdir()
+    done = qtgov("validate", "-C", alliance, "--format", "json")
+    (finding,) = [f for f in json.loads(done.stdout)["findings"] if f["rule"] == "rebalancing-due"]
+    assert (finding["path"], finding["line"], finding["severity"]) == (
+        "charter/alliance.yaml",
+        len(ALLIANCE.splitlines()) + 2,
+        "warning",
+    )
+    assert finding["message"].startswith(
+        "the contributions under ct-proj cannot be measured: ../plain is not a git repository"
+    )
+    assert str(alliance) not in finding["message"]

@@ -67,14 +67,16 @@ def check_rebalancing(index: Index) -> Iterator[Finding]:
             message = f"contribution_clones names {ident}, which is {what}, not a contribution agreement"
             yield _at_setting(alliance, ident, message, Severity.WARNING)
             continue
+        # Messages name the path as written: the validation page must not show the build machine's.
+        written = (alliance.get("contribution_clones") or {}).get(ident, str(clone))
         if not clone.is_dir():
-            message = f"no clone at {clone} on this machine, so the contributions under {ident} are not measured here"
+            message = f"no clone at {written} on this machine, so the contributions under {ident} are not measured here"
             yield _at_setting(alliance, ident, message, Severity.INFO)
             continue
         try:
             yield from rebalancing_findings(index, {ident: clone})
         except QtgovError as exc:
-            message = f"the contributions under {ident} cannot be measured: {exc}"
+            message = f"the contributions under {ident} cannot be measured: {str(exc).replace(str(clone), written)}"
             yield _at_setting(alliance, ident, message, Severity.WARNING)
 
 
