@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 from collections.abc import Callable
+from fractions import Fraction
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from qtgov.economics.talent import Arrangement, over_ranges
 from tests.conftest import finding_tuples
 
 Qtgov = Callable[..., subprocess.CompletedProcess[str]]
@@ -87,3 +93,39 @@ def test_each_range_over_100_percent_is_one_finding(make_repo: Callable[..., Pat
         ("agreements/tl-b.yaml", 22, "tl-b: 30% of p-7f3a's time"),
     ]
     assert findings[0]["severity"] == "warning"
+
+
+@st.composite
+def schedules(draw: st.DrawFn) -> list[Arrangement]:
+    """Up to six arrangements of one person within about three months, some open-ended."""
+    out = []
+    for _ in range(draw(st.integers(min_value=1, max_value=6))):
+        start = DAY0 + dt.timedelta(days=draw(st.integers(min_value=0, max_value=90)))
+        length = draw(st.one_of(st.none(), st.integers(min_value=1, max_value=60)))
+        end = None if length is None else start + dt.timedelta(days=length)
+        pct = Fraction(draw(st.sampled_from([10, 20, 30, 50, 60, 80, 100])))
+        out.append(Arrangement(None, "p-test", pct, start, end))  # type: ignore[arg-type]
+    return out
+
+
+DAY0 = dt.date(2025, 1, 1)
+
+
+@settings(max_examples=300, deadline=None)
+@given(items=schedules())
+def test_ranges_match_a_day_by_day_count(items: list[Arrangement]) -> None:
+    horizon = DAY0 + dt.timedelta(days=200)  # after every start and end
+    over_days = []
+    day = DAY0
+    while day < horizon:
+        total = sum((a.pct for a in items if a.start <= day and (a.end is None or day < a.end)), Fraction(0))
+        over_days.append(total > 100)
+        day += dt.timedelta(days=1)
+    expected: list[tuple[dt.date, dt.date | None]] = []
+    for n, over in enumerate(over_days):
+        day = DAY0 + dt.timedelta(days=n)
+        if over and (n == 0 or not over_days[n - 1]):
+            expected.append((day, None))
+        if not over and n > 0 and over_days[n - 1]:
+            expected[-1] = (expected[-1][0], day)
+    assert [(s, e) for s, e, _, _ in over_ranges(items)] == expected

@@ -84,21 +84,28 @@ def overcommitments(index: Index) -> list[Overcommitment]:
         by_person[a.person_ref].append(a)
     found: list[Overcommitment] = []
     for person, items in sorted(by_person.items()):
-        if len(items) < 2 and all(a.pct <= 100 for a in items):
-            continue
-        # The days on which the sum can change; between two of them it is constant.
-        points = sorted({a.start for a in items} | {a.end for a in items if a.end is not None})
-        current: list[tuple[dt.date, dt.date | None, Fraction, list[Arrangement]]] = []
-        for i, day in enumerate(points):
-            upto = points[i + 1] if i + 1 < len(points) else None
-            active = [a for a in items if a.start <= day and (a.end is None or day < a.end)]
-            total = sum((a.pct for a in active), Fraction(0))
-            if total <= 100 or not active:
-                continue
-            if current and current[-1][1] == day:
-                start, _, peak, involved = current[-1]
-                current[-1] = (start, upto, max(peak, total), involved + [a for a in active if a not in involved])
-            else:
-                current.append((day, upto, total, active))
-        found += [Overcommitment(person, s, e, p, tuple(inv)) for s, e, p, inv in current]
+        found += [Overcommitment(person, s, e, p, tuple(inv)) for s, e, p, inv in over_ranges(items)]
     return found
+
+
+def over_ranges(
+    items: list[Arrangement],
+) -> list[tuple[dt.date, dt.date | None, Fraction, list[Arrangement]]]:
+    """The maximal day ranges `[start, end)` (end None: open) in which the shares of `items` (one
+    person's arrangements) add up to more than 100%, with the highest total and the arrangements
+    in force during each range."""
+    # The days on which the sum can change; between two of them it is constant.
+    points = sorted({a.start for a in items} | {a.end for a in items if a.end is not None})
+    ranges: list[tuple[dt.date, dt.date | None, Fraction, list[Arrangement]]] = []
+    for i, day in enumerate(points):
+        upto = points[i + 1] if i + 1 < len(points) else None
+        active = [a for a in items if a.start <= day and (a.end is None or day < a.end)]
+        total = sum((a.pct for a in active), Fraction(0))
+        if total <= 100:
+            continue
+        if ranges and ranges[-1][1] == day:
+            start, _, peak, involved = ranges[-1]
+            ranges[-1] = (start, upto, max(peak, total), involved + [a for a in active if a not in involved])
+        else:
+            ranges.append((day, upto, total, active))
+    return ranges
