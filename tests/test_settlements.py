@@ -294,3 +294,21 @@ def test_any_csv_text_gives_a_statement_or_located_findings(
     for f in findings:
         assert f.path == "sales.csv" and f.line >= 1 and f.column >= 1 and f.rule == "settlement-input"
     assert all(s.item == 0 and period.start <= s.day < period.end for s in sales)
+
+
+def test_courses_without_ids_are_named_by_position(make_repo: Callable[..., Path], qtgov: Qtgov) -> None:
+    text = AGREEMENT.format(basis="gross", method="down").replace(
+        "    - id: intro-python\n      course", "    - course"
+    )
+    root = make_repo({"members/beta.yaml": BETA, "agreements/rs-courses.yaml": text}, name="alliance")
+    sales = "date,item,gross\n2026-07-01,1,10.00\n2026-07-02,data-basics,1.00\n2026-07-03,2,1.00\n"
+    done = settle(qtgov, root, sales, "--format", "json")
+    assert done.returncode == 1
+    assert "'2' is not a course of this agreement (1, data-basics)" in done.stderr
+    done = settle(qtgov, root, sales.replace("2026-07-03,2,1.00\n", ""), "--format", "json")
+    courses = json.loads(done.stdout)["statement"]["courses"]
+    # down: 3.33 + 6.67 = 10.00 exactly; 0.333 + 0.667 -> 0.33 + 0.66, the cent left to the owner
+    assert [(c["item"], c["shares"]) for c in courses] == [
+        ("1", {"hub": "3.33", "beta": "6.67"}),
+        ("data-basics", {"hub": "0.33", "beta": "0.67"}),
+    ]

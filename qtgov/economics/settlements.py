@@ -233,10 +233,11 @@ class Settlement:
 
 
 def _item_keys(items: Sequence[Any]) -> dict[str, int]:
-    ids = {str(it["id"]): i for i, it in enumerate(items) if isinstance(it, dict) and isinstance(it.get("id"), str)}
-    if ids:
-        return ids
-    return {str(i + 1): i for i in range(len(items))}
+    """How the CSV names each course: its `id`, or its position (1, 2, …) when it has none."""
+    return {
+        str(it["id"]) if isinstance(it, dict) and isinstance(it.get("id"), str) else str(i + 1): i
+        for i, it in enumerate(items)
+    }
 
 
 def read_sales(
