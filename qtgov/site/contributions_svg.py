@@ -9,6 +9,7 @@ colour gives its committed share. Every text from a record is escaped with `html
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -28,6 +29,18 @@ class Series:
     name: str
     shares: Sequence[Fraction | None]
     committed: Fraction | None
+
+
+def _clip(text: str, width: int = 26) -> str:
+    """At most `width` columns (a CJK character counts two), so legend entries never overlap."""
+    out, used = "", 0
+    for char in text:
+        cost = 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+        if used + cost > width:
+            return out.rstrip() + "…"
+        out += char
+        used += cost
+    return out
 
 
 def draw(labels: Sequence[str], whole: Sequence[bool], series: Sequence[Series], title: str) -> Md:
@@ -85,6 +98,9 @@ def draw(labels: Sequence[str], whole: Sequence[bool], series: Sequence[Series],
         lx = LEFT + (n % 3) * (plot_w / 3)
         ly = H + 4 + 18 * (n // 3)
         out.append(f'<rect x="{lx:.1f}" y="{ly - 9}" width="14" height="4" fill="{colour}"/>')
-        out.append(f'<text x="{lx + 20:.1f}" y="{ly}" font-size="12" fill="currentColor">{html_text(s.name)}</text>')
+        out.append(
+            f'<text x="{lx + 20:.1f}" y="{ly}" font-size="12" fill="currentColor">'
+            f"<title>{html_text(s.name)}</title>{html_text(_clip(s.name))}</text>"
+        )
     out.append("</svg>")
     return Md("".join(out))
