@@ -83,16 +83,19 @@ def test_each_range_over_100_percent_is_one_finding(make_repo: Callable[..., Pat
     ]
     findings = [f for f in json.loads(done.stdout)["findings"] if f["rule"] == "talent-time"]
     assert [f["message"] for f in findings] == [
-        "the time of p-7f3a adds up to more than 100% from 2025-06-01 to 2025-09-30 (at most 150%: tl-a 100%, "
+        "the time of one person (the same person_ref) adds up to more than 100% from 2025-06-01 to 2025-09-30 "
+        "(at most 150%: tl-a 100%, "
         "tl-b 30%, tl-c 20%); the parties may wish to adjust the shares or dates",
-        "the time of p-7f3a adds up to more than 100% from 2025-11-01 to 2025-11-30 (at most 110%: tl-a 100%, "
+        "the time of one person (the same person_ref) adds up to more than 100% from 2025-11-01 to 2025-11-30 "
+        "(at most 110%: tl-a 100%, "
         "tl-d 10%); the parties may wish to adjust the shares or dates",
     ]
     assert [(r["path"], r["line"], r["message"]) for r in findings[0]["related"]] == [
-        ("agreements/tl-a.yaml", 22, "tl-a: 100% of p-7f3a's time"),
-        ("agreements/tl-b.yaml", 22, "tl-b: 30% of p-7f3a's time"),
+        ("agreements/tl-a.yaml", 22, "tl-a: 100% of the same person's time"),
+        ("agreements/tl-b.yaml", 22, "tl-b: 30% of the same person's time"),
     ]
     assert findings[0]["severity"] == "warning"
+    assert "p-7f3a" not in done.stdout  # a person reference is personal data
 
 
 @st.composite

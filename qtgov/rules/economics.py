@@ -127,7 +127,9 @@ def check_talent_time(index: Index) -> Iterator[Finding]:
     (`time_share_pct`), the person named only by `person_ref`. On every day, the arrangements in
     force for the same `person_ref` must add up to at most 100%. Each day range in which they
     add up to more is one finding, on the arrangement that began last in that range, pointing
-    at the others; the message gives the range, the highest total and each share.
+    at the others; the message gives the range, the highest total and each share. It never
+    repeats the `person_ref` itself: person references are personal data, and a finding can be
+    shown where the record's personal fields are not (the handbook's validation page).
 
     An arrangement counts while its agreement is in force and within its `terms.period`.
     Restricted records have no terms, so they cannot be counted here.
@@ -145,7 +147,7 @@ def check_talent_time(index: Index) -> Iterator[Finding]:
                 a.agreement.path,
                 a.agreement.mark("terms", "time_share_pct").line,
                 a.agreement.mark("terms", "time_share_pct").column,
-                f"{a.agreement.id}: {_pct(a.pct)} of {over.person_ref}'s time",
+                f"{a.agreement.id}: {_pct(a.pct)} of the same person's time",
             )
             for a in items[:-1]
         ]
@@ -153,7 +155,7 @@ def check_talent_time(index: Index) -> Iterator[Finding]:
             last.agreement.path,
             mark.line,
             mark.column,
-            f"the time of {over.person_ref} adds up to more than 100% from {over.start} {until} "
+            f"the time of one person (the same person_ref) adds up to more than 100% from {over.start} {until} "
             f"(at most {_pct(over.peak)}: {shares}); the parties may wish to adjust the shares or dates",
             pointer="/terms/time_share_pct",
             related=related,
