@@ -490,3 +490,25 @@ def test_a_configured_clone_git_cannot_read_is_a_warning(make_repo: Callable[...
         "the contributions under ct-proj cannot be measured: ../plain is not a git repository"
     )
     assert str(alliance) not in finding["message"]
+
+
+def test_only_whole_windows_are_judged(alliance: Path, project: Project) -> None:
+    code, report = contributions_json(alliance, project, "ct-proj", "--since", "2025-02-01", "--until", "2025-03-31")
+    (q1,) = report["windows"]
+    assert (q1["start"], q1["whole"], q1["rebalancing_due"]) == ("2025-01-01", False, False)
+    assert q1["measures"]["commits"]["members"]["alpha"]["amount"]["exact"] == "1/2"  # Pat's paired commit only
+    assert code == 0
+
+
+def test_a_tolerance_in_percentage_points(make_repo: Callable[..., Path], project: Project) -> None:
+    points = AGREEMENT.format(term="").replace("tolerance_pct: 20", "tolerance_pct: 40\n    tolerance_basis: points")
+    alliance = make_repo(
+        {"members/alpha.yaml": ALPHA, "members/beta.yaml": BETA, "agreements/ct-proj.yaml": points}, name="alliance"
+    )
+    code, report = contributions_json(alliance, project, "ct-proj", "--until", "2025-03-31")
+    (q1,) = report["windows"]
+    # alpha delivered 37.5% of commits against 75% committed: 37.5 points, within 40
+    deviations = {(d["measure"], d["member"]): d["deviation_pct"]["exact"] for d in q1["against_commitments"]}
+    assert deviations[("commits", "alpha")] == "-75/2"
+    assert deviations[("reviews", "beta")] == "25"
+    assert (q1["rebalancing_due"], code) == (False, 0)
