@@ -325,3 +325,30 @@ def test_a_market_map_cell_opens_the_members_page(demo_url: str, page: tuple[Any
     p.locator("svg.qt-rel-svg a").first.click()
     p.wait_for_url(re.compile(r"/zh/members/[a-z0-9-]+/$"))
     _shot(p, "relations.png")
+
+
+def _search(p: Any, base: str, lang: str, query: str) -> list[str]:
+    p.goto(f"{base}/{lang}/")
+    search = p.locator("input.md-search__input")
+    search.click()
+    search.fill(query)
+    search.press("End")
+    p.locator(".md-search-result__item").first.wait_for(timeout=15000)
+    return [t.strip() for t in p.locator(".md-search-result__item h1, .md-search-result__item h2").all_inner_texts()]
+
+
+@pytest.mark.parametrize(
+    ("lang", "query", "first"),
+    [
+        ("zh", "云雀算力", "云雀算力（虚构）"),
+        ("zh", "市场地图", "市场地图"),
+        ("en", "Yunque Compute", "Yunque Compute (fictional)"),
+    ],
+)
+def test_search_ranks_the_exact_title_first_and_shows_clean_titles(
+    demo_url: str, page: tuple[Any, Watch], lang: str, query: str, first: str
+) -> None:
+    p, _ = page
+    titles = _search(p, demo_url, lang, query)
+    assert titles[0] == first, titles[:5]
+    assert not [t for t in titles if "\u200b" in t]

@@ -318,6 +318,9 @@ def _main(argv: list[str]) -> int:
     try:
         config_file, options = job.options()
         run_mkdocs(config_file, options)
+        from qtgov.site.search import tidy_index
+
+        tidy_index(Path(options["site_dir"]))
     except QtgovError as exc:
         print(str(exc), file=sys.stderr)
         return 1
