@@ -236,3 +236,18 @@ def test_this_repository_ignores_build_directories() -> None:
         check=False,
     )
     assert ignored.returncode == 0, "the repository's .gitignore should list .site.build-*/"
+
+
+@pytest.mark.slow
+def test_serve_on_a_taken_address_is_a_usage_error(tmp_path: Path) -> None:
+    repo = committed_repo(tmp_path / "repo")
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_qtgov("serve", "--dev-addr", f"127.0.0.1:{port}", cwd=repo, env={"TMPDIR": str(tmp)})
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.endswith(f"qtgov: --dev-addr 127.0.0.1:{port}: cannot serve there (Address already in use)\n")
+    assert [p.name for p in tmp.iterdir() if p.name != "jieba.cache"] == []

@@ -169,17 +169,28 @@ def _serve(options: BuildOptions, lang: str, dev_addr: str, report: Callable[[st
         def builder(config: Any = None) -> None:
             build(config if config is not None else get_config(), serve_url=serve_url)
 
+        class Server(LiveReloadServer):
+            """MkDocs' server, which binds its address only once `serve()` runs: a taken address is
+            a usage error, and "serving" is said once the address is bound and listening (so
+            whoever waits for that line can connect at once)."""
+
+            def server_bind(self) -> None:
+                try:
+                    super().server_bind()
+                except OSError as exc:  # the address is taken or not ours to bind
+                    raise UsageError(f"--dev-addr {dev_addr}: cannot serve there ({exc.strerror or exc})") from exc
+
+            def server_activate(self) -> None:
+                super().server_activate()
+                report(f"serving {lang} on {serve_url} (edit a record and the page reloads; Ctrl-C stops)")
+
         config = get_config()
         config.plugins.on_startup(command="serve", dirty=False)
-        try:
-            server = LiveReloadServer(builder=builder, host=host, port=int(port), root=str(site_dir))
-        except OSError as exc:  # the address is taken or not ours to bind
-            raise UsageError(f"--dev-addr {dev_addr}: cannot serve there ({exc.strerror or exc})") from exc
+        server = Server(builder=builder, host=host, port=int(port), root=str(site_dir))
         builder(config)
         server.watch(str(renderer.docs_dir))
         watcher = threading.Thread(target=renderer.watch, args=(stop,), daemon=True, name="qtgov-watch")
         watcher.start()
-        report(f"serving {lang} on {serve_url} (edit a record and the page reloads; Ctrl-C stops)")
         try:
             server.serve()
         except KeyboardInterrupt:
