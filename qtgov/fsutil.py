@@ -6,9 +6,20 @@ import os
 import tempfile
 from pathlib import Path
 
+from qtgov.errors import UsageError
+
 
 def atomic_write_text(path: Path, text: str) -> None:
+    """Write `text` to `path` all or nothing; UsageError naming `path` when it cannot be written
+    (a read-only repository, no permission, a full disk)."""
     path = Path(path)
+    try:
+        _atomic_write_text(path, text)
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from exc
+
+
+def _atomic_write_text(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

@@ -258,7 +258,9 @@ def _stale(work: Path) -> bool:
 
 
 def _unwritable(shown: Path, exc: OSError) -> UsageError:
-    where = exc.filename if exc.filename else shown
+    where = Path(exc.filename) if exc.filename else shown
+    if where.name.startswith(work_prefix(shown)):  # the working directory's own name says nothing
+        where = where.parent
     return UsageError(
         f"cannot write the handbook to {shown}: {where}: {exc.strerror or exc}; choose a writable directory with --out"
     )
