@@ -18,6 +18,7 @@ import json
 import os
 import re
 import shlex
+import shutil
 import signal
 import socket
 import subprocess
@@ -520,6 +521,9 @@ DEMO_EXPECT = {
 }
 
 
+needs_ssh_keygen = pytest.mark.skipif(shutil.which("ssh-keygen") is None, reason="the demo history needs ssh-keygen")
+
+
 @pytest.fixture(scope="module")
 def demo_history(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
     """The demo history, with two branches for a pull request: its last signature (`sign`)
@@ -536,6 +540,7 @@ def demo_history(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[s
     return source, env
 
 
+@needs_ssh_keygen
 def test_the_readme_commands_in_a_clone_of_the_demo(demo_history: tuple[Path, dict[str, str]], tmp_path: Path) -> None:
     source, env = demo_history
     env = {**env, "TMPDIR": str(tmp_path)}
@@ -552,6 +557,7 @@ def test_the_readme_commands_in_a_clone_of_the_demo(demo_history: tuple[Path, di
     assert git(clone, "status", "--porcelain", env=env) == "?? .github/\n?? site/\n"
 
 
+@needs_ssh_keygen
 def test_the_init_workflow_in_a_clone_of_the_demo(demo_history: tuple[Path, dict[str, str]], tmp_path: Path) -> None:
     demo, env = demo_history
     source = tmp_path / "origin"  # a copy, so that the fixture's history stays as it was
