@@ -99,6 +99,36 @@ def test_a_killed_build_is_invisible_to_git_and_cleaned_by_the_next(tmp_path: Pa
     assert (repo / "site" / "en" / "index.html").is_file()
 
 
+@pytest.mark.slow
+def test_a_build_stopped_with_sigterm_cleans_up(tmp_path: Path) -> None:
+    repo = committed_repo(tmp_path / "repo")
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "qtgov", "build"],
+        cwd=repo,
+        env=qtgov_env({"TMPDIR": str(tmp)}),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        give_up = time.monotonic() + 300  # only so that a broken build cannot hang the suite
+        # MkDocs is running once its job files are written.
+        while not list(tmp.glob("qtgov-mkdocs-*/*.json")):
+            assert proc.poll() is None, "the build ended before it could be stopped"
+            assert time.monotonic() < give_up
+            time.sleep(0.01)
+        proc.terminate()
+        _, err = proc.communicate(timeout=120)
+    finally:
+        proc.kill()
+        proc.wait()
+    assert proc.returncode == 2 and err == "qtgov: interrupted\n", err
+    assert work_dirs(repo) == [] and not (repo / "site").exists()
+    assert [p.name for p in tmp.iterdir() if p.name != "jieba.cache"] == []
+
+
 def test_stale_working_directories(tmp_path: Path) -> None:
     out = tmp_path / "site"
     running = tmp_path / ".site.build-running"  # a build in progress holds its lock

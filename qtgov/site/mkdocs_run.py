@@ -9,6 +9,8 @@ import contextlib
 import copy
 import logging
 import os
+import signal
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -218,6 +220,25 @@ def run_mkdocs(config_file: Path, options: dict[str, Any]) -> None:
         raise BuildError("mkdocs build --strict failed: " + "; ".join(dict.fromkeys(collect.messages)))
 
 
+@contextlib.contextmanager
+def stop_on_sigterm() -> Iterator[None]:
+    """Let SIGTERM (`kill`, a service manager, a cancelled CI job) stop a build or the server the
+    way Ctrl-C does, so their temporary directories are removed; Python's default for SIGTERM
+    exits at once, cleaning nothing."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers can only be set from the main thread
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 @dataclass(frozen=True)
 class Job:
     """One language's MkDocs build, as plain data a child process can run on its own."""
@@ -272,7 +293,7 @@ def run_jobs(jobs: list[Job], *, parallel: int, epoch: int | None) -> list[JobRe
     results: list[JobResult] = []
     pending = list(jobs)
     running: list[tuple[Job, subprocess.Popen[bytes], float, Path]] = []
-    with tempfile.TemporaryDirectory(prefix="qtgov-mkdocs-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="qtgov-mkdocs-") as tmp, _stop_children(running):
         while pending or running:
             while pending and len(running) < max(1, parallel):
                 job = pending.pop(0)
@@ -287,8 +308,9 @@ def run_jobs(jobs: list[Job], *, parallel: int, epoch: int | None) -> list[JobRe
                         env=env,
                     )
                 running.append((job, proc, time.perf_counter(), err_path))
-            job, proc, started, err_path = running.pop(0)
+            job, proc, started, err_path = running[0]
             code = proc.wait()
+            running.pop(0)  # only now: an interruption while waiting stops this one too
             message = err_path.read_text("utf-8", "replace").strip()
             error = None if code == 0 else (message or f"mkdocs exited with status {code}")
             usage: dict[str, float] = {}
@@ -300,6 +322,19 @@ def run_jobs(jobs: list[Job], *, parallel: int, epoch: int | None) -> list[JobRe
                 )
             )
     return results
+
+
+@contextlib.contextmanager
+def _stop_children(running: list[tuple[Job, Any, float, Path]]) -> Iterator[None]:
+    """When the build is interrupted (Ctrl-C, SIGTERM) or fails, the MkDocs processes still
+    running are stopped too, rather than left writing into a directory that is being removed."""
+    try:
+        yield
+    except BaseException:
+        for _job, proc, _started, _err in running:
+            proc.kill()
+            proc.wait()
+        raise
 
 
 def spec_result(tmp: Path, lang: str) -> Path:

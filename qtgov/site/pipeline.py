@@ -40,6 +40,7 @@ from qtgov.site.mkdocs_run import (
     run_mkdocs,
     site_name,
     source_date_epoch,
+    stop_on_sigterm,
 )
 from qtgov.site.model import AUDIENCES, SiteModel, blocking, compute_overlaps, resolve_as_of
 from qtgov.site.pages import Site, assemble, render_docs
@@ -315,7 +316,7 @@ def build(options: BuildOptions) -> BuildResult:
     out = options.out if options.out is not None else root / "site"
     _check_out(root, out, shown)
     site, base, timings = prepare(options)
-    with _work_dir(out, shown) as work:
+    with stop_on_sigterm(), _work_dir(out, shown) as work:
         staged = work / "site"
         staged.mkdir()
         docs_root = options.docs_dir if options.docs_dir is not None else work / "docs"

@@ -8,15 +8,13 @@ qtgov runs inside MkDocs.
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import logging
 import os
 import shutil
-import signal
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -106,24 +104,6 @@ class Renderer:
                 self.report(f"could not re-render: {exc}")
 
 
-@contextlib.contextmanager
-def stop_on_sigterm() -> Iterator[None]:
-    """Let SIGTERM (`kill`, a service manager, a terminal closing) stop the server the way Ctrl-C
-    does, so its temporary directory is removed; Python's default for SIGTERM exits at once."""
-    if threading.current_thread() is not threading.main_thread():
-        yield  # signal handlers can only be set from the main thread
-        return
-
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
 def serve(options: BuildOptions, lang: str, dev_addr: str, report: Callable[[str], None]) -> None:
     """Render, start the watcher, and run MkDocs' live-reload server until interrupted.
 
@@ -131,7 +111,7 @@ def serve(options: BuildOptions, lang: str, dev_addr: str, report: Callable[[str
     qtgov's overrides for every rebuild (MkDocs consumes the plugin options it is given, so
     `mkdocs.commands.serve`, which passes the same ones again, fails on the second build).
     SIGTERM stops it like Ctrl-C; either way its temporary directory is removed."""
-    from qtgov.site.mkdocs_run import quiet_jieba
+    from qtgov.site.mkdocs_run import quiet_jieba, stop_on_sigterm
 
     quiet_jieba()
     options = absolute(options)
