@@ -51,7 +51,7 @@ def test_init_validates_with_only_hub_facts(tmp_path: Path) -> None:
     for path in repo.rglob("*.yaml"):
         first = path.read_text("utf-8").splitlines()[0]
         assert first.startswith("# yaml-language-server: $schema=https://quanttide.github.io/qtgov/schemas/"), path
-    assert (repo / ".gitignore").read_text() == "site/\n"
+    assert (repo / ".gitignore").read_text() == "site/\n.site.build-*/\n"
 
     report = run_qtgov("validate", repo, "--format", "json")
     assert report.returncode == 0, report.stdout + report.stderr

@@ -40,6 +40,7 @@ _BAD_TEXT = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u206
 _PLAIN = re.compile(r"[^\W\d_][\w.-]*(?: [\w.-]+)*\Z")
 _YAML_WORDS = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "null"})
 _MODELINE = "# yaml-language-server: $schema="
+GITIGNORE = "site/\n.site.build-*/\n"
 _GITHUB_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?\Z")
 _EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+\Z")
 
@@ -265,7 +266,8 @@ def render(opts: InitOptions) -> dict[str, str]:
     files[f"members/{opts.hub}.yaml"] = _hub(opts)
     files["agreements/.gitkeep"] = ""
     files[WORKFLOW_PATH] = _workflow((DATA_DIR / WORKFLOW).read_text(encoding="utf-8"))
-    files[".gitignore"] = "site/\n"
+    # The handbook `qtgov build` writes, and the working directories a killed build leaves beside it.
+    files[".gitignore"] = GITIGNORE
     _self_check(
         files,
         {
