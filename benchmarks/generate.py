@@ -65,7 +65,9 @@ FIRST_JOIN, LAST_JOIN = dt.date(2018, 3, 1), dt.date(2025, 9, 30)
 _PLAIN_FIRST_BAD = set("-?:,[]{}#&*!|>'\"%@` \t")
 _FLOW_BAD = set(",[]{}")
 _YAML11_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"}
-_NUMBERISH = re.compile(r"[-+]?[0-9][0-9_.:eExXoObB]*\Z|[-+]?\.[0-9].*\Z|[-+]?\.(inf|nan)\Z", re.IGNORECASE)
+_NUMBERISH = re.compile(
+    r"[-+]?[0-9][0-9_.:eExXoObB]*\Z|[-+]?0x[0-9a-f_]+\Z|[-+]?\.[0-9].*\Z|[-+]?\.(inf|nan)\Z", re.IGNORECASE
+)
 _NEEDS_QUOTES = re.compile(r": |\s#|[\x00-\x1f\x7f\u0085\u2028\u2029\\]|:\Z|\s\Z")
 
 
