@@ -598,11 +598,12 @@ def test_validation_page_caps_rows_per_rule_and_points_to_the_full_list(
         )
     )
     page = next(docs.rglob("validation.md")).read_text(encoding="utf-8")
-    # The demo has 8 `overlap` findings: the heading counts them all, the table shows one.
-    assert "overlap — " in page and "(8)</h2>" in page
-    assert "7 more are not listed here; every finding is in [findings.json](" in page
     full = json.loads(next((tmp_path / "out").rglob("api/findings.json")).read_text(encoding="utf-8"))
-    assert sum(f["rule"] == "overlap" for f in full["findings"]) == 8
+    n = sum(f["rule"] == "overlap" for f in full["findings"])
+    assert n >= 3  # one per member pair to coordinate
+    # The heading counts them all, the table shows one and points to the full list.
+    assert "overlap — " in page and f"({n})</h2>" in page
+    assert f"{n - 1} more are not listed here; every finding is in [findings.json](" in page
 
 
 def test_market_map_stays_readable_at_scale(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
