@@ -35,7 +35,7 @@ EXTENSIONS = ["toc", "tables", "md_in_html", "fenced_code", "admonition", "attr_
 HOSTILE = (
     "</title><script>alert(1)</script><img src=x onerror=alert(2)>[x](javascript:alert(3))"
     '{{ 7*7 }}{: onclick="alert(4)" }--8<-- ".env"|p|\nnl &lt;b&gt;'
-    "**b** `c` <!--c-->![i](https://e.example/x.png)'q\"dq\""
+    '**b** `c` <!--c-->![i](https://e.example/x.png)\'q"dq"'
 )
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
