@@ -329,13 +329,13 @@ STATUS_FILES = {
     "agreements/fixed-deal.yaml": signed(
         talent("fixed-deal", "executed", "2025-01-01", "term:\n  end: 2025-11-30\n"), "2024-12-20"
     ),
-    # Terminated from 2025-12-01 (its last day in force is 2025-11-30), before its term would end.
+    # Terminated: its last day in force is 2025-11-30 (termination.date), before its term would end.
     "agreements/ended-deal.yaml": signed(
         talent(
             "ended-deal",
             "terminated",
             "2024-06-01",
-            "term:\n  end: 2025-12-20\ntermination:\n  date: 2025-12-01\n  reason: done\n",
+            "term:\n  end: 2025-12-20\ntermination:\n  date: 2025-11-30\n  reason: done\n",
         ),
         "2024-05-20",
     ),
@@ -358,9 +358,12 @@ def test_status_as_of(status_repo: Path) -> None:
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout == HEAD + (
         "In force on 2025-11-01: 3 agreement(s)\n"
-        "  auto-deal                        talent           2024-12-15 … 2025-12-14  acme, beta\n"
-        "  ended-deal                       talent           2024-06-01 … 2025-11-30  acme, beta\n"
-        "  fixed-deal                       talent           2025-01-01 … 2025-11-30  acme, beta\n"
+        "  auto-deal                        talent           "
+        "from 2024-12-15 until and including 2025-12-14  acme, beta\n"
+        "  ended-deal                       talent           "
+        "from 2024-06-01 until and including 2025-11-30  acme, beta\n"
+        "  fixed-deal                       talent           "
+        "from 2025-01-01 until and including 2025-11-30  acme, beta\n"
     )
 
 
@@ -368,13 +371,15 @@ def test_status_as_of_later(status_repo: Path) -> None:
     result = run_qtgov("status", "--as-of", "2025-12-01", "-C", status_repo)
     assert result.stdout == HEAD + (
         "In force on 2025-12-01: 1 agreement(s)\n"
-        "  auto-deal                        talent           2024-12-15 … 2025-12-14  acme, beta\n"
+        "  auto-deal                        talent           "
+        "from 2024-12-15 until and including 2025-12-14  acme, beta\n"
     )
     # After the automatic renewal, the current term is shown.
     result = run_qtgov("status", "--as-of", "2026-03-01", "-C", status_repo)
     assert result.stdout == HEAD + (
         "In force on 2026-03-01: 1 agreement(s)\n"
-        "  auto-deal                        talent           2024-12-15 … 2026-12-14  acme, beta\n"
+        "  auto-deal                        talent           "
+        "from 2024-12-15 until and including 2026-12-14  acme, beta\n"
     )
 
 
@@ -385,8 +390,10 @@ def test_status_due_60d(status_repo: Path) -> None:
         "Deadlines from 2025-11-01 to 2025-12-31:\n"
         "  2025-11-15  notice   auto-deal                        acme, beta — "
         "last day to give notice before the renewal on 2025-12-15\n"
-        "  2025-11-30  expiry   ended-deal                       acme, beta — last day in force (terminated)\n"
-        "  2025-11-30  expiry   fixed-deal                       acme, beta — last day in force\n"
+        "  2025-11-30  expiry   ended-deal                       acme, beta "
+        "— in force until and including this day (terminated)\n"
+        "  2025-11-30  expiry   fixed-deal                       acme, beta "
+        "— in force until and including this day\n"
         "  2025-12-15  renewal  auto-deal                        acme, beta — renews automatically for P12M\n"
     )
 

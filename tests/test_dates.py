@@ -117,9 +117,9 @@ def test_in_force_intervals(tmp_path: Path) -> None:
         "agreements/ends.yaml": signed(talent("ends", "executed", "2025-01-01", "term:\n  end: 2025-06-30\n")),
         "agreements/months.yaml": signed(talent("months", "executed", "2025-01-31", "term:\n  duration: P1M\n")),
         "agreements/both.yaml": signed(
-            talent("both", "executed", "2025-01-01", "term:\n  end: 2025-12-31\ntermination:\n  date: 2025-04-01\n")
+            talent("both", "executed", "2025-01-01", "term:\n  end: 2025-12-31\ntermination:\n  date: 2025-03-31\n")
             .replace("status: executed", "status: terminated")
-            .replace("  date: 2025-04-01\n", "  date: 2025-04-01\n  reason: done\n")
+            .replace("  date: 2025-03-31\n", "  date: 2025-03-31\n  reason: done\n")
         ),
         "agreements/draft.yaml": talent("draft", "draft", "2025-01-01"),
         "agreements/executed-on.yaml": signed(talent("executed-on", "executed", "on-execution"), "2025-03-03"),
@@ -129,9 +129,13 @@ def test_in_force_intervals(tmp_path: Path) -> None:
         # A draft amendment changes nothing.
         "agreements/kept.yaml": signed(talent("kept", "executed", "2025-01-01")),
         "agreements/maybe.yaml": talent("maybe", "proposed", "2025-05-01", "supersedes: [kept]\n"),
-        # Terminated on its first day: never in force.
+        # Terminated with its last day in force the day before it took effect: never in force.
         "agreements/void.yaml": signed(
-            talent("void", "terminated", "2025-01-01", "termination:\n  date: 2025-01-01\n  reason: void\n")
+            talent("void", "terminated", "2025-01-01", "termination:\n  date: 2024-12-31\n  reason: void\n")
+        ),
+        # termination.date is its last day in force, like term.end: in force on that one day.
+        "agreements/one-day.yaml": signed(
+            talent("one-day", "terminated", "2025-01-01", "termination:\n  date: 2025-01-01\n  reason: once\n")
         ),
         # Auto-renewing, terminated during its third term: in force until the termination date.
         "agreements/renews.yaml": signed(
@@ -140,7 +144,7 @@ def test_in_force_intervals(tmp_path: Path) -> None:
                 "terminated",
                 "2023-01-01",
                 "term:\n  duration: P1Y\nrenewal:\n  auto: true\n  period: P1Y\n"
-                "termination:\n  date: 2025-03-15\n  reason: done\n",
+                "termination:\n  date: 2025-03-14\n  reason: done\n",
             )
         ),
     }
@@ -153,6 +157,7 @@ def test_in_force_intervals(tmp_path: Path) -> None:
         "maybe": None,
         "months": (D(2025, 1, 31), D(2025, 2, 28)),
         "new": (D(2025, 5, 1), None),
+        "one-day": (D(2025, 1, 1), D(2025, 1, 2)),
         "old": (D(2025, 1, 1), D(2025, 5, 1)),
         "open": (D(2025, 1, 1), None),
         "renews": (D(2023, 1, 1), D(2025, 3, 15)),
@@ -180,14 +185,14 @@ def test_terminated_auto_renewal_deadlines(tmp_path: Path) -> None:
         "terminated",
         "2023-01-01",
         "term:\n  duration: P1Y\nrenewal:\n  auto: true\n  period: P1Y\n  notice: P1M\n"
-        "termination:\n  date: 2025-03-15\n  reason: done\n",
+        "termination:\n  date: 2025-03-14\n  reason: done\n",
     )
     index = load_repository(write_repo(tmp_path / "repo", {**MEMBERS, "agreements/renews.yaml": signed(text)})).index
     due = deadlines(index, D(2024, 11, 1), dt.timedelta(days=180))
     # It still renews on 2025-01-01, then ends on 2025-03-14; no notice is due once terminated.
     assert [(d.day, d.kind, d.note) for d in due] == [
         (D(2025, 1, 1), "renewal", "renews automatically for P1Y"),
-        (D(2025, 3, 14), "expiry", "last day in force (terminated)"),
+        (D(2025, 3, 14), "expiry", "in force until and including this day (terminated)"),
     ]
     assert [r.last_day for r in in_force_on(index, D(2025, 2, 1))] == [D(2025, 3, 14)]
 

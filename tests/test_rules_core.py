@@ -470,12 +470,18 @@ def test_dates_one_day_periods_are_fine(make_repo: MakeRepo) -> None:
 
 def test_dates_agreement_order(make_repo: MakeRepo) -> None:
     text = DEAL.replace("status: executed", "status: terminated") + (
-        "term:\n  end: 2024-02-29\ntermination:\n  date: 2024-02-01\n  reason: ended\n"
+        "term:\n  end: 2024-02-29\ntermination:\n  date: 2024-02-28\n  reason: ended\n"
     )
     found = run(repo(make_repo, {"agreements/deal.yaml": signed(text)}))
     assert [(f.line, f.column, f.rule, f.message) for f in found] == [
         (14, 8, "dates", "term ends before the agreement takes effect: 2024-02-29 is before 2024-03-01"),
-        (16, 9, "dates", "terminated before it took effect: 2024-02-01 is before 2024-03-01"),
+        (
+            16,
+            9,
+            "dates",
+            "terminated before it took effect: termination.date is the last day in force, 2024-02-28 is before "
+            "2024-03-01; to record that it never took effect, write 2024-02-29",
+        ),
     ]
 
 

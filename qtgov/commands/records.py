@@ -170,9 +170,9 @@ def status(repo: Path, as_of: str | None, due: str | None, fmt: str) -> None:
         emit(json_text({"as_of": day.isoformat(), "in_force": [r.as_dict() for r in in_force]}))
         return
     lines = [disclaimer.TEXT, "", f"In force on {day}: {len(in_force)} agreement(s)"]
+    width = max((len(r.period_text()) for r in in_force), default=0)
     for r in in_force:
-        end = r.last_day.isoformat() if r.last_day else "open"
-        lines.append(f"  {r.id:<32} {r.type:<16} {r.effective} … {end:<10}  {', '.join(r.parties)}")
+        lines.append(f"  {r.id:<32} {r.type:<16} {r.period_text():<{width}}  {', '.join(r.parties)}")
     emit("\n".join(lines) + "\n")
 
 

@@ -1,4 +1,9 @@
-"""Agreement semantics shared by checks, overlaps, status and the handbook (docs/design/records.md)."""
+"""Agreement semantics shared by checks, overlaps, status and the handbook (docs/design/records.md).
+
+Every date that ends something names the last day included: `term.end`, `termination.date`, a
+member's `left`, a representative's `until`. Internally an agreement's time in force is the
+half-open interval `[effective, last day + 1)`.
+"""
 
 from __future__ import annotations
 
@@ -68,13 +73,20 @@ def term_end(agreement: Record, start: dt.date) -> dt.date | None:
     return min(ends)
 
 
+def termination_end(agreement: Record) -> dt.date | None:
+    """First day after a recorded termination: `termination.date` is the last day in force,
+    like `term.end` (qtgov 0.1.0 read it as the first day no longer in force)."""
+    last = parse_date((agreement.get("termination") or {}).get("date"))
+    return next_day(last) if last else None
+
+
 def stated_interval(agreement: Record) -> Interval | None:
     """The dates an agreement states for itself (drafts included), ignoring status."""
     start = effective_date(agreement)
     if start is None:
         return None
     end = term_end(agreement, start)
-    termination = parse_date((agreement.get("termination") or {}).get("date"))
+    termination = termination_end(agreement)
     if termination and (end is None or termination < end):
         end = termination
     return Interval(start, end)

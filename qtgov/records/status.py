@@ -21,6 +21,9 @@ from qtgov.errors import UsageError
 from qtgov.records.agreements import effective_date, in_force_interval
 from qtgov.records.index import Index, Record, party_ids
 
+# An expiry's day is the last day in force, for a term's end and a termination alike.
+LAST_DAY = "in force until and including this day"
+
 _WINDOW = re.compile(r"(\d+)([dwmy])\Z")
 
 
@@ -50,7 +53,13 @@ class InForce:
     type: str
     parties: tuple[str, ...]
     effective: dt.date
-    last_day: dt.date | None  # None: open-ended
+    last_day: dt.date | None  # the last day in force of the current term; None: open-ended
+
+    def period_text(self) -> str:
+        """The time in force in words: the end date is included."""
+        if self.last_day is None:
+            return f"from {self.effective}, with no end date"
+        return f"from {self.effective} until and including {self.last_day}"
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -201,13 +210,13 @@ def deadlines(index: Index, today: dt.date, window: dt.timedelta) -> list[Deadli
                         )
                     )
                 else:
-                    out.append(Deadline(last, "expiry", agreement.id, agreement.path, parties, "last day in force"))
+                    out.append(Deadline(last, "expiry", agreement.id, agreement.path, parties, LAST_DAY))
             if period is None or boundary == dt.date.max:
                 break
             boundary = _boundary_after(agreement, start, boundary)
         if interval.end is not None and today <= interval.end - ONE_DAY <= horizon:
             ended = interval.end - ONE_DAY
             if not any(d.id == agreement.id and d.kind == "expiry" and d.day == ended for d in out):
-                note = "last day in force (terminated)" if agreement.get("termination") else "last day in force"
+                note = f"{LAST_DAY} (terminated)" if agreement.get("termination") else LAST_DAY
                 out.append(Deadline(ended, "expiry", agreement.id, agreement.path, parties, note))
     return sorted(out, key=lambda d: (d.day, d.id, d.kind))

@@ -22,7 +22,7 @@ from qtgov.findings import Finding, Severity
 from qtgov.overlaps.geometry import NEG, POS
 from qtgov.overlaps.geometry import day as ordinal_day
 from qtgov.overlaps.model import coverage_interval
-from qtgov.records.agreements import effective_date, term_end
+from qtgov.records.agreements import effective_date, term_end, termination_end
 from qtgov.records.index import Index, Record, party_ids
 from qtgov.records.schemas import sensitive_paths
 from qtgov.records.trees import Taxonomy, path_is_ancestor_or_self, text_in
@@ -307,10 +307,10 @@ def _restraint_length(agreement: Record) -> tuple[str, tuple[str | int, ...]]:
         return compare(start, end + ONE_DAY, ("terms", "period", "end"))
     term = _dict(agreement.get("term"))
     renewal = _dict(agreement.get("renewal"))
-    termination = parse_date(_dict(agreement.get("termination")).get("date"))
+    termination = termination_end(agreement)
     if agreement_start is not None:
         agreement_end = term_end(agreement, agreement_start)
-        # termination.date is the first day no longer in force (docs/design/records.md).
+        # termination_end: the day after termination.date, its last day in force.
         if termination and (agreement_end is None or termination < agreement_end):
             agreement_end = termination
         if agreement_end is not None:

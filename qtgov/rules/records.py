@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from qtgov.dates import is_zero, parse_date, parse_duration
+from qtgov.dates import is_zero, parse_date, parse_duration, previous_day
 from qtgov.findings import Finding, Related, Severity
-from qtgov.records.agreements import Interval, execution_date, in_force_interval
+from qtgov.records.agreements import Interval, effective_date, execution_date, in_force_interval
 from qtgov.records.index import Index, Record, party_ids
 from qtgov.records.schema_messages import did_you_mean
 from qtgov.rules import rule
@@ -304,8 +304,11 @@ def check_dates(index: Index) -> Iterator[Finding]:
     Renewal and termination have a shape (docs/design/records.md): a term `duration` is longer than zero;
     automatic renewal needs a renewal `period` longer than zero and a term (`duration` or `end`)
     to renew; a notice period cannot be longer than the renewal period; a termination date cannot
-    precede the effective date. A `termination.date` is the day the termination takes effect: the
-    agreement is in force until the day before.
+    precede the effective date by more than a day.
+
+    Every date that ends something is the **last day included**: the agreement is in force until
+    and including its `term.end`, and until and including its `termination.date`. A termination
+    dated the day before `effective` records an agreement that never took effect.
     """
     for member in index.members.values():
         f = _order(member, ("joined",), ("left",), "left before joining")
@@ -333,13 +336,17 @@ def check_dates(index: Index) -> Iterator[Finding]:
 def _agreement_dates(agreement: Record) -> Iterator[Finding]:
     effective = agreement.get("effective")
     if parse_date(effective):
-        for path, what in (
-            (("term", "end"), "term ends before the agreement takes effect"),
-            (("termination", "date"), "terminated before it took effect"),
-        ):
-            f = _order(agreement, ("effective",), path, what)
-            if f:
-                yield f
+        f = _order(agreement, ("effective",), ("term", "end"), "term ends before the agreement takes effect")
+        if f:
+            yield f
+        start, last = parse_date(effective), parse_date((agreement.get("termination") or {}).get("date"))
+        if start and last and last < previous_day(start):
+            yield check_dates.finding(
+                *_at(agreement, "termination", "date"),
+                f"terminated before it took effect: termination.date is the last day in force, {last} is before "
+                f"{start}; to record that it never took effect, write {previous_day(start)}",
+                pointer="/termination/date",
+            )
     for i, _ in enumerate((agreement.get("terms") or {}).get("allocations") or []):
         f = _order(
             agreement,
@@ -385,6 +392,45 @@ def _agreement_dates(agreement: Record) -> Iterator[Finding]:
             *_at(agreement, "renewal", "notice"),
             "the notice period is longer than the renewal period",
             pointer="/renewal/notice",
+        )
+
+
+@rule("termination-day", Severity.INFO, "A termination date is the last day in force", DATES)
+def check_termination_day(index: Index) -> Iterator[Finding]:
+    """
+    `termination.date` is the **last day the agreement is in force**, the same kind of day as
+    `term.end`: an agreement terminated with `date: 2025-03-31` is in force until and including
+    31 March 2025 and not in force from 1 April.
+
+    qtgov 0.1.0 read `termination.date` the other way, as the first day no longer in force. A
+    record written for that reading is now in force one day longer than meant. Dates that look
+    like the old reading get this note: a termination on the first day of a month, on the day
+    after `term.end`, or on the effective day itself (which used to mean "never in force" and now
+    means "in force for that one day"). If the agreement ended the day before, write that day;
+    if the date is right as it is, nothing needs to change (this is information only).
+
+    Migrating: for each terminated agreement written before the change, subtract one day from
+    `termination.date`. The termination is not part of the signed content, so signatures stay
+    valid; the change is a correction of the record and needs every party's approval like any
+    other edit of a terminated agreement.
+    """
+    for agreement in index.agreements.values():
+        last = parse_date((agreement.get("termination") or {}).get("date"))
+        if last is None:
+            continue
+        effective = effective_date(agreement)
+        term_last = parse_date((agreement.get("term") or {}).get("end"))
+        if last == effective:
+            why = f"it is in force on {last} only"
+        elif last.day == 1 or (term_last is not None and last == term_last + dt.timedelta(days=1)):
+            why = f"it is in force until and including {last}"
+        else:
+            continue
+        yield check_termination_day.finding(
+            *_at(agreement, "termination", "date"),
+            f"termination.date is the last day in force, so {why}; if it ended on {previous_day(last)} "
+            f"(the day before, as qtgov 0.1.0 read this date), write {previous_day(last)}",
+            pointer="/termination/date",
         )
 
 

@@ -229,6 +229,10 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "yes": ("是", "yes"),
     "no": ("否", "no"),
     "open_ended": ("无固定期限", "open-ended"),
+    # An end date is the last day in force (term.end and termination.date alike): say it in words.
+    "in_force_until": ("自 {start} 起生效，至 {end}（含当日）止", "from {start} until and including {end}"),
+    "in_force_from": ("自 {start} 起生效，无固定期限", "from {start}, open-ended"),
+    "termination_last_day": ("终止：生效至 {date}（含当日）", "terminated: in force until and including {date}"),
     "termination": ("终止", "Termination"),
     "reason": ("原因", "Reason"),
     "governing_law": ("适用法律", "Governing law"),
