@@ -60,8 +60,9 @@ def test_open_ended_agreements_say_so(tmp_path: Path) -> None:
 
 
 def test_termination_dates_in_the_old_reading_get_a_note(tmp_path: Path) -> None:
-    first_of_month = TERMINATED.replace("date: 2024-06-30", "date: 2024-07-01")
-    root = write_repo(tmp_path / "repo", {**MEMBERS, "agreements/deal.yaml": first_of_month})
+    # The day after the term's end: in the old reading, "terminated when the term ended".
+    day_after_term = TERMINATED.replace("date: 2024-06-30", "date: 2025-01-01")
+    root = write_repo(tmp_path / "repo", {**MEMBERS, "agreements/deal.yaml": day_after_term})
     assert findings(root, "termination-day", "dates") == [
         (
             "agreements/deal.yaml",
@@ -69,12 +70,20 @@ def test_termination_dates_in_the_old_reading_get_a_note(tmp_path: Path) -> None
             9,
             "termination-day",
             "info",
-            "termination.date is the last day in force, so it is in force until and including 2024-07-01; "
-            "if it ended on 2024-06-30 (the day before, as qtgov 0.1.0 read this date), write 2024-06-30",
+            "termination.date is the last day in force, so it is in force until and including 2025-01-01; "
+            "if it ended on 2024-12-31 (the day before, as qtgov 0.1.0 read this date), write 2024-12-31",
         )
     ]
     assert run_qtgov("validate", "-C", root).returncode == 0
-    # The right last day gets no note.
+    # A termination on its effective day (the old "never in force") gets the note too.
+    same_day = TERMINATED.replace("date: 2024-06-30", "date: 2024-03-01")
+    root = write_repo(tmp_path / "same", {**MEMBERS, "agreements/deal.yaml": same_day})
+    assert [f[3:5] for f in findings(root, "termination-day", "dates")] == [("termination-day", "info")]
+    assert "it is in force on 2024-03-01 only" in findings(root, "termination-day")[0][5]
+    # The right last day gets no note, nor does the first day of a month.
+    first_of_month = TERMINATED.replace("date: 2024-06-30", "date: 2024-07-01")
+    root = write_repo(tmp_path / "first", {**MEMBERS, "agreements/deal.yaml": first_of_month})
+    assert findings(root, "termination-day", "dates") == []
     root = write_repo(tmp_path / "ok", {**MEMBERS, "agreements/deal.yaml": TERMINATED})
     assert findings(root, "termination-day", "dates") == []
 

@@ -639,7 +639,7 @@ def test_open_claims_against_a_terminated_agreement(tmp_path: Path) -> None:
                 ["acme", "beta"],
                 [allocation(["cloud/storage"], ["CN-ZJ"], "shared")],
                 status="terminated",
-                termination={"date": "2025-10-01", "reason": "Both exit the market"},
+                termination={"date": "2025-09-30", "reason": "Both exit the market"},
             )
         },
     )

@@ -404,9 +404,9 @@ def check_termination_day(index: Index) -> Iterator[Finding]:
 
     qtgov 0.1.0 read `termination.date` the other way, as the first day no longer in force. A
     record written for that reading is now in force one day longer than meant. Dates that look
-    like the old reading get this note: a termination on the first day of a month, on the day
-    after `term.end`, or on the effective day itself (which used to mean "never in force" and now
-    means "in force for that one day"). If the agreement ended the day before, write that day;
+    like the old reading get this note: a termination on the day after `term.end` (which used to
+    mean "at the end of the term"), or on the effective day itself (which used to mean "never in
+    force" and now means "in force for that one day"). If the agreement ended the day before, write that day;
     if the date is right as it is, nothing needs to change (this is information only).
 
     Migrating: for each terminated agreement written before the change, subtract one day from
@@ -422,7 +422,7 @@ def check_termination_day(index: Index) -> Iterator[Finding]:
         term_last = parse_date((agreement.get("term") or {}).get("end"))
         if last == effective:
             why = f"it is in force on {last} only"
-        elif last.day == 1 or (term_last is not None and last == term_last + dt.timedelta(days=1)):
+        elif term_last is not None and last == term_last + dt.timedelta(days=1):
             why = f"it is in force until and including {last}"
         else:
             continue
