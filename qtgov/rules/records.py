@@ -42,12 +42,14 @@ def check_record_id(index: Index) -> Iterator[Finding]:
     `hub`, and there is exactly one hub.
     """
     for record in [*index.members.values(), *index.agreements.values()]:
-        if record.get("id") != record.id:
-            yield check_record_id.finding(
-                *_at(record, "id"),
-                f"id {record.get('id')!r} differs from the file name; use {record.id!r}",
-                pointer="/id",
-            )
+        written = record.get("id")
+        if written != record.id:
+            message = f"id {written!r} differs from the file name; use {record.id!r}"
+            if isinstance(written, str) and written:
+                # The id may be the right one and the file misnamed: renaming keeps git's history.
+                folder = record.path.rsplit("/", 1)[0]
+                message += f", or rename the file: git mv {record.path} {folder}/{written}.yaml"
+            yield check_record_id.finding(*_at(record, "id"), message, pointer="/id")
     hubs = sorted(m.id for m in index.members.values() if m.get("kind") == "hub")
     alliance = index.alliance
     if alliance is not None and alliance.valid:
