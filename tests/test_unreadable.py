@@ -18,6 +18,9 @@ from test_rules_core import DEAL, MEMBERS, signed
 
 from qtgov import disclaimer
 from qtgov.cli import main
+from qtgov.gitgov.codeowners import render
+from qtgov.records.index import Index
+from qtgov.rules import all_rules
 
 HEAD = f"{disclaimer.TEXT}\n\n"
 BROKEN_AGREEMENT = "id: other\ntype: talent\ntitle: [Training\n"
@@ -209,6 +212,9 @@ def test_help_cites_only_what_users_have() -> None:
         result = CliRunner().invoke(main, [*path, "--help"])
         assert result.exit_code == 0, (path, result.output)
         assert not re.search(r"SPEC|docs/design|§", result.output), (path, result.output)
+    # A rule's docstring is its handbook page; `§` is fine there (statutes), a design note is not.
+    assert [r.id for r in all_rules() if re.search(r"SPEC|docs/design", r.doc)] == []
+    assert "docs/design" not in render(Index(root=ROOT))
 
 
 # ---------------------------------------------------------------- item 22: the pre-commit hook

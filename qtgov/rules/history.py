@@ -21,7 +21,7 @@ STATUS_MOVE = declare(
     "Agreements move only between allowed statuses",
     """
     Compared with the base of the pull request (`qtgov validate --base REF`), an agreement's
-    `status` may only move as docs/design/records.md allows:
+    `status` may only move as this table allows:
 
     | base | head |
     |---|---|
@@ -107,7 +107,7 @@ PROVENANCE = declare(
     "Signatures and legal reviews are committed by the person named",
     """
     Every signature (and every recorded legal review) that a pull request adds must come from a
-    commit made by the person it names (docs/design/git.md): a commit whose author email is one of the
+    commit made by the person it names: a commit whose author email is one of the
     signatory's `commit_emails` (the counsel's, for a review) or, with
     `qtgov validate --base REF --require-signed-commits`, a commit SSH-signed with one of their
     `signing_keys` during their `since`/`until` window.
