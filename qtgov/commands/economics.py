@@ -50,6 +50,7 @@ alliance_option = click.option(
     "-C",
     "alliance",
     default=None,
+    metavar="PATH",
     type=click.Path(file_okay=False, path_type=Path),
     help="The alliance repository (default: the one the current directory is in).",
 )
