@@ -1,0 +1,114 @@
+"""Leaving the alliance (issue 9 item 6) and the hub's approvers (item 14): exact findings of
+`qtgov validate`, and `qtgov review --check-approvals` on a real git repository."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import run_qtgov, write_repo
+from test_rules_core import BETA, DEAL, MEMBERS, sign, signed
+
+Found = tuple[str, int, int, str, str, str]
+
+# beta leaves after 2024-06-30: `left` on line 6, column 7.
+BETA_LEFT = BETA.replace(
+    "status: active\njoined: 2024-01-01\n", "status: withdrawn\njoined: 2024-01-01\nleft: 2024-06-30\n"
+)
+LEFT_AT = "members/beta.yaml:6:7"
+
+
+def findings(root: Path, *rules: str) -> list[Found]:
+    result = run_qtgov("validate", "--format", "json", "-C", root)
+    assert result.stderr == ""
+    return [
+        (f["path"], f["line"], f["column"], f["rule"], f["severity"], f["message"])
+        for f in json.loads(result.stdout)["findings"]
+        if f["rule"] in rules
+    ]
+
+
+def related(root: Path, rule: str) -> list[list[str]]:
+    result = run_qtgov("validate", "--format", "json", "-C", root)
+    return [
+        [f"{r['path']}:{r['line']}:{r['column']}" for r in f["related"]]
+        for f in json.loads(result.stdout)["findings"]
+        if f["rule"] == rule
+    ]
+
+
+def ended(last_day: str) -> str:
+    """DEAL, signed, terminated with `last_day` as its last day in force."""
+    return signed(DEAL.replace("status: executed", "status: terminated")) + (
+        f"termination:\n  date: {last_day}\n  reason: beta left\n"
+    )
+
+
+def test_an_agreement_in_force_after_a_member_left(tmp_path: Path) -> None:
+    root = write_repo(
+        tmp_path / "repo", {**MEMBERS, "members/beta.yaml": BETA_LEFT, "agreements/deal.yaml": signed(DEAL)}
+    )
+    assert findings(root, "exit-agreements", "exit-signatures") == [
+        (
+            "agreements/deal.yaml",
+            9,
+            13,
+            "exit-agreements",
+            "error",
+            "beta left the alliance on 2024-06-30, but deal stays in force with no end: end it on 2024-06-30"
+            " (qtgov terminate deal --date 2024-06-30; when recording the exit,"
+            " qtgov withdraw beta --date 2024-06-30 --terminate)",
+        )
+    ]
+    assert related(root, "exit-agreements") == [[LEFT_AT]]
+
+
+def test_an_agreement_that_ends_on_the_last_day_of_membership_is_fine(tmp_path: Path) -> None:
+    files = {**MEMBERS, "members/beta.yaml": BETA_LEFT, "agreements/deal.yaml": ended("2024-06-30")}
+    root = write_repo(tmp_path / "on-time", files)
+    assert findings(root, "exit-agreements", "exit-signatures") == []
+    root = write_repo(tmp_path / "a-day-late", {**files, "agreements/deal.yaml": ended("2024-07-01")})
+    assert findings(root, "exit-agreements") == [
+        (
+            "agreements/deal.yaml",
+            9,
+            13,
+            "exit-agreements",
+            "error",
+            "beta left the alliance on 2024-06-30, but deal stays in force until 2024-07-01: end it on 2024-06-30"
+            " (qtgov terminate deal --date 2024-06-30; when recording the exit,"
+            " qtgov withdraw beta --date 2024-06-30 --terminate)",
+        )
+    ]
+
+
+def test_drafts_and_members_that_stay_give_nothing(tmp_path: Path) -> None:
+    draft = DEAL.replace("status: executed", "status: draft")
+    root = write_repo(tmp_path / "draft", {**MEMBERS, "members/beta.yaml": BETA_LEFT, "agreements/deal.yaml": draft})
+    assert findings(root, "exit-agreements", "exit-signatures") == []
+    root = write_repo(tmp_path / "stays", {**MEMBERS, "agreements/deal.yaml": signed(DEAL, "2024-07-01")})
+    assert findings(root, "exit-agreements", "exit-signatures") == []
+
+
+def test_a_signature_after_leaving(tmp_path: Path) -> None:
+    # acme signs before beta leaves, beta's dave the day after: the second signature's date
+    # sits on line 12 + 2 + 5 + 2 = 21, column 11.
+    late = sign(DEAL, ("acme", "alice", "2024-02-01"), ("beta", "dave", "2024-07-01"))
+    root = write_repo(tmp_path / "repo", {**MEMBERS, "members/beta.yaml": BETA_LEFT, "agreements/deal.yaml": late})
+    assert findings(root, "exit-signatures") == [
+        (
+            "agreements/deal.yaml",
+            21,
+            11,
+            "exit-signatures",
+            "error",
+            "'dave' signed for beta on 2024-07-01, after beta left the alliance on 2024-06-30:"
+            " a member that has left signs nothing",
+        )
+    ]
+    assert related(root, "exit-signatures") == [[LEFT_AT]]
+    on_last_day = sign(DEAL, ("acme", "alice", "2024-02-01"), ("beta", "dave", "2024-06-30"))
+    root = write_repo(
+        tmp_path / "last-day", {**MEMBERS, "members/beta.yaml": BETA_LEFT, "agreements/deal.yaml": on_last_day}
+    )
+    assert findings(root, "exit-signatures") == []
