@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 
 from conftest import run_qtgov, write_repo
+from test_git_review import approval
+from test_git_support import founding, member
 from test_rules_core import BETA, DEAL, MEMBERS, sign, signed
 
 Found = tuple[str, int, int, str, str, str]
@@ -112,3 +114,45 @@ def test_a_signature_after_leaving(tmp_path: Path) -> None:
         tmp_path / "last-day", {**MEMBERS, "members/beta.yaml": BETA_LEFT, "agreements/deal.yaml": on_last_day}
     )
     assert findings(root, "exit-signatures") == []
+
+
+# ---------------------------------------------------------------- approvals of a member that left
+
+
+def test_a_departed_members_approval_does_not_count_toward_the_quorum(tmp_path: Path) -> None:
+    story = founding(tmp_path)
+    story.edit(
+        "members/beta.yaml",
+        "status: active\njoined: 2024-06-01\n",
+        "status: withdrawn\njoined: 2024-06-01\nleft: 2024-12-31\n",
+    )
+    story.commit("Beta leaves", person="hub")
+    story.branch("gamma")
+    story.commit(
+        "Gamma applies",
+        person="gus",
+        files={"members/gamma.yaml": member("gamma", "gamma-gus", "gus", status="prospective")},
+    )
+    head = story.git("rev-parse", "gamma")
+    reviews = tmp_path / "reviews.json"
+    reviews.write_text(json.dumps([approval("hu-hub", commit=head), approval("bob-gh", commit=head)]), "utf-8")
+    result = story.qtgov(
+        "review", "main..gamma", "--as-of", "2025-03-01", "--check-approvals", "--approvals", str(reviews)
+    )
+    assert result.returncode == 1, result.stderr
+    assert result.stderr == (
+        "qtgov: approvals missing: quorum: 1 member(s) other than the hub, not gamma, not beta (left the alliance)\n"
+    )
+    assert result.stdout.endswith(
+        "| ❌ | quorum: 1 member(s) other than the hub, not gamma, not beta (left the alliance) |"
+        " member gamma joins (new member file) | @ann-gh (acme-ann) |\n\n"
+        "- &#64;bob-gh approved for beta, which left the alliance on 2024-12-31: a member that has left is no"
+        " longer a voter, so the approval does not count toward the quorum\n\n**Approvals missing.**\n"
+    )
+    payload = json.loads(story.qtgov("review", "main..gamma", "--as-of", "2025-03-01", "--format", "json").stdout)
+    assert payload["approvals"][1]["departed"] == {"beta": "2024-12-31"}
+    reviews.write_text(json.dumps([approval("hu-hub", commit=head), approval("ann-gh", commit=head)]), "utf-8")
+    result = story.qtgov(
+        "review", "main..gamma", "--as-of", "2025-03-01", "--check-approvals", "--approvals", str(reviews)
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
