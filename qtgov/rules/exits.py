@@ -53,7 +53,7 @@ def check_exit_agreements(index: Index) -> Iterator[Finding]:
         if interval is None:
             continue
         for i, party in enumerate(agreement.get("parties") or []):
-            member = index.members.get(party.get("member")) if isinstance(party, dict) else None
+            member = index.members.get(str(party.get("member"))) if isinstance(party, dict) else None
             if member is None or not member.valid:
                 continue
             last = departed_on(member)
@@ -87,7 +87,7 @@ def check_exit_signatures(index: Index) -> Iterator[Finding]:
         for i, sig in enumerate(agreement.get("signatures") or []):
             if not isinstance(sig, dict):
                 continue
-            member = index.members.get(sig.get("member"))
+            member = index.members.get(str(sig.get("member")))
             day = parse_date(sig.get("date"))
             if member is None or not member.valid or day is None:
                 continue
