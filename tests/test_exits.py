@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import run_qtgov, write_repo
+from conftest import HUB, run_qtgov, write_repo
 from test_git_review import approval
 from test_git_support import founding, member
 from test_rules_core import BETA, DEAL, MEMBERS, sign, signed
@@ -156,3 +156,62 @@ def test_a_departed_members_approval_does_not_count_toward_the_quorum(tmp_path: 
         "review", "main..gamma", "--as-of", "2025-03-01", "--check-approvals", "--approvals", str(reviews)
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# ---------------------------------------------------------------- the hub's approvers (item 14)
+
+INIT = (
+    "--id", "acme-alliance", "--name", "Acme Alliance", "--hub", "acme", "--hub-name", "Acme",
+    "--rep", "ann", "--rep-name", "Ann", "--rep-github", "ann-gh",
+)  # fmt: skip
+
+
+def test_a_repository_made_by_init_has_an_approver_for_the_hub(tmp_path: Path) -> None:
+    root = tmp_path / "alliance"
+    made = run_qtgov("init", root, *INIT)
+    assert made.returncode == 0, made.stderr
+    assert findings(root, "hub-approvers") == []
+    hub = root / "members" / "acme.yaml"
+    text = hub.read_text("utf-8")
+    assert "representatives:\n  - id: ann\n    name: Ann\n    github: ann-gh\n" in text
+    hub.write_text(text.replace("    github: ann-gh\n", ""), "utf-8")
+    expected = (
+        "members/acme.yaml",
+        12,
+        1,
+        "hub-approvers",
+        "warning",
+        "no representative of the hub who may approve (ann) has a GitHub user, so no pull request that needs"
+        " the hub's approval can pass: give one of them can_sign: true and github: LOGIN",
+    )
+    assert findings(root, "hub-approvers") == [expected]
+    result = run_qtgov("validate", "-C", root)
+    assert (result.returncode, result.stderr) == (0, "")
+    assert (
+        "members/acme.yaml:12:1: warning [hub-approvers] no representative of the hub who may approve" in result.stdout
+    )
+
+
+def test_a_hub_whose_approvers_authority_ended(tmp_path: Path) -> None:
+    hub = HUB + (
+        "representatives:\n"
+        "  - id: hu\n    name: Hu\n    github: hu-gh\n    can_sign: true\n"
+        "    since: 2024-01-01\n    until: 2024-12-31\n"
+        "  - id: li\n    name: Li\n    github: li-gh\n    can_sign: false\n    since: 2024-01-01\n"
+    )
+    root = write_repo(tmp_path / "ended", {"members/hub.yaml": hub})
+    line = HUB.count("\n") + 1
+    assert findings(root, "hub-approvers") == [
+        (
+            "members/hub.yaml",
+            line,
+            1,
+            "hub-approvers",
+            "warning",
+            "no representative of the hub may approve (none has can_sign: true and authority that has not ended),"
+            " so no pull request that needs the hub's approval can pass: give one of them can_sign: true and"
+            " github: LOGIN",
+        )
+    ]
+    # A hub that names nobody yet (the default test hub) is an alliance being set up: no finding.
+    assert findings(write_repo(tmp_path / "nobody", {}), "hub-approvers") == []
