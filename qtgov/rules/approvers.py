@@ -1,4 +1,4 @@
-"""Whether anyone can approve for the hub on GitHub (docs/design/git.md, "Who approves")."""
+"""Whether anyone can approve for the hub on GitHub (docs/design/git.md, "Who approves for the hub")."""
 
 from __future__ import annotations
 

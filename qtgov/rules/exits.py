@@ -1,5 +1,5 @@
 """Leaving the alliance: a departed member's agreements end with its membership and it signs
-nothing after its last day (docs/design/records.md, "Leaving the alliance")."""
+nothing after its last day (docs/design/schemas.md, "Leaving the alliance")."""
 
 from __future__ import annotations
 
