@@ -481,17 +481,18 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "howto_index_intro": (
         "以下指南按一份协议从起草到终止的顺序排列，写给负责提交记录的成员秘书。每一步都是可以直接复制运行的命令；"
         "qtgov 从不替你提交，每条命令都会打印下一步要执行的 git 操作。示例中的联盟由 qtgov init 创建，"
-        "枢纽成员为 hub（代表 wang），申请加入的公司为 acme（代表 li）。",
+        "枢纽成员为 hub（代表 wang），申请加入的公司为 acme（代表 li）。每篇指南都从最新的主分支开始。",
         "These guides follow one agreement from its draft to its end, for the member's secretary who files the "
         "records. Every step is a command to copy and run; qtgov never commits for you, and every command prints "
         "the git step that comes next. The example alliance was made by qtgov init: the hub is hub (its "
-        "representative wang) and the company joining is acme (its representative li).",
+        "representative wang) and the company joining is acme (its representative li). Each guide starts from "
+        "the up-to-date main branch.",
     ),
     "howto_commands": ("命令", "Commands"),
     "howto_push": (
-        "把分支推送到联盟仓库并发起合并请求。命令打印的审批人需要批准；合并后，下一步从最新的主分支开始。",
-        "Push the branch to the alliance repository and open a pull request. The approvers the command printed "
-        "must approve it; once it is merged, the next step starts from the up-to-date main branch.",
+        "把分支推送到联盟仓库并发起合并请求；命令打印的审批人批准后才能合并。",
+        "Push the branch to the alliance repository and open a pull request; it is merged once the approvers "
+        "the command printed have approved it.",
     ),
     "howto_join": ("加入联盟", "Join the alliance"),
     "howto_join_intro": (
@@ -509,9 +510,10 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "Commit the record on a new branch, with the message and trailers the command printed.",
     ),
     "howto_join_admit": (
-        "枢纽批准后，枢纽秘书接纳该成员：状态改为正式成员，加入日期为今天（用 --date 指定其他日期）。",
-        "Once the hub approves, the hub's secretary admits the member: status active, joined today (--date gives "
-        "another day).",
+        "枢纽同意后，枢纽秘书在同一个合并请求中接纳该成员：状态改为正式成员，"
+        "加入日期为今天（用 --date 指定其他日期）。",
+        "Once the hub agrees, the hub's secretary admits the member in the same pull request: status active, "
+        "joined today (--date gives another day).",
     ),
     "howto_propose": ("起草并提出协议", "Draft and propose an agreement"),
     "howto_propose_intro": (
@@ -576,11 +578,13 @@ _STRINGS: dict[str, tuple[str, str]] = {
     ),
     "howto_review": ("记录法律审查", "Record a legal review"),
     "howto_review_intro": (
+        "划分市场、互不招揽、协调价格等安排会被标记为反垄断风险，应当请律师审查。"
         "法律审查是律师的行为，不是当事方的行为：审查人必须是章程中登记的律师，审查结果写在协议的法律审查部分，"
         "不影响各方签名的内容哈希。",
-        "A legal review is counsel's act, not the parties': the reviewer must be counsel recognised in the "
-        "charter, and the outcome is written in the agreement's legal review section, outside the content the "
-        "parties signed.",
+        "Arrangements that allocate markets, restrain hiring or coordinate prices are flagged as antitrust "
+        "risks and should go to counsel. A legal review is counsel's act, not the parties': the reviewer must be "
+        "counsel recognised in the charter, and the outcome is written in the agreement's legal review section, "
+        "outside the content the parties signed.",
     ),
     "howto_review_counsel": (
         "只需一次：在章程中登记律师（编号、姓名、GitHub 账号、提交邮箱）。章程的改动需要枢纽批准。",
