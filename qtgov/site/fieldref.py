@@ -24,7 +24,7 @@ _NEVER_PUBLIC = {("representatives", "*", "github"), ("representatives", "*", "s
 
 # An example for a field that gives none, by the name of the definition its `$ref` points to.
 _EXAMPLES = {
-    "text": "{zh: 艾克米科技, en: Acme Tech}",
+    "text": "{zh: 中文, en: English}",
     "long-text": "{zh: …, en: …}",
     "language": "zh",
     "date": "2026-03-01",
@@ -120,7 +120,7 @@ def _example(node: dict[str, Any], resolved: dict[str, Any], name: str | None) -
 
 
 def _publish(kind: str, path: tuple[str, ...], node: dict[str, Any]) -> str:
-    from qtgov.rules.visibility import ALLOWED, CONSENT_KEY
+    from qtgov.rules.visibility import ALLOWED
 
     if node.get("x-personal") is True:
         return "vis_personal_consent" if kind == "member" and path[-1] == "email" else "vis_personal"
@@ -137,7 +137,7 @@ def _publish(kind: str, path: tuple[str, ...], node: dict[str, Any]) -> str:
         allowed = allowed[part]
         if allowed is None:
             break
-    return "vis_always" if path[-1] != CONSENT_KEY else "vis_record"
+    return "vis_always"
 
 
 def _walk(

@@ -676,8 +676,8 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "restricted record may not carry it.",
     ),
     "vis_personal": (
-        "个人信息：公开版从不发布，只在联盟内部版中显示。",
-        "Personal data: never in the public edition, only in the alliance edition.",
+        "个人信息：公开版从不发布，只有联盟内部版（的数据下载）提供。",
+        "Personal data: never in the public edition; only the alliance edition (its data downloads) carries it.",
     ),
     "vis_personal_consent": (
         "个人信息：只有本人同意（public_contact）时才在公开版中发布，否则只在联盟内部版中显示。",
