@@ -53,6 +53,7 @@ def test_all_kinds_and_common_present() -> None:
         "alliance.schema.json",
         "common.schema.json",
         "member.schema.json",
+        "project.schema.json",
         "taxonomy.schema.json",
     ]
 

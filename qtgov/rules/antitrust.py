@@ -686,7 +686,7 @@ def check_r5(index: Index) -> Iterator[Finding]:
     """
     **What is flagged.** Every field marked `x-sensitive: true` in the schemas — revenue
     `split` and `settlement`, a talent arrangement's `cost_share`, contribution commitment
-    `amount`s — present in a record that others can read: **HIGH** in a `public` record (anyone
+    `amount`s, a project's `value` and its packages' `value` or `share` — present in a record that others can read: **HIGH** in a `public` record (anyone
     can read it), **MEDIUM** in an `alliance` one (every member reads it, competitors included).
     The finding sits at the field's key. `restricted` records carry no terms at all
     (`visibility-restricted`).
@@ -709,6 +709,11 @@ def check_r5(index: Index) -> Iterator[Finding]:
     sensitive = sensitive_paths("agreement")
     for agreement in _active(index):
         yield from _emit(check_r5, index, agreement, _r5_flags(agreement, sensitive), acknowledge=False)
+    # Project and package values are sensitive too (docs/design/projects.md).
+    sensitive = sensitive_paths("project")
+    for project in sorted(index.projects.values(), key=lambda r: r.id):
+        if project.valid:
+            yield from _emit(check_r5, index, project, _r5_flags(project, sensitive), acknowledge=False)
 
 
 @rule("r6-minority-board-seat", Severity.WARNING, "R6 Minority stake with board seats", ANTITRUST)

@@ -28,6 +28,7 @@ def _records(index: Index) -> Iterator[Record]:
     yield from index.taxonomies.values()
     yield from index.members.values()
     yield from index.agreements.values()
+    yield from index.projects.values()
 
 
 def _id_lists(node: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], list[Any]]]:
