@@ -98,13 +98,13 @@ def test_a_clean_project_has_no_findings(make_repo: MakeRepo) -> None:
         ),
         (
             12,
-            32,
+            33,
             "MEDIUM risk: sensitive data: packages/0/value is competitively sensitive and every member, "
             "competitors included, can read this alliance record; keep it in a restricted document pinned by hash",
         ),
         (
             13,
-            30,
+            31,
             "MEDIUM risk: sensitive data: packages/1/value is competitively sensitive and every member, "
             "competitors included, can read this alliance record; keep it in a restricted document pinned by hash",
         ),
