@@ -356,3 +356,86 @@ def test_joint_bid_between_members_claiming_the_same_box(make_repo: MakeRepo) ->
         "utf-8",
     )
     assert _rows(root) == []
+
+
+# ---------------------------------------------------------------- qtgov new project, qtgov status
+
+
+def test_new_project_writes_a_record_that_validates_with_placeholders(make_repo: MakeRepo) -> None:
+    root = make_repo({"members/acme.yaml": ACME})
+    result = run_qtgov(
+        "new", "project", "city-data", "--origin", "breakdown", "--prime", "acme", "--title", "City data", "-C", root
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == (
+        "wrote projects/city-data.yaml: new breakdown project city-data (bid), prime contractor acme"
+    )
+    assert (root / "projects/city-data.yaml").read_text("utf-8") == (
+        "# yaml-language-server: $schema=https://quanttide.github.io/qtgov/schemas/project.schema.json\n"
+        "# Written by qtgov new project: replace every TODO and x-todo.\n"
+        "id: city-data\n"
+        "title: City data\n"
+        "origin: breakdown\n"
+        "status: bid\n"
+        "visibility: alliance\n"
+        "prime: acme\n"
+        "brought_by: acme\n"
+        "packages:\n"
+        "  - id: todo-package\n"
+        '    title: "TODO: the package\'s name"\n'
+        "    assignee: acme\n"
+        "    status: planned\n"
+        "    x-todo: 'cut the work into packages: who delivers what, when, and what each is worth'\n"
+        "x-todo: give the client, the market (sector, region, segment), the value and the dates\n"
+    )
+    report = _report(root)
+    assert report["summary"]["error"] == 0
+    assert [(f["line"], f["rule"]) for f in report["findings"] if f["path"] == "projects/city-data.yaml"] == [
+        (11, "placeholder"),
+        (12, "placeholder"),
+        (15, "placeholder"),
+        (16, "placeholder"),
+    ]
+    again = run_qtgov("new", "project", "city-data", "--origin", "subcontract", "-C", root)
+    assert (again.returncode, again.stdout) == (2, "")
+    assert again.stderr == "qtgov: project 'city-data' already exists (projects/city-data.yaml); nothing written\n"
+    unknown = run_qtgov("new", "project", "other", "--origin", "subcontract", "--prime", "acmee", "-C", root)
+    assert (unknown.returncode, unknown.stderr) == (
+        2,
+        "qtgov: 'acmee' is not a member (did you mean 'acme'?); nothing written\n",
+    )
+    assert not (root / "projects/other.yaml").exists()
+
+
+def test_status_shows_open_packages_and_their_deadlines(make_repo: MakeRepo) -> None:
+    packages = (
+        "  - {id: infra, assignee: acme, status: delivered, start: 2026-01-01, end: 2026-02-28}\n"
+        "  - {id: ops, assignee: beta, status: in-progress, start: 2026-03-01, end: 2026-03-20}\n"
+        "  - {id: late, assignee: acme, status: in-progress, start: 2026-01-10, end: 2026-02-10}\n"
+        "  - {id: next, assignee: acme, status: planned, start: 2026-04-01}\n"
+    )
+    root = _repo(make_repo, packages)
+    result = run_qtgov("status", "--as-of", "2026-03-01", "--due", "4w", "--format", "json", "-C", root)
+    assert result.returncode == 0, result.stderr
+    assert [
+        (d["date"], d["kind"], d["id"], d["parties"], d["note"]) for d in json.loads(result.stdout)["deadlines"]
+    ] == [
+        ("2026-02-10", "overdue", "big/late", ["acme"], "package due on 2026-02-10, still in-progress"),
+        ("2026-03-20", "due", "big/ops", ["beta"], "package due (last day of work)"),
+    ]
+    result = run_qtgov("status", "--as-of", "2026-03-01", "--due", "5w", "-C", root)
+    assert result.stdout.splitlines()[3:] == [
+        "Deadlines from 2026-03-01 to 2026-04-05:",
+        "  2026-02-10  overdue  big/late                         acme — package due on 2026-02-10, still in-progress",
+        "  2026-03-20  due      big/ops                          beta — package due (last day of work)",
+        "  2026-04-01  start    big/next                         acme — package starts (first day of work)",
+    ]
+    result = run_qtgov("status", "--as-of", "2026-03-01", "-C", root)
+    assert result.stdout.splitlines()[3:] == [
+        "In force on 2026-03-01: 0 agreement(s)",
+        "",
+        "Work packages open on 2026-03-01: 2",
+        "  big/ops                          in-progress      from 2026-03-01 until and including 2026-03-20  beta",
+        "  big/late                         in-progress      from 2026-01-10 until and including 2026-02-10  acme"
+        "  (overdue)",
+    ]

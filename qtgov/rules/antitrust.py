@@ -686,8 +686,9 @@ def check_r5(index: Index) -> Iterator[Finding]:
     """
     **What is flagged.** Every field marked `x-sensitive: true` in the schemas — revenue
     `split` and `settlement`, a talent arrangement's `cost_share`, contribution commitment
-    `amount`s, a project's `value` and its packages' `value` or `share` — present in a record that others can read: **HIGH** in a `public` record (anyone
-    can read it), **MEDIUM** in an `alliance` one (every member reads it, competitors included).
+    `amount`s, a project's `value` and its packages' `value` or `share` — present in a record
+    that others can read: **HIGH** in a `public` record (anyone can read it), **MEDIUM** in an
+    `alliance` one (every member reads it, competitors included).
     The finding sits at the field's key. `restricted` records carry no terms at all
     (`visibility-restricted`).
 
