@@ -1,4 +1,4 @@
-"""Antitrust risk flags R1–R9 (docs/design/antitrust.md).
+"""Antitrust risk flags R1–R9 (docs/design/antitrust.md); R10, on joint bids, is in qtgov/rules/projects.py.
 
 Every flag carries a risk level at the start of its message (`HIGH risk: …`, `MEDIUM risk: …`,
 `INFO: …`). HIGH and MEDIUM are warnings and INFO is information; with `legal.strict: true` a
