@@ -439,3 +439,26 @@ def test_status_shows_open_packages_and_their_deadlines(make_repo: MakeRepo) -> 
         "  big/late                         in-progress      from 2026-01-10 until and including 2026-02-10  acme"
         "  (overdue)",
     ]
+
+
+# ---------------------------------------------------------------- bad input in projects/
+
+
+def test_bad_project_files_are_findings_and_the_run_goes_on(make_repo: MakeRepo) -> None:
+    root = _repo(make_repo, "  - {id: infra, assignee: acme, status: planned\n")
+    (root / "projects/.hidden.yaml").write_text("id: hidden\n", "utf-8")
+    (root / "projects/empty.yaml").write_text("", "utf-8")
+    (root / "projects/typo.yaml").write_text(
+        (HEAD + "  - {id: infra, assignee: acme, status: planed}\n").replace("id: big", "id: typo"), "utf-8"
+    )
+    report = _report(root)
+    assert [(f["path"], f["line"], f["column"], f["rule"]) for f in report["findings"] if f["severity"] == "error"] == [
+        ("projects/.hidden.yaml", 1, 1, "file-name"),
+        ("projects/big.yaml", 13, 1, "yaml-syntax"),
+        ("projects/empty.yaml", 1, 1, "file-empty"),
+        ("projects/typo.yaml", 12, 41, "schema"),
+    ]
+    typo = next(f for f in report["findings"] if f["path"] == "projects/typo.yaml")
+    assert typo["message"] == (
+        "status is 'planed' (did you mean 'planned'?): use planned, in-progress, delivered or cancelled"
+    )
