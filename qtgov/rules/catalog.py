@@ -12,6 +12,7 @@ from qtgov.rules import (
     projects,
     records,
     taxonomy,
+    training,
     visibility,
 )
 
@@ -27,5 +28,6 @@ __all__ = [
     "projects",
     "records",
     "taxonomy",
+    "training",
     "visibility",
 ]

@@ -175,7 +175,7 @@ def _members_in_terms(agreement: Record) -> Iterator[tuple[tuple[str | int, ...]
             if terms.get(key):
                 yield ("terms", key), terms[key]
     elif kind == "talent":
-        for key in ("home", "host"):
+        for key in ("home", "host", "trainer"):
             if terms.get(key):
                 yield ("terms", key), terms[key]
 
