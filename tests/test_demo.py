@@ -81,6 +81,9 @@ def test_every_record_loads_and_is_schema_valid() -> None:
     assert files == set(index.agreements) and all(a.valid for a in index.agreements.values())
     files = {p.stem for p in (DEMO / "projects").glob("*.yaml")}
     assert files == set(index.projects) and all(p.valid for p in index.projects.values())
+    files = {p.stem for p in (DEMO / "retrospectives").glob("*.yaml")}
+    assert files == set(index.retrospectives) == {"course-bundle-2025", "zj-data-platform-infra"}
+    assert all(r.valid for r in index.retrospectives.values())
 
 
 def test_every_record_has_a_schema_modeline() -> None:
@@ -90,6 +93,7 @@ def test_every_record_has_a_schema_modeline() -> None:
             "members": "member",
             "agreements": "agreement",
             "projects": "project",
+            "retrospectives": "retrospective",
             "taxonomy": "taxonomy",
             "charter": "alliance",
         }[path.parent.name]

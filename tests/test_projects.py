@@ -462,3 +462,57 @@ def test_bad_project_files_are_findings_and_the_run_goes_on(make_repo: MakeRepo)
     assert typo["message"] == (
         "status is 'planed' (did you mean 'planned'?): use planned, in-progress, delivered or cancelled"
     )
+
+
+# ---------------------------------------------------------------- retrospectives
+
+
+RETRO = """\
+id: look-back
+title: Looking back
+date: 2026-07-01
+authors: [hub, acmee]
+visibility: alliance
+concerns:
+  projects: [big, nope]
+  agreements: [no-such]
+happened: It went well.
+learned: Plan slack.
+"""
+
+
+def test_retrospective_references_and_date(make_repo: MakeRepo) -> None:
+    root = _repo(make_repo, "  - {id: infra, assignee: acme, status: delivered}\n")
+    (root / "retrospectives").mkdir()
+    (root / "retrospectives/look-back.yaml").write_text(RETRO, "utf-8")
+    (root / "retrospectives/early.yaml").write_text(
+        RETRO.replace("look-back", "early")
+        .replace("2026-07-01", "2025-12-01")
+        .replace(", acmee", "")
+        .replace(", nope", "")
+        .replace("  agreements: [no-such]\n", ""),
+        "utf-8",
+    )
+    rows = [
+        (f["path"], f["line"], f["column"], f["rule"], f["message"])
+        for f in _report(root)["findings"]
+        if f["rule"] in ("retrospective-references", "record-id", "schema")
+    ]
+    assert rows == [
+        (
+            "retrospectives/early.yaml",
+            3,
+            7,
+            "retrospective-references",
+            "written on 2025-12-01, before project 'big' starts (2026-01-01)",
+        ),
+        (
+            "retrospectives/look-back.yaml",
+            4,
+            16,
+            "retrospective-references",
+            "unknown member 'acmee' (did you mean 'acme'?)",
+        ),
+        ("retrospectives/look-back.yaml", 7, 19, "retrospective-references", "unknown project 'nope'"),
+        ("retrospectives/look-back.yaml", 8, 16, "retrospective-references", "unknown agreement 'no-such'"),
+    ]

@@ -54,6 +54,7 @@ def test_all_kinds_and_common_present() -> None:
         "common.schema.json",
         "member.schema.json",
         "project.schema.json",
+        "retrospective.schema.json",
         "taxonomy.schema.json",
     ]
 

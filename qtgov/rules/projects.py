@@ -443,3 +443,45 @@ def check_bid_coordination(index: Index) -> Iterator[Finding]:
             pointer="/bidders",
             related=[_claim_related(index, index.members[b], pos, c) for b, found in claiming for pos, c in found[:1]],
         )
+
+
+@rule("retrospective-references", Severity.ERROR, "A retrospective names records that exist", PROJECTS)
+def check_retrospective_references(index: Index) -> Iterator[Finding]:
+    """
+    A retrospective (复盘, `retrospectives/<id>.yaml`) looks back on projects and agreements: every
+    id in `concerns.projects` has a file in `projects/`, every id in `concerns.agreements` one in
+    `agreements/`, and every author is a member. Its `date` is not before the first day of a
+    project it concerns (a retrospective of work not yet begun is a plan, not a look back).
+    """
+    for _, retro in sorted(index.retrospectives.items()):
+        if not retro.valid:
+            continue
+        concerns = retro.get("concerns") or {}
+        refs: list[tuple[tuple[str | int, ...], str, str, dict[str, Record]]] = [
+            (("authors", i), "member", m, index.members) for i, m in enumerate(retro.get("authors") or [])
+        ]
+        refs += [
+            (("concerns", "projects", i), "project", p, index.projects)
+            for i, p in enumerate(concerns.get("projects") or [])
+        ]
+        refs += [
+            (("concerns", "agreements", i), "agreement", a, index.agreements)
+            for i, a in enumerate(concerns.get("agreements") or [])
+        ]
+        for path, kind, target, known in refs:
+            if not index.is_known(kind, target):
+                yield check_retrospective_references.finding(
+                    *_at(retro, *path),
+                    f"unknown {kind} {target!r}{did_you_mean(target, known)}",
+                    pointer=_pointer(*path),
+                )
+        day = parse_date(retro.get("date"))
+        for target in concerns.get("projects") or []:
+            project = index.projects.get(target)
+            start = parse_date(project.get("start")) if project is not None else None
+            if day is not None and start is not None and day < start:
+                yield check_retrospective_references.finding(
+                    *_at(retro, "date"),
+                    f"written on {day}, before project {target!r} starts ({start})",
+                    pointer="/date",
+                )

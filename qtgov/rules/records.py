@@ -37,11 +37,16 @@ def _pointer(*path: str | int) -> str:
 @rule("record-id", Severity.ERROR, "A record's id is its file name", REFS)
 def check_record_id(index: Index) -> Iterator[Finding]:
     """
-    The `id` inside a member, agreement or project file must equal the file name without `.yaml`, so that
+    The `id` inside a member, agreement, project or retrospective file must equal the file name without `.yaml`, so that
     references, URLs and git paths agree. The alliance's `hub` must name a member whose `kind` is
     `hub`, and there is exactly one hub.
     """
-    for record in [*index.members.values(), *index.agreements.values(), *index.projects.values()]:
+    for record in [
+        *index.members.values(),
+        *index.agreements.values(),
+        *index.projects.values(),
+        *index.retrospectives.values(),
+    ]:
         if record.get("id") != record.id:
             yield check_record_id.finding(
                 *_at(record, "id"),
