@@ -499,6 +499,13 @@ class Builder:
             path = f"members/{self.hub}.yaml"
             self.schedule(when, 0, f"{self.hub}-{when:%Y%m%d}", [(self.hub_person(when), f"{self.hub} updates its representatives", lambda when=when, path=path: self.write(path, self.member_version(self.hub, when)))])
         last = max(e[0] for e in self.events if e[0] < dt.date.max - ONE_DAY)
+        # Projects and retrospectives are recorded on the last day, before that day's other pull requests, so that the
+        # last merge stays the last signature (tests/test_new_user.py reviews it).
+        for folder, what in (("projects", "project"), ("retrospectives", "retrospective")):
+            for src in sorted((self.source / folder).glob("*.yaml")):
+                rel, text = f"{folder}/{src.name}", src.read_text("utf-8")
+                step = (self.hub_person(last), f"Record {what} {src.stem}", lambda rel=rel, text=text: self.write(rel, text))
+                self.schedule(last, -1, f"{what}/{src.stem}", [step])
         for when, _, branch, steps in sorted(self.events, key=lambda e: (e[0], e[1])):
             self.pull_request(branch, when if when < dt.date.max - ONE_DAY else last + ONE_DAY, steps)
         # The final state is exactly the source (plus keys): members last, as they are.

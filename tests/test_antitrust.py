@@ -607,6 +607,7 @@ ANTITRUST_RULES = [
     "r7-open-restraint",
     "r8-employee-consent",
     "r9-control-acquired",
+    "r10-bid-coordination",
 ]
 
 

@@ -1,6 +1,7 @@
 """The fictional demo alliance in examples/demo-alliance: it validates with no errors (so CI can run
 it), it shows every agreement type, status and review outcome, and — where those modules exist —
-every overlap label and every antitrust rule R1–R9 fires on it at least once."""
+every overlap label and every antitrust rule R1–R10 fires on it at least once; one project of each
+origin shows the project rules."""
 
 from __future__ import annotations
 
@@ -78,14 +79,24 @@ def test_every_record_loads_and_is_schema_valid() -> None:
     assert files == set(index.members) and all(m.valid for m in index.members.values())
     files = {p.stem for p in (DEMO / "agreements").glob("*.yaml")}
     assert files == set(index.agreements) and all(a.valid for a in index.agreements.values())
+    files = {p.stem for p in (DEMO / "projects").glob("*.yaml")}
+    assert files == set(index.projects) and all(p.valid for p in index.projects.values())
+    files = {p.stem for p in (DEMO / "retrospectives").glob("*.yaml")}
+    assert files == set(index.retrospectives) == {"course-bundle-2025", "zj-data-platform-infra"}
+    assert all(r.valid for r in index.retrospectives.values())
 
 
 def test_every_record_has_a_schema_modeline() -> None:
     for path in DEMO.rglob("*.yaml"):
         first = path.read_text(encoding="utf-8").splitlines()[0]
-        kind = {"members": "member", "agreements": "agreement", "taxonomy": "taxonomy", "charter": "alliance"}[
-            path.parent.name
-        ]
+        kind = {
+            "members": "member",
+            "agreements": "agreement",
+            "projects": "project",
+            "retrospectives": "retrospective",
+            "taxonomy": "taxonomy",
+            "charter": "alliance",
+        }[path.parent.name]
         target = re.fullmatch(r"# yaml-language-server: \$schema=(\S+)", first)
         assert target, path
         assert (path.parent / target.group(1)).resolve() == ROOT / "schemas" / f"{kind}.schema.json"
@@ -223,6 +234,45 @@ def test_the_intended_conflict_is_reported() -> None:
     assert sum("× 2024-06-01…2024-08-31:" in f["message"] for f in conflicts) == 4
 
 
-@pytest.mark.parametrize("n", range(1, 10))
+@pytest.mark.parametrize("n", range(1, 11))
 def test_every_antitrust_rule_fires(n: int) -> None:
     assert any(rule.startswith(f"r{n}-") for rule in _rules_found()), f"R{n} does not fire on the demo"
+
+
+# ---------------------------------------------------------------- projects
+
+
+def test_one_project_of_each_origin_with_three_to_five_packages() -> None:
+    projects = {p.id: p.data for p in _index().projects.values()}
+    assert sorted(p["origin"] for p in projects.values()) == ["breakdown", "subcontract"]
+    assert all(3 <= len(p["packages"]) <= 5 for p in projects.values())
+
+
+def test_project_findings_on_the_demo() -> None:
+    found = [
+        (f["path"], f["line"], f["rule"])
+        for f in _validate_json()["findings"]
+        if f["rule"].startswith(("project-", "r10-"))
+    ]
+    # Lanting Consulting's analytics package sits in Chitu Data's declared focus area, and Chitu
+    # Data and Xinghe Cloud bid jointly for databases in Guangdong, which both declare.
+    assert found == [
+        ("projects/gd-bank-migration.yaml", 17, "r10-bid-coordination"),
+        ("projects/zj-data-platform.yaml", 45, "project-package-overlap"),
+    ]
+
+
+def test_status_lists_open_packages_and_their_due_days(qtgov: Qtgov) -> None:
+    proc = qtgov("status", "--as-of", "2026-05-01", "--due", "60d", "--format", "json", DEMO)
+    assert proc.returncode == 0, proc.stderr
+    rows = [(d["date"], d["kind"], d["id"]) for d in json.loads(proc.stdout)["deadlines"] if "/" in d["id"]]
+    assert rows == [("2026-04-30", "overdue", "zj-data-platform/storage")]
+    proc = qtgov("status", "--as-of", "2026-05-01", DEMO)
+    assert proc.stdout.split("Work packages open on 2026-05-01: 3\n")[1].splitlines() == [
+        "  gd-bank-migration/migration      in-progress      from 2026-04-16 until and including 2026-10-31  "
+        "xinghe-cloud",
+        "  zj-data-platform/storage         in-progress      from 2026-02-01 until and including 2026-04-30  "
+        "chitu-data  (overdue)",
+        "  zj-data-platform/analytics       planned          from 2026-04-01 until and including 2026-08-31  "
+        "lanting-consulting",
+    ]

@@ -53,6 +53,8 @@ def test_all_kinds_and_common_present() -> None:
         "alliance.schema.json",
         "common.schema.json",
         "member.schema.json",
+        "project.schema.json",
+        "retrospective.schema.json",
         "taxonomy.schema.json",
     ]
 
@@ -101,6 +103,7 @@ def test_sensitive_and_personal_markers() -> None:
     assert sensitive_paths("agreement") == [
         ("terms", "commitments", "*", "amount"),
         ("terms", "cost_share"),
+        ("terms", "fee"),
         ("terms", "platform_fee"),
         ("terms", "settlement"),
         ("terms", "split"),
@@ -109,6 +112,7 @@ def test_sensitive_and_personal_markers() -> None:
     assert rep["email"]["x-personal"] is True
     talent = schemas()["agreement.schema.json"]["$defs"]["talent-terms"]["properties"]
     assert talent["person_ref"]["x-personal"] is True
+    assert sensitive_paths("project") == [("packages", "*", "share"), ("packages", "*", "value"), ("value",)]
 
 
 # ---------------------------------------------------------------- valid records

@@ -19,7 +19,7 @@ from qtgov.errors import QtgovError, UsageError
 from qtgov.records.index import Index
 from qtgov.records.repo import ID_RE, RESERVED_IDS, find_root, load_repository
 
-DIRS = {"member": "members", "agreement": "agreements"}
+DIRS = {"member": "members", "agreement": "agreements", "project": "projects"}
 
 
 @dataclass

@@ -1,5 +1,5 @@
-"""`qtgov new member` and `qtgov new agreement`: a record that validates, with placeholders for
-what only its authors can decide (docs/design/authoring.md)."""
+"""`qtgov new member`, `qtgov new agreement` and `qtgov new project`: a record that validates,
+with placeholders for what only its authors can decide (docs/design/authoring.md)."""
 
 from __future__ import annotations
 
@@ -257,6 +257,88 @@ def new_agreement(start: Path, opts: NewAgreement) -> common.Outcome:
             f"fill in the placeholders (qtgov validate lists them), then qtgov propose {opts.ident}"
             if todo
             else f"once the parties agree on the text: qtgov propose {opts.ident}",
+        ],
+        root=root,
+    )
+    return common.finish(outcome, {relpath: plain})
+
+
+PROJECT_ORIGINS = ("subcontract", "breakdown")
+
+
+@dataclass(frozen=True)
+class NewProject:
+    ident: str
+    origin: str
+    #: The prime contractor (default: the hub)
+    prime: str | None = None
+    #: For a breakdown: the member that brought the project (default: the prime)
+    brought_by: str | None = None
+    title: str | None = None
+    title_en: str | None = None
+    visibility: str = "alliance"
+
+
+def new_project(start: Path, opts: NewProject) -> common.Outcome:
+    """Write projects/ID.yaml at the bid stage with one placeholder package; nothing when
+    anything is wrong (docs/design/projects.md)."""
+    root, index = common.repository(start)
+    common.check_new_id("project", opts.ident)
+    if opts.origin not in PROJECT_ORIGINS:
+        raise UsageError(f"--origin {opts.origin!r}: one of {', '.join(PROJECT_ORIGINS)}")
+    if opts.visibility not in VISIBILITIES:
+        raise UsageError(f"--visibility {opts.visibility!r}: one of {', '.join(VISIBILITIES)}")
+    prime = opts.prime or index.settings.hub
+    if not prime:
+        raise UsageError("the alliance names no hub: give the prime contractor with --prime")
+    brought_by = opts.brought_by or (prime if opts.origin == "breakdown" else None)
+    if opts.brought_by and opts.origin != "breakdown":
+        raise UsageError("--brought-by is for a breakdown (--origin breakdown)")
+    common.members_known(index, [prime] + ([brought_by] if brought_by else []))
+    relpath = common.record_path(root, "project", opts.ident)
+    if opts.ident in index.projects or (root / relpath).exists():
+        raise UsageError(f"project {opts.ident!r} already exists ({relpath}); nothing written")
+    if opts.title is not None:
+        _check_text("--title", opts.title)
+        title: Any = _text(opts.title, opts.title_en, _default_language(index))
+    else:
+        title = "TODO: the project's title"
+    data: dict[str, Any] = {
+        "id": opts.ident,
+        "title": title,
+        "origin": opts.origin,
+        "status": "bid",
+        "visibility": opts.visibility,
+        "prime": prime,
+    }
+    if brought_by:
+        data["brought_by"] = brought_by
+    data["packages"] = [
+        {
+            "id": "todo-package",
+            "title": "TODO: the package's name",
+            "assignee": prime,
+            "status": "planned",
+            TODO_KEY: "cut the work into packages: who delivers what, when, and what each is worth",
+        }
+    ]
+    data[TODO_KEY] = "give the client, the market (sector, region, segment), the value and the dates"
+    header = _modeline("project") + "# Written by qtgov new project: replace every TODO and x-todo.\n"
+    from qtgov.authoring.yamldoc import yaml_value
+
+    text, plain = common.render("project", relpath, yaml_value(data), header=header)
+    common.schema_check("project", relpath, text, "--title")
+    common.write_all(root, {relpath: text}, new=True)
+    outcome = common.Outcome(
+        changed=[f"{relpath}: new {opts.origin} project {opts.ident} (bid), prime contractor {prime}"],
+        paths=[relpath],
+        branch=f"project/{opts.ident}",
+        subject=f"Project {opts.ident} ({opts.origin})",
+        trailers=[("Qtgov-Record", relpath), ("Qtgov-Event", "project recorded")],
+        notes=[
+            "the project's and packages' values are competitively sensitive: validate flags them "
+            f"(r5-sensitive-data) in a{'n' if opts.visibility == 'alliance' else ''} {opts.visibility} record",
+            "fill in the placeholders (qtgov validate lists them)",
         ],
         root=root,
     )

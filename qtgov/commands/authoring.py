@@ -126,7 +126,7 @@ def _report(outcome: Outcome) -> None:
 
 @click.group()
 def new() -> None:
-    """Write a new member or agreement record."""
+    """Write a new member, agreement or project record."""
 
 
 @new.command("member")
@@ -179,6 +179,61 @@ def new_member(
         rep_github=rep_github,
         rep_email=rep_email,
         since=parse_date(since, "--since") if since else None,
+    )
+    _report(run(repo, options))
+
+
+@new.command("project")
+@click.argument("project_id", metavar="ID")
+@click.option(
+    "--origin",
+    type=click.Choice(["subcontract", "breakdown"]),
+    help="subcontract (分包): the prime won it; breakdown (拆包): a member brought it to the hub.",
+)
+@click.option("--prime", metavar="MEMBER", help="The prime contractor (default: the hub).")
+@click.option("--brought-by", "brought_by", metavar="MEMBER", help="For a breakdown: the member that brought it.")
+@click.option("--title", help="Its title, in the alliance's default language (default: a placeholder).")
+@click.option("--title-en", "title_en", help="Its English title.")
+@click.option(
+    "--visibility",
+    type=click.Choice(["public", "alliance", "restricted"]),
+    default="alliance",
+    show_default=True,
+    help="Who may read it.",
+)
+@repo_option
+def new_project(
+    project_id: str,
+    origin: str | None,
+    prime: str | None,
+    brought_by: str | None,
+    title: str | None,
+    title_en: str | None,
+    visibility: str,
+    repo: Path,
+) -> None:
+    """Write projects/ID.yaml for a big project at the bid stage.
+
+    One placeholder package is pre-filled; cut the work into packages (who delivers what, when,
+    for how much) and replace every TODO. Refuses an id that exists, unknown members or a path
+    outside the repository, writing nothing.
+    """
+    from qtgov.authoring.new import NewProject
+    from qtgov.authoring.new import new_project as run
+
+    if origin is None and sys.stdin.isatty():
+        origin = click.prompt("Origin", type=click.Choice(["subcontract", "breakdown"]))
+    if origin is None:
+        raise UsageError("--origin is required (or run in a terminal to be asked)")
+    title = _ask(title, "--title", "Title (blank: a placeholder)", optional=True)
+    options = NewProject(
+        project_id,
+        origin,
+        prime=prime,
+        brought_by=brought_by,
+        title=title,
+        title_en=title_en,
+        visibility=visibility,
     )
     _report(run(repo, options))
 

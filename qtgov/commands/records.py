@@ -177,7 +177,9 @@ def _unsigned_kind(data: dict[str, object]) -> str | None:
 @repo_argument
 @click.option("--as-of", "as_of", metavar="DATE", help="List what is in force on DATE (YYYY-MM-DD; default today).")
 @click.option(
-    "--due", metavar="WINDOW", help="List expiries, renewals and notice deadlines within WINDOW (60d, 8w, 3m)."
+    "--due",
+    metavar="WINDOW",
+    help="List expiries, renewals, notice deadlines and work packages' start and due days within WINDOW (60d, 8w, 3m).",
 )
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 def status(repo: Path, as_of: str | None, due: str | None, fmt: str) -> None:
@@ -188,7 +190,7 @@ def status(repo: Path, as_of: str | None, due: str | None, fmt: str) -> None:
     """
     from qtgov.dates import shift_days
     from qtgov.records.repo import load_repository
-    from qtgov.records.status import deadlines, in_force_on, parse_day, parse_window
+    from qtgov.records.status import deadlines, in_force_on, packages_on, parse_day, parse_window
 
     day = parse_day(as_of, "--as-of") if as_of else dt.date.today()
     window = parse_window(due) if due else None
@@ -207,15 +209,30 @@ def status(repo: Path, as_of: str | None, due: str | None, fmt: str) -> None:
         _exit_if_unreadable(loaded.findings, "these deadlines may leave some out")
         return
     in_force = in_force_on(index, day)
+    packages = packages_on(index, day)
     if fmt == "json":
-        emit(json_text({"as_of": day.isoformat(), "in_force": [r.as_dict() for r in in_force]}))
+        emit(
+            json_text(
+                {
+                    "as_of": day.isoformat(),
+                    "in_force": [r.as_dict() for r in in_force],
+                    "packages": [p.as_dict() for p in packages],
+                }
+            )
+        )
     else:
         lines = [disclaimer.TEXT, "", f"In force on {day}: {len(in_force)} agreement(s)"]
         width = max((len(r.period_text()) for r in in_force), default=0)
         for r in in_force:
             lines.append(f"  {r.id:<32} {r.type:<16} {r.period_text():<{width}}  {', '.join(r.parties)}")
+        if index.projects:
+            lines += ["", f"Work packages open on {day}: {len(packages)}"]
+            width = max((len(p.period_text()) for p in packages), default=0)
+            for p in packages:
+                late = "  (overdue)" if p.end is not None and p.end < day else ""
+                lines.append(f"  {p.id:<32} {p.status:<16} {p.period_text():<{width}}  {p.assignee}{late}")
         emit("\n".join(lines) + "\n")
-    _exit_if_unreadable(loaded.findings, "this list may leave out agreements in force")
+    _exit_if_unreadable(loaded.findings, "this list may leave out agreements in force", ("agreements/", "projects/"))
 
 
 def _exit_if_unreadable(

@@ -16,7 +16,7 @@ from qtgov.records.yamlload import Document, Mark
 class Record:
     """One loaded record file. `valid` is False when it failed its schema (rules skip it)."""
 
-    kind: str  # alliance | taxonomy | member | agreement
+    kind: str  # alliance | taxonomy | member | agreement | project | retrospective
     id: str
     path: str  # repository-relative, POSIX
     doc: Document
@@ -103,6 +103,8 @@ class Index:
     taxonomies: dict[str, Record] = field(default_factory=dict)  # by scheme id
     members: dict[str, Record] = field(default_factory=dict)
     agreements: dict[str, Record] = field(default_factory=dict)
+    projects: dict[str, Record] = field(default_factory=dict)
+    retrospectives: dict[str, Record] = field(default_factory=dict)
     known: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     charter_pages: list[str] = field(default_factory=list)
 

@@ -20,7 +20,7 @@ ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{1,62}\Z")
 RESERVED_IDS = frozenset({"shared"})
 ALLIANCE_FILE = "charter/alliance.yaml"
 TAXONOMY_DIR = "charter/taxonomy"
-RECORD_DIRS = ("charter", TAXONOMY_DIR, "members", "agreements")
+RECORD_DIRS = ("charter", TAXONOMY_DIR, "members", "agreements", "projects", "retrospectives")
 
 
 @dataclass
@@ -68,7 +68,7 @@ def hidden_records(root: Path) -> list[Finding]:
     `.#name` lock links are tools' business."""
     linked = linked_directories(root)
     findings: list[Finding] = []
-    for rel in (TAXONOMY_DIR, "members", "agreements"):
+    for rel in (TAXONOMY_DIR, "members", "agreements", "projects", "retrospectives"):
         if any(rel == d or rel.startswith(f"{d}/") for d in linked) or not os.path.isdir(root / rel):
             continue
         for name in sorted(os.listdir(root / rel)):
@@ -131,7 +131,13 @@ def discover(root: Path) -> list[tuple[str, str]]:
     files: list[tuple[str, str]] = []
     if reachable("charter") and os.path.lexists(root / ALLIANCE_FILE):
         files.append(("alliance", ALLIANCE_FILE))
-    for kind, rel in (("taxonomy", TAXONOMY_DIR), ("member", "members"), ("agreement", "agreements")):
+    for kind, rel in (
+        ("taxonomy", TAXONOMY_DIR),
+        ("member", "members"),
+        ("agreement", "agreements"),
+        ("project", "projects"),
+        ("retrospective", "retrospectives"),
+    ):
         if reachable(rel):
             files.extend((kind, p) for p in _list_dir(root, rel))
     return files

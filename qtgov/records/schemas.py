@@ -20,7 +20,7 @@ from qtgov.findings import Finding, Severity
 from qtgov.records import schema_messages
 from qtgov.records.yamlload import Document
 
-KINDS = ("alliance", "taxonomy", "member", "agreement")
+KINDS = ("alliance", "taxonomy", "member", "agreement", "project", "retrospective")
 BASE_ID = "https://quanttide.github.io/qtgov/schemas/"
 COMMON = "common.schema.json"
 _LOCAL_DEF = "#/$defs/"

@@ -1,4 +1,5 @@
-"""`qtgov status`: what is in force on a day, and which deadlines come up (docs/design/records.md)."""
+"""`qtgov status`: what is in force on a day, which work packages are under way, and which
+deadlines come up (docs/design/records.md, docs/design/projects.md)."""
 
 from __future__ import annotations
 
@@ -75,7 +76,7 @@ class InForce:
 @dataclass(frozen=True)
 class Deadline:
     day: dt.date
-    kind: str  # expiry | renewal | notice
+    kind: str  # expiry | renewal | notice | start | due | overdue
     id: str
     path: str
     parties: tuple[str, ...]
@@ -160,9 +161,10 @@ def _current_term_end(agreement: Record, start: dt.date, day: dt.date) -> dt.dat
 
 
 def deadlines(index: Index, today: dt.date, window: dt.timedelta) -> list[Deadline]:
-    """Expiries, automatic renewals and notice deadlines in `[today, today + window]`."""
+    """Expiries, automatic renewals and notice deadlines in `[today, today + window]`, and the
+    work packages' (`package_deadlines`)."""
     horizon = shift_days(today, window.days)
-    out: list[Deadline] = []
+    out: list[Deadline] = package_deadlines(index, today, window)
     for agreement in index.agreements.values():
         interval = in_force_interval(agreement, index)
         if interval is None or (interval.end is not None and interval.end <= today):
@@ -220,3 +222,86 @@ def deadlines(index: Index, today: dt.date, window: dt.timedelta) -> list[Deadli
                 note = f"{LAST_DAY} (terminated)" if agreement.get("termination") else LAST_DAY
                 out.append(Deadline(ended, "expiry", agreement.id, agreement.path, parties, note))
     return sorted(out, key=lambda d: (d.day, d.id, d.kind))
+
+
+OPEN_PACKAGES = ("planned", "in-progress")
+CLOSED_PROJECTS = ("lost", "closed")
+
+
+@dataclass(frozen=True)
+class PackageRow:
+    """An open work package of a project (docs/design/projects.md)."""
+
+    project: str
+    package: str
+    path: str
+    assignee: str
+    status: str
+    start: dt.date | None
+    end: dt.date | None
+
+    @property
+    def id(self) -> str:
+        return f"{self.project}/{self.package}"
+
+    def period_text(self) -> str:
+        start = f"from {self.start}" if self.start else "from the start"
+        return f"{start} until and including {self.end}" if self.end else f"{start}, with no due date"
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "project": self.project,
+            "package": self.package,
+            "path": self.path,
+            "assignee": self.assignee,
+            "status": self.status,
+            "start": self.start.isoformat() if self.start else None,
+            "end": self.end.isoformat() if self.end else None,
+        }
+
+
+def open_packages(index: Index) -> list[PackageRow]:
+    """Every package still `planned` or `in-progress` in a project that is not lost or closed;
+    a package without dates takes its project's."""
+    rows = []
+    for project in sorted(index.projects.values(), key=lambda p: p.id):
+        if not project.valid or project.get("status") in CLOSED_PROJECTS:
+            continue
+        for package in project.get("packages") or []:
+            if not isinstance(package, dict) or package.get("status") not in OPEN_PACKAGES:
+                continue
+            rows.append(
+                PackageRow(
+                    project.id,
+                    str(package.get("id")),
+                    project.path,
+                    str(package.get("assignee")),
+                    str(package.get("status")),
+                    parse_date(package.get("start")) or parse_date(project.get("start")),
+                    parse_date(package.get("end")) or parse_date(project.get("end")),
+                )
+            )
+    return rows
+
+
+def packages_on(index: Index, day: dt.date) -> list[PackageRow]:
+    """Open packages whose dates contain `day`, and overdue ones (due before `day`, still open)."""
+    return [r for r in open_packages(index) if r.start is None or r.start <= day]
+
+
+def package_deadlines(index: Index, today: dt.date, window: dt.timedelta) -> list[Deadline]:
+    """Starts and due days of open packages in `[today, today + window]`; open packages already
+    past their due day are listed as overdue, on that day."""
+    horizon = shift_days(today, window.days)
+    out = []
+    for row in open_packages(index):
+        who = (row.assignee,)
+        if row.start is not None and today <= row.start <= horizon and row.status == "planned":
+            out.append(Deadline(row.start, "start", row.id, row.path, who, "package starts (first day of work)"))
+        if row.end is not None and row.end < today:
+            out.append(
+                Deadline(row.end, "overdue", row.id, row.path, who, f"package due on {row.end}, still {row.status}")
+            )
+        elif row.end is not None and row.end <= horizon:
+            out.append(Deadline(row.end, "due", row.id, row.path, who, "package due (last day of work)"))
+    return out

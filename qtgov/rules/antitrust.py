@@ -1,4 +1,4 @@
-"""Antitrust risk flags R1–R9 (docs/design/antitrust.md).
+"""Antitrust risk flags R1–R9 (docs/design/antitrust.md); R10, on joint bids, is in qtgov/rules/projects.py.
 
 Every flag carries a risk level at the start of its message (`HIGH risk: …`, `MEDIUM risk: …`,
 `INFO: …`). HIGH and MEDIUM are warnings and INFO is information; with `legal.strict: true` a
@@ -686,8 +686,9 @@ def check_r5(index: Index) -> Iterator[Finding]:
     """
     **What is flagged.** Every field marked `x-sensitive: true` in the schemas — revenue
     `split` and `settlement`, a talent arrangement's `cost_share`, contribution commitment
-    `amount`s — present in a record that others can read: **HIGH** in a `public` record (anyone
-    can read it), **MEDIUM** in an `alliance` one (every member reads it, competitors included).
+    `amount`s, a project's `value` and its packages' `value` or `share` — present in a record
+    that others can read: **HIGH** in a `public` record (anyone can read it), **MEDIUM** in an
+    `alliance` one (every member reads it, competitors included).
     The finding sits at the field's key. `restricted` records carry no terms at all
     (`visibility-restricted`).
 
@@ -709,6 +710,11 @@ def check_r5(index: Index) -> Iterator[Finding]:
     sensitive = sensitive_paths("agreement")
     for agreement in _active(index):
         yield from _emit(check_r5, index, agreement, _r5_flags(agreement, sensitive), acknowledge=False)
+    # Project and package values are sensitive too (docs/design/projects.md).
+    sensitive = sensitive_paths("project")
+    for project in sorted(index.projects.values(), key=lambda r: r.id):
+        if project.valid:
+            yield from _emit(check_r5, index, project, _r5_flags(project, sensitive), acknowledge=False)
 
 
 @rule("r6-minority-board-seat", Severity.WARNING, "R6 Minority stake with board seats", ANTITRUST)

@@ -11,8 +11,10 @@ from qtgov.rules import (
     overlaps,
     ownership,
     placeholders,
+    projects,
     records,
     taxonomy,
+    training,
     visibility,
 )
 
@@ -27,7 +29,9 @@ __all__ = [
     "overlaps",
     "ownership",
     "placeholders",
+    "projects",
     "records",
     "taxonomy",
+    "training",
     "visibility",
 ]

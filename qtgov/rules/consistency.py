@@ -28,6 +28,8 @@ def _records(index: Index) -> Iterator[Record]:
     yield from index.taxonomies.values()
     yield from index.members.values()
     yield from index.agreements.values()
+    yield from index.projects.values()
+    yield from index.retrospectives.values()
 
 
 def _id_lists(node: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], list[Any]]]:

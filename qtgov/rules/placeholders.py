@@ -51,15 +51,17 @@ def check_placeholders(index: Index) -> Iterator[Finding]:
     text that starts with `TODO`, an id that starts with `todo-`, or an `x-todo` note beside
     values pre-filled so that the record can be read (an equal revenue split, a zero amount,
     `shared` holders). Each is a warning while the agreement is a draft, and an error once it
-    is proposed or later, or in a member record that is no longer prospective.
+    is proposed or later, in a member record that is no longer prospective, or in a project
+    past the `bid` stage.
 
     Fix: write the real value and delete the `x-todo` line; `qtgov propose` refuses while any
     placeholder remains.
     """
-    records = [*index.members.values(), *index.agreements.values()]
+    records = [*index.members.values(), *index.agreements.values(), *index.projects.values()]
+    early_status = {"agreement": ("draft",), "project": ("bid",)}
     for record in sorted(records, key=lambda r: r.path):
         status = record.get("status")
-        early = status == "draft" if record.kind == "agreement" else status in (None, "prospective")
+        early = status in early_status.get(record.kind, (None, "prospective"))
         severity = Severity.WARNING if early else Severity.ERROR
         for path, note in placeholders(record.data):
             line, column = _where(record, path)

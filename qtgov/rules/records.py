@@ -37,11 +37,16 @@ def _pointer(*path: str | int) -> str:
 @rule("record-id", Severity.ERROR, "A record's id is its file name", REFS)
 def check_record_id(index: Index) -> Iterator[Finding]:
     """
-    The `id` inside a member or agreement file must equal the file name without `.yaml`, so that
+    The `id` inside a member, agreement, project or retrospective file must equal the file name without `.yaml`, so that
     references, URLs and git paths agree. The alliance's `hub` must name a member whose `kind` is
     `hub`, and there is exactly one hub.
     """
-    for record in [*index.members.values(), *index.agreements.values()]:
+    for record in [
+        *index.members.values(),
+        *index.agreements.values(),
+        *index.projects.values(),
+        *index.retrospectives.values(),
+    ]:
         written = record.get("id")
         if written != record.id:
             message = f"id {written!r} differs from the file name; use {record.id!r}"
@@ -177,7 +182,7 @@ def _members_in_terms(agreement: Record) -> Iterator[tuple[tuple[str | int, ...]
             if terms.get(key):
                 yield ("terms", key), terms[key]
     elif kind == "talent":
-        for key in ("home", "host"):
+        for key in ("home", "host", "trainer"):
             if terms.get(key):
                 yield ("terms", key), terms[key]
 
