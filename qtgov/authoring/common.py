@@ -18,6 +18,7 @@ from qtgov.authoring import yamldoc
 from qtgov.errors import QtgovError, UsageError
 from qtgov.records.index import Index
 from qtgov.records.repo import ID_RE, RESERVED_IDS, find_root, load_repository
+from qtgov.rules.placeholders import TODO_KEY
 
 DIRS = {"member": "members", "agreement": "agreements"}
 
@@ -161,6 +162,55 @@ def load_terms(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise UsageError(f"--terms {path}: give the terms as a mapping (allocations:, items:, …)")
     return data
+
+
+def parse_setting(item: str) -> tuple[list[str | int], Any]:
+    """`terms.PATH=VALUE` as (path inside terms, value); VALUE is read as one YAML flow value
+    with qtgov's own rules (`[edu, cloud]`, `40`, `acme`; dates stay text)."""
+    from qtgov.records.yamlload import parse_text
+
+    key, sep, raw = item.partition("=")
+    parts = key.split(".")
+    if not sep or parts[0] != "terms" or len(parts) < 2 or not all(parts) or "\n" in raw:
+        raise UsageError(f"--set {item!r}: give terms.PATH=VALUE, e.g. terms.allocations.0.holder=acme")
+    result = parse_text("--set", f"value: {raw}\n")
+    data = result.document.data if result.document is not None else None
+    if result.findings or not isinstance(data, dict) or "value" not in data:
+        why = result.findings[0].message if result.findings else "not one YAML value"
+        raise UsageError(f"--set {item!r}: {why}")
+    path: list[str | int] = [int(p) if p.isdigit() else p for p in parts[1:]]
+    return path, data["value"]
+
+
+def set_terms(terms: Any, settings: list[str], convert: Any = lambda v: v) -> None:
+    """Apply `--set terms.PATH=VALUE` settings to `terms` in place. Setting a value inside a
+    mapping decides it: the mapping's `x-todo` note, and those of the mappings above it, go
+    (TODO texts and todo- ids stay findings until they are themselves replaced)."""
+    for item in settings:
+        path, value = parse_setting(item)
+        node = terms
+        for depth, part in enumerate(path):
+            last = depth == len(path) - 1
+            where = "terms." + ".".join(str(p) for p in path[: depth + 1])
+            if isinstance(node, dict):
+                node.pop(TODO_KEY, None)
+                if last:
+                    node[str(part)] = convert(value)
+                elif str(part) in node:
+                    node = node[str(part)]
+                else:
+                    raise UsageError(f"--set {item!r}: there is no {where}")
+            elif isinstance(node, list) and isinstance(part, int):
+                if part > len(node) or (part == len(node) and not last):
+                    raise UsageError(f"--set {item!r}: {where} is past the end of the list ({len(node)} items)")
+                if last and part == len(node):
+                    node.append(convert(value))
+                elif last:
+                    node[part] = convert(value)
+                else:
+                    node = node[part]
+            else:
+                raise UsageError(f"--set {item!r}: {where} is not inside a mapping or list")
 
 
 def schema_check(kind: str, relpath: str, text: str, option: str) -> None:
