@@ -237,11 +237,19 @@ def write_all(root: Path, files: dict[str, str], *, new: bool) -> None:
             target = inside(root, relpath)
             if new and os.path.lexists(target):
                 raise UsageError(f"{relpath} already exists; nothing written")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            before = target.read_bytes() if target.exists() else None
-            fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-                fh.write(text)
+            try:
+                if target.parent.exists() and not target.parent.is_dir():
+                    raise UsageError(
+                        f"cannot write {relpath}: {target.parent.name} is not a directory; nothing written"
+                    )
+                target.parent.mkdir(parents=True, exist_ok=True)
+                before = target.read_bytes() if target.exists() else None
+                fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+                with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+                    fh.write(text)
+            except OSError as exc:
+                # A read-only repository, no permission, a full disk: the author's to fix, not a bug.
+                raise UsageError(f"cannot write {relpath}: {exc.strerror or exc}; nothing written") from None
             staged.append((Path(tmp_name), target, before))
     except BaseException:
         for staged_tmp, _, _ in staged:
@@ -252,7 +260,7 @@ def write_all(root: Path, files: dict[str, str], *, new: bool) -> None:
         for staged_tmp, target, before in staged:
             os.replace(staged_tmp, target)
             done.append((target, before))
-    except BaseException:
+    except BaseException as exc:
         for target, before in reversed(done):
             if before is None:
                 target.unlink(missing_ok=True)
@@ -260,6 +268,8 @@ def write_all(root: Path, files: dict[str, str], *, new: bool) -> None:
                 target.write_bytes(before)
         for staged_tmp, _, _ in staged:
             staged_tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise UsageError(f"cannot write {exc.filename or root}: {exc.strerror or exc}; nothing written") from None
         raise
 
 
