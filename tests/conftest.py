@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Collection, Mapping
@@ -147,6 +148,7 @@ def run_qtgov(
         encoding="utf-8",
         timeout=timeout,
         check=False,
+        stdin=subprocess.DEVNULL,  # never a terminal: a missing value is an error, not a prompt
     )
 
 
@@ -163,3 +165,24 @@ def finding_tuples(report: str, rules: Collection[str] | None = None) -> list[Fi
         for f in json.loads(report)["findings"]
         if rules is None or f["rule"] in rules
     ]
+
+
+def unshare_works() -> bool:
+    if shutil.which("unshare") is None:
+        return False
+    probe = subprocess.run(["unshare", "--map-root-user", "--mount", "true"], capture_output=True, check=False)
+    return probe.returncode == 0
+
+
+def read_only(path: Path, *args: str) -> list[str]:
+    """`args` run with `path` read-only: a read-only bind mount in a private mount namespace (root
+    ignores file modes), or the write bits taken away when we are not root."""
+    if unshare_works():
+        script = 'mount --bind -o ro "$0" "$0" && exec "$@"'
+        return ["unshare", "--map-root-user", "--mount", "sh", "-c", script, str(path), *args]
+    if os.geteuid() == 0:
+        pytest.skip("root without unshare: cannot make a directory read-only")
+    for p in [path, *path.rglob("*")]:
+        if p.is_dir():
+            p.chmod(0o555)
+    return list(args)

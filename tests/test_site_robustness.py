@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import fcntl
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -16,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, qtgov_env, run_qtgov, write_repo
+from conftest import ROOT, qtgov_env, read_only, run_qtgov, unshare_works, write_repo
 
 from qtgov.site import pipeline
 
@@ -162,27 +161,6 @@ def test_stale_working_directories(tmp_path: Path) -> None:
     ]
 
 
-def _unshare_works() -> bool:
-    if shutil.which("unshare") is None:
-        return False
-    probe = subprocess.run(["unshare", "--map-root-user", "--mount", "true"], capture_output=True, check=False)
-    return probe.returncode == 0
-
-
-def read_only(path: Path, *args: str) -> list[str]:
-    """`args` run with `path` read-only: a read-only bind mount in a private mount namespace (root
-    ignores file modes), or the write bits taken away when we are not root."""
-    if _unshare_works():
-        script = 'mount --bind -o ro "$0" "$0" && exec "$@"'
-        return ["unshare", "--map-root-user", "--mount", "sh", "-c", script, str(path), *args]
-    if os.geteuid() == 0:
-        pytest.skip("root without unshare: cannot make a directory read-only")
-    for p in [path, *path.rglob("*")]:
-        if p.is_dir():
-            p.chmod(0o555)
-    return list(args)
-
-
 def test_a_read_only_repository_is_a_usage_error_naming_the_path(tmp_path: Path) -> None:
     repo = committed_repo(tmp_path / "repo")
     command = read_only(repo, sys.executable, "-m", "qtgov", "build")
@@ -191,7 +169,7 @@ def test_a_read_only_repository_is_a_usage_error_naming_the_path(tmp_path: Path)
         if p.is_dir():
             p.chmod(0o755)
     assert result.returncode == 2, result.stdout + result.stderr
-    why = "Read-only file system" if _unshare_works() else "Permission denied"
+    why = "Read-only file system" if unshare_works() else "Permission denied"
     assert (
         result.stderr
         == f"qtgov: cannot write the handbook to site: {repo}: {why}; choose a writable directory with --out\n"
@@ -207,7 +185,7 @@ def test_a_report_into_a_read_only_repository_is_a_usage_error_naming_the_path(t
         if p.is_dir():
             p.chmod(0o755)
     assert result.returncode == 2, result.stdout + result.stderr
-    why = "Read-only file system" if _unshare_works() else "Permission denied"
+    why = "Read-only file system" if unshare_works() else "Permission denied"
     assert result.stderr == f"qtgov: cannot write qtgov.sarif: {why}\n"
     assert sorted(p.name for p in repo.iterdir()) == [".git", ".gitignore", "charter", "members"]
 

@@ -18,6 +18,7 @@ from qtgov.authoring import yamldoc
 from qtgov.errors import QtgovError, UsageError
 from qtgov.records.index import Index
 from qtgov.records.repo import ID_RE, RESERVED_IDS, find_root, load_repository
+from qtgov.rules.placeholders import TODO_KEY
 
 DIRS = {"member": "members", "agreement": "agreements", "project": "projects"}
 
@@ -163,6 +164,55 @@ def load_terms(path: Path) -> dict[str, Any]:
     return data
 
 
+def parse_setting(item: str) -> tuple[list[str | int], Any]:
+    """`terms.PATH=VALUE` as (path inside terms, value); VALUE is read as one YAML flow value
+    with qtgov's own rules (`[edu, cloud]`, `40`, `acme`; dates stay text)."""
+    from qtgov.records.yamlload import parse_text
+
+    key, sep, raw = item.partition("=")
+    parts = key.split(".")
+    if not sep or parts[0] != "terms" or len(parts) < 2 or not all(parts) or "\n" in raw:
+        raise UsageError(f"--set {item!r}: give terms.PATH=VALUE, e.g. terms.allocations.0.holder=acme")
+    result = parse_text("--set", f"value: {raw}\n")
+    data = result.document.data if result.document is not None else None
+    if result.findings or not isinstance(data, dict) or "value" not in data:
+        why = result.findings[0].message if result.findings else "not one YAML value"
+        raise UsageError(f"--set {item!r}: {why}")
+    path: list[str | int] = [int(p) if p.isdigit() else p for p in parts[1:]]
+    return path, data["value"]
+
+
+def set_terms(terms: Any, settings: list[str], convert: Any = lambda v: v) -> None:
+    """Apply `--set terms.PATH=VALUE` settings to `terms` in place. Setting a value inside a
+    mapping decides it: the mapping's `x-todo` note, and those of the mappings above it, go
+    (TODO texts and todo- ids stay findings until they are themselves replaced)."""
+    for item in settings:
+        path, value = parse_setting(item)
+        node = terms
+        for depth, part in enumerate(path):
+            last = depth == len(path) - 1
+            where = "terms." + ".".join(str(p) for p in path[: depth + 1])
+            if isinstance(node, dict):
+                node.pop(TODO_KEY, None)
+                if last:
+                    node[str(part)] = convert(value)
+                elif str(part) in node:
+                    node = node[str(part)]
+                else:
+                    raise UsageError(f"--set {item!r}: there is no {where}")
+            elif isinstance(node, list) and isinstance(part, int):
+                if part > len(node) or (part == len(node) and not last):
+                    raise UsageError(f"--set {item!r}: {where} is past the end of the list ({len(node)} items)")
+                if last and part == len(node):
+                    node.append(convert(value))
+                elif last:
+                    node[part] = convert(value)
+                else:
+                    node = node[part]
+            else:
+                raise UsageError(f"--set {item!r}: {where} is not inside a mapping or list")
+
+
 def schema_check(kind: str, relpath: str, text: str, option: str) -> None:
     """UsageError, before anything is written, when the record would not match its schema (the
     only way a command writes such a record is by taking a value it was given, e.g. --terms)."""
@@ -187,11 +237,19 @@ def write_all(root: Path, files: dict[str, str], *, new: bool) -> None:
             target = inside(root, relpath)
             if new and os.path.lexists(target):
                 raise UsageError(f"{relpath} already exists; nothing written")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            before = target.read_bytes() if target.exists() else None
-            fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-                fh.write(text)
+            try:
+                if target.parent.exists() and not target.parent.is_dir():
+                    raise UsageError(
+                        f"cannot write {relpath}: {target.parent.name} is not a directory; nothing written"
+                    )
+                target.parent.mkdir(parents=True, exist_ok=True)
+                before = target.read_bytes() if target.exists() else None
+                fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+                with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+                    fh.write(text)
+            except OSError as exc:
+                # A read-only repository, no permission, a full disk: the author's to fix, not a bug.
+                raise UsageError(f"cannot write {relpath}: {exc.strerror or exc}; nothing written") from None
             staged.append((Path(tmp_name), target, before))
     except BaseException:
         for staged_tmp, _, _ in staged:
@@ -202,7 +260,7 @@ def write_all(root: Path, files: dict[str, str], *, new: bool) -> None:
         for staged_tmp, target, before in staged:
             os.replace(staged_tmp, target)
             done.append((target, before))
-    except BaseException:
+    except BaseException as exc:
         for target, before in reversed(done):
             if before is None:
                 target.unlink(missing_ok=True)
@@ -210,6 +268,8 @@ def write_all(root: Path, files: dict[str, str], *, new: bool) -> None:
                 target.write_bytes(before)
         for staged_tmp, _, _ in staged:
             staged_tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise UsageError(f"cannot write {exc.filename or root}: {exc.strerror or exc}; nothing written") from None
         raise
 
 

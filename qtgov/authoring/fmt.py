@@ -44,7 +44,10 @@ def _targets(root: Path, paths: list[Path]) -> list[tuple[str, str]]:
     real_root = os.path.realpath(root)
     wanted: list[tuple[str, str]] = []
     for given in paths:
-        real = os.path.realpath(given)
+        # A relative path names a file under the current directory, or else under the repository
+        # (`qtgov fmt -C repo members/acme.yaml`, as git reads paths after -C).
+        found = given if given.is_absolute() or os.path.lexists(given) else root / given
+        real = os.path.realpath(found)
         if real != real_root and not real.startswith(real_root + os.sep):
             raise UsageError(f"{given}: outside the repository {root}")
         rel = os.path.relpath(real, real_root).replace(os.sep, "/")

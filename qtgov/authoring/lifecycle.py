@@ -147,7 +147,14 @@ def _amendment_id(record: Record, index: Index) -> str:
 NOT_INHERITED = ("signatures", "termination", "legal_review", "supersedes")
 
 
-def amend(start: Path, ident: str, new_id: str | None = None, *, terms: dict[str, Any] | None = None) -> common.Outcome:
+def amend(
+    start: Path,
+    ident: str,
+    new_id: str | None = None,
+    *,
+    terms: dict[str, Any] | None = None,
+    settings: tuple[str, ...] = (),
+) -> common.Outcome:
     """A new draft restating the executed agreement `ident`, with `amends: ident`."""
     root, index = common.repository(start)
     record = common.existing(index, "agreement", ident)
@@ -171,20 +178,27 @@ def amend(start: Path, ident: str, new_id: str | None = None, *, terms: dict[str
     doc["effective"] = "on-execution"
     if terms is not None:
         doc["terms"] = yamldoc.yaml_value(terms)
+    if settings:
+        if "terms" not in doc:
+            raise UsageError(f"{ident} carries no terms (they are in its pinned document): drop --set")
+        common.set_terms(doc["terms"], list(settings), yamldoc.yaml_value)
     text, data = _render("agreement", relpath, doc)
-    common.schema_check("agreement", relpath, text, "--terms")
+    common.schema_check("agreement", relpath, text, "--set" if settings else "--terms")
     common.write_all(root, {relpath: text}, new=True)
     outcome = common.Outcome(
         changed=[
             f"{relpath}: new draft {target} (version {data['version']}) amending {ident}, terms "
-            f"{'replaced' if terms is not None else 'copied'}; "
+            f"{'replaced' if terms is not None else 'changed' if settings else 'copied'}; "
             f"{ident} stays in force until {target} takes effect"
         ],
         paths=[relpath],
         branch=f"amend/{ident}",
         subject=f"Draft {target}, amending {ident}",
         trailers=[("Qtgov-Record", relpath), ("Qtgov-Event", "agreement amended"), ("Qtgov-Amends", ident)],
-        notes=[f"{'check' if terms is not None else 'edit'} the terms of {relpath}, then qtgov propose {target}"],
+        notes=[
+            f"{'check' if terms is not None or settings else 'edit'} the terms of {relpath}, "
+            f"then qtgov propose {target}"
+        ],
         root=root,
     )
     return common.finish(outcome, {relpath: data})

@@ -108,6 +108,8 @@ class NewAgreement:
     visibility: str | None = None
     #: The terms, when the parties have written them already (else the type's placeholders)
     terms: dict[str, Any] | None = None
+    #: `terms.PATH=VALUE` settings applied to the terms (see `common.set_terms`)
+    settings: tuple[str, ...] = ()
 
 
 #: The sensitive field each type's terms cannot do without (marked x-sensitive in the schema).
@@ -235,6 +237,10 @@ def new_agreement(start: Path, opts: NewAgreement) -> common.Outcome:
                 f"{sensitive} is competitively sensitive: validate flags it (r5-sensitive-data) in a {visibility} "
                 "record; --visibility restricted keeps the terms in a pinned document instead"
             )
+    if opts.settings:
+        if "terms" not in data:
+            raise UsageError("a restricted agreement carries no terms (they are in the pinned document): drop --set")
+        common.set_terms(data["terms"], list(opts.settings))
     from qtgov.rules.placeholders import placeholders
 
     todo = any(True for _ in placeholders(data))
@@ -244,7 +250,7 @@ def new_agreement(start: Path, opts: NewAgreement) -> common.Outcome:
     from qtgov.authoring.yamldoc import yaml_value
 
     text, plain = common.render("agreement", relpath, yaml_value(data), header=header)
-    common.schema_check("agreement", relpath, text, "--terms")
+    common.schema_check("agreement", relpath, text, "--set" if opts.settings else "--terms")
     common.write_all(root, {relpath: text}, new=True)
     outcome = common.Outcome(
         changed=[f"{relpath}: new {opts.type} agreement {opts.ident} (draft) between {', '.join(opts.parties)}"],

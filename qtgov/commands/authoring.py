@@ -255,6 +255,14 @@ def new_project(
     type=click.Path(dir_okay=False, path_type=Path),
     help="A YAML file with the terms (default: the type's terms with placeholders).",
 )
+@click.option(
+    "--set",
+    "settings",
+    multiple=True,
+    metavar="terms.PATH=VALUE",
+    help="Set one value of the terms, e.g. terms.allocations.0.scope.sector=[edu]; repeatable. "
+    "It clears the x-todo notes on its way.",
+)
 @repo_option
 def new_agreement(
     agreement_id: str,
@@ -264,6 +272,7 @@ def new_agreement(
     title_en: str | None,
     visibility: str | None,
     terms_file: Path | None,
+    settings: tuple[str, ...],
     repo: Path,
 ) -> None:
     """Write agreements/ID.yaml as a draft between the parties.
@@ -290,6 +299,7 @@ def new_agreement(
         title_en=title_en,
         visibility=visibility,
         terms=load_terms(terms_file) if terms_file is not None else None,
+        settings=settings,
     )
     _report(run(repo, options))
 
@@ -325,15 +335,25 @@ def execute(agreement_id: str, repo: Path) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="A YAML file with the amended terms (default: copy the terms).",
 )
+@click.option(
+    "--set",
+    "settings",
+    multiple=True,
+    metavar="terms.PATH=VALUE",
+    help="Set one value of the terms, e.g. terms.allocations.0.scope.sector=[edu]; repeatable. "
+    "It clears the x-todo notes on its way.",
+)
 @repo_option
-def amend(agreement_id: str, new_id: str | None, terms_file: Path | None, repo: Path) -> None:
+def amend(
+    agreement_id: str, new_id: str | None, terms_file: Path | None, settings: tuple[str, ...], repo: Path
+) -> None:
     """Draft an amendment of the executed agreement ID: a new file restating it with amends: ID,
     version + 1, status draft, the terms copied (or --terms), no signatures."""
     from qtgov.authoring.common import load_terms
     from qtgov.authoring.lifecycle import amend as run
 
     terms = load_terms(terms_file) if terms_file is not None else None
-    _report(run(repo, agreement_id, new_id, terms=terms))
+    _report(run(repo, agreement_id, new_id, terms=terms, settings=settings))
 
 
 @click.command()
