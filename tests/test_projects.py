@@ -129,7 +129,14 @@ def test_file_name_and_record_id(make_repo: MakeRepo) -> None:
             "file-name",
             "file name 'Bad Name.yaml' is not a lower-case slug (letters a-z, digits and '-', 2-63 characters)",
         ),
-        ("projects/other.yaml", 1, 5, "record-id", "id 'big' differs from the file name; use 'other'"),
+        (
+            "projects/other.yaml",
+            1,
+            5,
+            "record-id",
+            "id 'big' differs from the file name; use 'other', "
+            "or rename the file: git mv projects/other.yaml projects/big.yaml",
+        ),
     ]
 
 

@@ -157,10 +157,12 @@ def sign(
     return SignResult(path, digest, line, stale is not None)
 
 
-def commit_advice(root: Path, member: str, agreement: str) -> str:
-    """How to commit a signature just added: `git commit -S` only for someone whose git has a
-    signing key configured (`user.signingkey`); for anyone else -S would only fail, and what
-    vouches for the signature is the commit's author address (one of their commit_emails)."""
+def commit_advice(root: Path, member: str, agreement: str, relpath: str) -> str:
+    """How to commit a signature just added (`relpath`, as seen from the working directory): stage the file,
+    then `git commit -S` only for someone whose git has a signing key configured
+    (`user.signingkey`); for anyone else -S would only fail, and what vouches for the signature is
+    the commit's author address (one of their commit_emails)."""
+    import shlex
     import subprocess
 
     message = f"Sign {agreement} for {member}"
@@ -176,10 +178,14 @@ def commit_advice(root: Path, member: str, agreement: str) -> str:
     except (OSError, subprocess.SubprocessError):
         key = ""
     if key:
-        return f"Now commit it yourself: git commit -S -m '{message}' (the commit is the signature's provenance)."
+        return (
+            f"Now commit it yourself: git add {shlex.quote(relpath)} && git commit -S -m '{message}' "
+            "(the commit is the signature's provenance)."
+        )
     return (
-        f"Now commit it yourself: git commit -m '{message}', as the author address listed in your "
-        "commit_emails (the commit is the signature's provenance; configure user.signingkey to SSH-sign it)."
+        f"Now commit it yourself: git add {shlex.quote(relpath)} && git commit -m '{message}', "
+        "as the author address listed in your commit_emails (the commit is the signature's provenance; "
+        "configure user.signingkey to SSH-sign it)."
     )
 
 

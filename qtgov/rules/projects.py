@@ -372,7 +372,7 @@ def check_package_overlap(index: Index) -> Iterator[Finding]:
     someone else. Like an overlap, this is an overlap to coordinate, not a verdict — members
     stay free to compete, and the prime may choose whom it works with — but it is exactly where
     members need to talk, and where a pattern of hand-outs could look like the alliance sharing
-    out customers (docs/design/antitrust.md).
+    out customers (see the rules page on antitrust flags).
 
     **What to do.** Tell the other member and record why this assignee fits the work (a
     capability, the client's choice). Decide on the merits of each package, never by a rule
