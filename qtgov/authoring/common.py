@@ -339,3 +339,12 @@ def finish(outcome: Outcome, changed: dict[str, dict[str, Any] | None]) -> Outco
         outcome.branch = ""  # already on a branch of one's own: commit there
     outcome.approvals = approvals(outcome.root, changed)
     return outcome
+
+
+#: What the commands accept as an email address (the schemas' own check is looser still).
+EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+\Z")
+
+
+def is_noreply(address: str) -> bool:
+    """A GitHub noreply address: pseudonymous, already on every commit its owner makes."""
+    return address.lower().endswith("@users.noreply.github.com")

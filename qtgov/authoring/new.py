@@ -38,6 +38,7 @@ class NewMember:
     rep_name: str | None = None
     rep_github: str | None = None
     rep_email: str | None = None
+    rep_commit_emails: tuple[str, ...] = ()
     since: dt.date | None = None
 
 
@@ -66,11 +67,24 @@ def new_member(start: Path, opts: NewMember) -> common.Outcome:
             raise UsageError("a representative needs --rep and --rep-name (and --rep-github to approve)")
         common.check_new_id("representative", opts.rep_id)
         _check_text("--rep-name", opts.rep_name)
+        for flag, address in [
+            ("--rep-email", opts.rep_email),
+            *(("--rep-commit-email", e) for e in opts.rep_commit_emails),
+        ]:
+            if address is not None and not common.EMAIL_RE.match(address):
+                raise UsageError(f"{flag} {address!r}: an email address such as name@example.com; nothing written")
         rep: dict[str, Any] = {"id": opts.rep_id, "name": opts.rep_name}
         if opts.rep_email:
             rep["email"] = opts.rep_email
             if opts.visibility == "public":
                 notes.append("the email is personal data in a public record: validate warns until public_contact: true")
+        if opts.rep_commit_emails:
+            rep["commit_emails"] = list(opts.rep_commit_emails)
+            if opts.visibility == "public" and not all(common.is_noreply(e) for e in opts.rep_commit_emails):
+                notes.append(
+                    "a commit address other than a GitHub noreply one is personal data in a public record: "
+                    "validate warns until public_contact: true"
+                )
         if opts.rep_github:
             rep["github"] = opts.rep_github
         else:

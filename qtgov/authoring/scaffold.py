@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from qtgov.authoring import common
 from qtgov.errors import UsageError
 from qtgov.records.repo import ID_RE
 from qtgov.records.schemas import BASE_ID, handbook_languages
@@ -42,7 +43,6 @@ _YAML_WORDS = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "n
 _MODELINE = "# yaml-language-server: $schema="
 GITIGNORE = "site/\n.site.build-*/\n"
 _GITHUB_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?\Z")
-_EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+\Z")
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,7 @@ class InitOptions:
     rep_name: str
     rep_github: str
     rep_email: str | None = None
+    rep_commit_emails: tuple[str, ...] = ()
     name_en: str | None = None
     hub_name_en: str | None = None
     languages: tuple[str, ...] = ("zh", "en")
@@ -175,6 +176,11 @@ def _hub(opts: InitOptions) -> str:
             "    # only the person's consent allows.\n"
             f"    email: {_scalar(opts.rep_email)}\n"
         )
+    if opts.rep_commit_emails:
+        email += (
+            "    # The addresses their commits use: provenance vouches for their signatures through them.\n"
+            f"    commit_emails: [{', '.join(_scalar(e) for e in opts.rep_commit_emails)}]\n"
+        )
     return _modeline("member") + (
         "# The hub. Only verifiable public facts: add the legal name, identifiers, jurisdiction,\n"
         "# website and sources once they can be sourced (qtgov validate reports each missing fact\n"
@@ -248,8 +254,11 @@ def render(opts: InitOptions) -> dict[str, str]:
             f"--rep-github {opts.rep_github!r}: a GitHub user name (letters, digits and single hyphens, "
             "at most 39 characters), without @"
         )
-    if opts.rep_email is not None and not _EMAIL_RE.match(opts.rep_email):
+    if opts.rep_email is not None and not common.EMAIL_RE.match(opts.rep_email):
         raise UsageError(f"--rep-email {opts.rep_email!r}: an email address such as name@example.com")
+    for address in opts.rep_commit_emails:
+        if not common.EMAIL_RE.match(address):
+            raise UsageError(f"--rep-commit-email {address!r}: an email address such as name@example.com")
     if opts.repository not in ("public", "private"):
         raise UsageError(f"--repository {opts.repository!r}: public or private")
 
@@ -285,6 +294,7 @@ def render(opts: InitOptions) -> dict[str, str]:
                         "name": opts.rep_name,
                         "github": opts.rep_github,
                         **({"email": opts.rep_email} if opts.rep_email else {}),
+                        **({"commit_emails": list(opts.rep_commit_emails)} if opts.rep_commit_emails else {}),
                         "can_sign": True,
                         "since": (opts.since or dt.date.today()).isoformat(),
                     }

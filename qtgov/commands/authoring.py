@@ -32,6 +32,14 @@ if TYPE_CHECKING:
 )
 @click.option("--rep-email", "rep_email", metavar="EMAIL", help="Their contact address (personal data).")
 @click.option(
+    "--rep-commit-email",
+    "rep_commit_emails",
+    multiple=True,
+    metavar="EMAIL",
+    help="An address their git commits use (repeatable), so that provenance can vouch for their "
+    "signatures; prefer their GitHub noreply address (ID+NAME@users.noreply.github.com).",
+)
+@click.option(
     "--languages", default="zh,en", show_default=True, metavar="LANGS", help="Handbook languages; the first is default."
 )
 @click.option(
@@ -53,6 +61,7 @@ def init(
     rep_name: str,
     rep_github: str,
     rep_email: str | None,
+    rep_commit_emails: tuple[str, ...],
     languages: str,
     repository: str,
 ) -> None:
@@ -77,6 +86,7 @@ def init(
         rep_name=rep_name,
         rep_github=rep_github,
         rep_email=rep_email,
+        rep_commit_emails=rep_commit_emails,
         name_en=name_en,
         hub_name_en=hub_name_en,
         languages=parse_languages(languages),
@@ -140,6 +150,14 @@ def new() -> None:
 @click.option("--rep-name", "rep_name", metavar="NAME", help="Their name.")
 @click.option("--rep-github", "rep_github", metavar="HANDLE", help="Their GitHub user name (for approvals).")
 @click.option("--rep-email", "rep_email", metavar="EMAIL", help="Their contact address (personal data).")
+@click.option(
+    "--rep-commit-email",
+    "rep_commit_emails",
+    multiple=True,
+    metavar="EMAIL",
+    help="An address their git commits use (repeatable), so that provenance can vouch for their "
+    "signatures; prefer their GitHub noreply address (ID+NAME@users.noreply.github.com).",
+)
 @click.option("--since", metavar="DATE", help="First day of their authority (default: today).")
 @repo_option
 def new_member(
@@ -151,6 +169,7 @@ def new_member(
     rep_name: str | None,
     rep_github: str | None,
     rep_email: str | None,
+    rep_commit_emails: tuple[str, ...],
     since: str | None,
     repo: Path,
 ) -> None:
@@ -178,6 +197,7 @@ def new_member(
         rep_name=rep_name,
         rep_github=rep_github,
         rep_email=rep_email,
+        rep_commit_emails=rep_commit_emails,
         since=parse_date(since, "--since") if since else None,
     )
     _report(run(repo, options))

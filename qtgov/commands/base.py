@@ -164,6 +164,9 @@ class QtgovGroup(click.Group):
             raise
         except KeyboardInterrupt:
             fail("interrupted")
+        except BrokenPipeError:
+            # The reader went away (`qtgov … | head`): click's own handler stops quietly (exit 1).
+            raise
         except Exception as exc:  # a bug in qtgov: say so plainly; QTGOV_DEBUG=1 shows the traceback
             if os.environ.get("QTGOV_DEBUG"):
                 raise

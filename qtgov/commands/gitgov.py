@@ -127,13 +127,9 @@ def sign(agreement: str, member: str, representative: str, date_: str | None, me
     result = run(repo, agreement, member, representative, day=day, method=method)
     verb = "replaced the stale signature of" if result.replaced else "signed for"
     click.echo(f"{result.path}:{result.line}: {verb} {member} as {representative} ({result.content_sha256})")
-    # `git add` takes the file as seen from where the command runs (it may be a subdirectory).
-    import os
-
     from qtgov.gitgov.signing import commit_advice
 
-    here = os.path.relpath(result.path.resolve(), Path.cwd())
-    click.echo(commit_advice(repo, member, result.path.stem, here))
+    click.echo(commit_advice(repo, member, result.path.stem, result.path))
 
 
 @click.command()

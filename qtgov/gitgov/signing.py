@@ -157,13 +157,22 @@ def sign(
     return SignResult(path, digest, line, stale is not None)
 
 
-def commit_advice(root: Path, member: str, agreement: str, relpath: str) -> str:
-    """How to commit a signature just added (`relpath`, as seen from the working directory): stage the file,
-    then `git commit -S` only for someone whose git has a signing key configured
-    (`user.signingkey`); for anyone else -S would only fail, and what vouches for the signature is
-    the commit's author address (one of their commit_emails)."""
+def commit_advice(root: Path, member: str, agreement: str, path: Path) -> str:
+    """How to commit a signature just added to `path`: stage the file (as seen from the working
+    directory, or after a `cd` into the repository when the command ran outside it), then
+    `git commit -S` only for someone whose git has a signing key configured (`user.signingkey`);
+    for anyone else -S would only fail, and what vouches for the signature is the commit's author
+    address (one of their commit_emails)."""
+    import os
     import shlex
     import subprocess
+
+    top = path.resolve().parent.parent
+    here = Path.cwd().resolve()
+    if here == top or top in here.parents:
+        stage = f"git add {shlex.quote(os.path.relpath(path.resolve(), here))}"
+    else:
+        stage = f"cd {shlex.quote(str(top))} && git add {shlex.quote(str(path.resolve().relative_to(top)))}"
 
     message = f"Sign {agreement} for {member}"
     try:
@@ -179,11 +188,11 @@ def commit_advice(root: Path, member: str, agreement: str, relpath: str) -> str:
         key = ""
     if key:
         return (
-            f"Now commit it yourself: git add {shlex.quote(relpath)} && git commit -S -m '{message}' "
+            f"Now commit it yourself: {stage} && git commit -S -m '{message}' "
             "(the commit is the signature's provenance)."
         )
     return (
-        f"Now commit it yourself: git add {shlex.quote(relpath)} && git commit -m '{message}', "
+        f"Now commit it yourself: {stage} && git commit -m '{message}', "
         "as the author address listed in your commit_emails (the commit is the signature's provenance; "
         "configure user.signingkey to SSH-sign it)."
     )
