@@ -119,6 +119,7 @@ def overrides(
     site_name: str,
     site_url: str | None,
     dev: bool = False,
+    footer: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """The top-level keys that differ per language (everything else comes from the base)."""
     raw = copy.deepcopy(base.raw)  # MkDocs changes the option values it is given
@@ -131,6 +132,8 @@ def overrides(
         for code in languages
     ]
     extra["qtgov"] = {"disclaimer": {"zh": disclaimer.ZH, "en": disclaimer.EN}}
+    if footer:
+        extra["qtgov"]["footer"] = dict(footer)
     extensions = list(raw.get("markdown_extensions") or [])
     names = _extension_names(extensions)
     for name in REQUIRED_EXTENSIONS:
@@ -253,6 +256,8 @@ class Job:
     charter_title: str
     site_name: str
     site_url: str | None
+    #: The footer's lines in this language: `built`, `commit` and, when known, `commit_url`.
+    footer: dict[str, str] = field(default_factory=dict)
 
     def options(self) -> tuple[Path, dict[str, Any]]:
         base = load_base(Path(self.root))
@@ -265,7 +270,7 @@ class Job:
             self.charter_title,
         )
         return base.path, overrides(
-            base, build, tuple(self.languages), site_name=self.site_name, site_url=self.site_url
+            base, build, tuple(self.languages), site_name=self.site_name, site_url=self.site_url, footer=self.footer
         )
 
 
