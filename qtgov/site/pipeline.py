@@ -32,6 +32,7 @@ from qtgov.site import i18n
 from qtgov.site.escaping import html_attr, html_text, safe_url
 from qtgov.site.gitdata import GitData, load_git
 from qtgov.site.mkdocs_run import (
+    ENGINES,
     BaseConfig,
     BuildError,
     Job,
@@ -41,6 +42,7 @@ from qtgov.site.mkdocs_run import (
     site_name,
     source_date_epoch,
     stop_on_sigterm,
+    zensical_available,
 )
 from qtgov.site.model import AUDIENCES, SiteModel, blocking, compute_overlaps, resolve_as_of
 from qtgov.site.pages import Site, assemble, render_docs
@@ -72,6 +74,7 @@ class BuildOptions:
     jobs: int | None = None  # MkDocs processes at a time (default: one per language, up to the CPUs); 0: in-process
     docs_dir: Path | None = None  # keep the generated Markdown here (per language) instead of discarding it
     contribution_clones: tuple[tuple[str, Path], ...] = ()  # (agreement id, clone): contribution pages
+    engine: str = "mkdocs"  # or "zensical", the optional extra (docs/design/output.md)
 
 
 @dataclass
@@ -352,6 +355,10 @@ def build(options: BuildOptions) -> BuildResult:
     root = options.root
     out = options.out if options.out is not None else root / "site"
     _check_out(root, out, shown)
+    if options.engine not in ENGINES:
+        raise UsageError(f"--engine {options.engine!r}: choose {' or '.join(ENGINES)}")
+    if options.engine == "zensical" and not zensical_available():
+        raise UsageError("--engine zensical: Zensical is not installed; install it with pip install 'qtgov[zensical]'")
     site, base, timings = prepare(options)
     with stop_on_sigterm(), _work_dir(out, shown) as work:
         staged = work / "site"
@@ -364,11 +371,13 @@ def build(options: BuildOptions) -> BuildResult:
             docs = docs_root / lang
             if docs.exists():
                 shutil.rmtree(docs)
-            jobs.append(language_job(site, base, lang, docs, staged / lang))
+            jobs.append(dataclasses.replace(language_job(site, base, lang, docs, staged / lang), engine=options.engine))
             timings[f"render-{lang}"] = time.perf_counter() - t0
             pages += sum(1 for _ in docs.rglob("*.md"))
         epoch = _epoch(site.model)
         parallel = options.jobs if options.jobs is not None else min(len(jobs), os.cpu_count() or 1)
+        if options.engine == "zensical":
+            parallel = max(parallel, 1)  # Zensical runs in a child process only
         t0 = time.perf_counter()
         if parallel == 0:
             with source_date_epoch(epoch):
