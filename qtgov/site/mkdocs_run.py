@@ -250,6 +250,8 @@ def run_zensical(config_file: Path, options: dict[str, Any]) -> None:
     with open(config_file, "rb") as fd:
         config = yaml_load(fd) or {}
     config.update(options)
+    # Zensical's own look ("modern") has other markup than Material's; "classic" is Material's.
+    config["theme"] = {**config.get("theme", {}), "variant": "classic"}
     parent = os.path.commonpath([os.path.abspath(config["docs_dir"]), os.path.abspath(config["site_dir"])])
     handle, name = tempfile.mkstemp(prefix=".qtgov-zensical-", suffix=".yml", dir=parent)
     os.close(handle)
