@@ -1,7 +1,7 @@
 """Time `qtgov build` against a bare `mkdocs build` of the same pages (docs/design/output.md).
 
     python benchmarks/bench_build.py [--members 2000] [--agreements 3000] [--claims-per-member 2]
-                                     [--runs 1] [--workdir DIR] [--skip-demo]
+                                     [--runs 3] [--workdir DIR] [--skip-demo]
 
 What it does:
 
@@ -13,7 +13,11 @@ What it does:
    with the same configuration (theme, search plugin settings, extensions, nav), one at a time;
 4. prints, per language, qtgov's time for that language (its render + its MkDocs run + an equal
    share of the validation and contexts) over the bare build's, in wall and in CPU seconds, plus
-   peak memory of every process; and times the demo alliance's build.
+   peak memory of every process; and times the demo alliance's build;
+5. when Zensical is installed (`pip install 'qtgov[zensical]'`), builds the same pages with it
+   from the same configuration and prints its ratio to the bare MkDocs build.
+
+Each round runs qtgov, then the bare builds, then Zensical (paired), `--runs` rounds; medians.
 
 Targets: <= 1.15x bare per language, < 250 MB peak, demo < 15 s. The machine is shared, so wall
 times are noisy: CPU seconds (user + system of each process) are the steadier comparison.
@@ -145,9 +149,49 @@ def _nav_from(docs: Path) -> list[list[str]]:
     return charter + [[key, path] for path, key in NAV_PAGES]
 
 
+def zensical_on(config_file: Path, site: Path) -> dict[str, Any]:
+    """Zensical on the configuration the bare MkDocs build used, the same pages (a child process)."""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600"}
+    started = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, __file__, "--child-zensical", str(config_file), str(site)],
+        capture_output=True,
+        env=env,
+        check=False,
+    )
+    wall = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise SystemExit(f"zensical failed for {config_file}:\n{proc.stderr.decode()[-2000:]}")
+    usage = json.loads(proc.stdout.decode().strip().splitlines()[-1])
+    return {"wall": wall, "cpu": usage["cpu"], "max_rss_mb": usage["max_rss_mb"]}
+
+
+def child_zensical(config_file: Path, site: Path) -> None:
+    """Run in a child process: qtgov's Zensical step on a bare configuration."""
+    import resource
+
+    import yaml
+
+    from qtgov.site.mkdocs_run import run_zensical
+
+    with open(config_file, encoding="utf-8") as fh:
+        config = yaml.safe_load(fh)
+    run_zensical(config_file, {"site_dir": str(site), "docs_dir": config["docs_dir"]})
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    print(json.dumps({"cpu": usage.ru_utime + usage.ru_stime, "max_rss_mb": _vmhwm_mb()}))
+
+
 def measure(repo: Path, workdir: Path, runs: int, audience: str | None) -> dict[str, Any]:
+    """Paired runs: each round builds with qtgov, then bare MkDocs per language on the pages that
+    build wrote (then Zensical on them, when it is installed), so that load on the shared machine
+    falls on both sides of each ratio alike."""
+    from qtgov.site.mkdocs_run import zensical_available
+
     env = {**os.environ, "QTGOV_NO_CACHE": "1"}
     builds = []
+    bare: dict[str, list[dict[str, Any]]] = {}
+    zensical: dict[str, list[dict[str, Any]]] = {}
+    with_zensical = zensical_available()
     for i in range(runs):
         out, docs = workdir / f"site-{i}", workdir / f"docs-{i}"
         shutil.rmtree(docs, ignore_errors=True)
@@ -157,15 +201,17 @@ def measure(repo: Path, workdir: Path, runs: int, audience: str | None) -> dict[
         data = json.loads(stdout.strip().splitlines()[-1])
         data["outer_wall"] = wall
         builds.append(data)
-    languages = builds[0]["languages"]
-    docs = workdir / "docs-0"
-    bare = {lang: [] for lang in languages}
-    for _ in range(runs):
+        languages = data["languages"]
         for lang in languages:
             site = workdir / f"bare-site-{lang}"
             shutil.rmtree(site, ignore_errors=True)
-            bare[lang].append(bare_mkdocs(repo, lang, docs / lang, site, languages, workdir))
-    return {"builds": builds, "bare": bare, "languages": languages}
+            bare.setdefault(lang, []).append(bare_mkdocs(repo, lang, docs / lang, site, languages, workdir))
+            if with_zensical:
+                zsite = docs / f"zensical-site-{lang}"  # inside the folder of its configuration
+                shutil.rmtree(zsite, ignore_errors=True)
+                zensical.setdefault(lang, []).append(zensical_on(workdir / f"mkdocs-{lang}.yml", zsite))
+        shutil.rmtree(out, ignore_errors=True)
+    return {"builds": builds, "bare": bare, "zensical": zensical, "languages": builds[0]["languages"]}
 
 
 def report(name: str, result: dict[str, Any]) -> list[str]:
@@ -199,6 +245,13 @@ def report(name: str, result: dict[str, Any]) -> list[str]:
             f"without validation {ours_wall_own / bw:.2f}x wall / "
             f"{(ours_cpu - t.get('validate', 0) / n) / bc:.2f}x CPU"
         )
+    for lang, runs in result.get("zensical", {}).items():
+        zw, zc = med(x["wall"] for x in runs), med(x["cpu"] for x in runs)
+        bw, bc = med(x["wall"] for x in bare[lang]), med(x["cpu"] for x in bare[lang])
+        lines.append(
+            f"  {lang}: zensical {zw:.1f} s wall / {zc:.1f} s CPU (peak {med(x['max_rss_mb'] for x in runs):.0f} MB)"
+            f" | bare mkdocs {bw:.1f} s wall / {bc:.1f} s CPU | zensical/mkdocs {zw / bw:.2f}x wall, {zc / bc:.2f}x CPU"
+        )
     lines.append(
         f"  whole build {med(b['wall'] for b in builds):.1f} s vs bare languages one after the other "
         f"{total_bare_wall:.1f} s: {med(b['wall'] for b in builds) / total_bare_wall:.2f}x"
@@ -211,6 +264,9 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] == "--child-bare":
         child_bare(Path(argv[1]))
         return 0
+    if argv and argv[0] == "--child-zensical":
+        child_zensical(Path(argv[1]), Path(argv[2]))
+        return 0
     if argv and argv[0] == "--child-build":
         repo, out, docs, audience = argv[1:5]
         child_build(Path(repo), Path(out), Path(docs), audience or None)
@@ -219,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--members", type=int, default=2000)
     parser.add_argument("--agreements", type=int, default=3000)
     parser.add_argument("--claims-per-member", type=int, default=2)
-    parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--runs", type=int, default=3, help="paired rounds; medians reported")
     parser.add_argument("--audience", choices=["public", "alliance"], default=None)
     parser.add_argument("--workdir", type=Path, default=None, help="keep the alliance and outputs here")
     parser.add_argument("--skip-demo", action="store_true")

@@ -82,17 +82,28 @@ def serve(directory: Path) -> Iterator[str]:
         server.server_close()
 
 
+@pytest.fixture(scope="module", params=["mkdocs", "zensical"])
+def engine(request: pytest.FixtureRequest) -> str:
+    """Each engine `qtgov build --engine` offers; Zensical is an optional extra, so its runs are
+    skipped where it is not installed."""
+    from qtgov.site.mkdocs_run import zensical_available
+
+    if request.param == "zensical" and not zensical_available():
+        pytest.skip("Zensical is not installed (pip install 'qtgov[zensical]')")
+    return str(request.param)
+
+
 @pytest.fixture(scope="module")
-def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def demo_site(engine: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo alliance as a git repository with one commit, built as the public edition."""
     os.environ["QTGOV_NO_CACHE"] = "1"
-    repo = tmp_path_factory.mktemp("demo") / "demo-alliance"
+    repo = tmp_path_factory.mktemp(f"demo-{engine}") / "demo-alliance"
     shutil.copytree(DEMO, repo)
     _git(repo, "init", "-q", "-b", "main")
     _git(repo, "add", "-A")
     _git(repo, "commit", "-q", "-m", "The demonstration alliance")
     out = repo.parent / "site"
-    build(BuildOptions(repo, out=out))
+    build(BuildOptions(repo, out=out, engine=engine))
     return out
 
 
@@ -132,7 +143,7 @@ class Watch:
 
     def _console(self, message: Any) -> None:
         if message.type == "error":
-            self.problems.append(f"console error: {message.text}")
+            self.problems.append(f"console error: {message.text} ({message.location.get('url')})")
 
     def _route(self, route: Any) -> None:
         host = urlsplit(route.request.url).hostname
@@ -192,7 +203,8 @@ def test_navigation_reaches_a_member_and_an_agreement(demo_site: Path, demo_url:
     p, _ = page
     base = demo_url
     p.goto(f"{base}/zh/")
-    p.locator(".md-sidebar--primary a.md-nav__link[href='members/']").first.click()
+    # Zensical writes the same link as ./members/
+    p.locator(".md-sidebar--primary a.md-nav__link:is([href='members/'], [href='./members/'])").first.click()
     p.wait_for_url(re.compile(r"/zh/members/$"))
     p.locator("article a", has_text="星河云").first.click()
     p.wait_for_url(re.compile(r"/zh/members/xinghe-cloud/$"))
@@ -234,29 +246,46 @@ def test_registry_filter(demo_site: Path, demo_url: str, page: tuple[Any, Watch]
     assert sum(1 for r in rows.all() if r.is_visible()) == total
 
 
-def test_chinese_search_finds_its_page(demo_site: Path, demo_url: str, page: tuple[Any, Watch]) -> None:
+# Where each engine's search box and results are: Material's in the header; Zensical's in a
+# dialog (inside a shadow root, which Playwright's CSS locators enter) that its header button opens.
+SEARCH = {
+    "mkdocs": {"open": "input.md-search__input", "input": "input.md-search__input", "item": ".md-search-result__item"},
+    "zensical": {"open": ".md-search__button", "input": "dialog input[role=combobox]", "item": "ol[role=listbox] > li"},
+}
+
+
+def _type_search(p: Any, engine: str, query: str) -> None:
+    where = SEARCH[engine]
+    p.locator(where["open"]).first.click()
+    search = p.locator(where["input"])
+    search.fill(query)
+    search.press("End")  # the engines search on key events; filled text (like an IME's) has none
+
+
+def test_chinese_search_finds_its_page(engine: str, demo_url: str, page: tuple[Any, Watch]) -> None:
     p, _ = page
     base = demo_url
     p.goto(f"{base}/zh/")
-    search = p.locator("input.md-search__input")
-    search.click()
-    search.fill("星河")
-    search.press("End")  # Material searches on key events; filled text (like an IME's) has none
-    result = p.locator(".md-search-result__item a[href*='members/xinghe-cloud/']")
+    _type_search(p, engine, "星河")
+    result = p.locator(f"{SEARCH[engine]['item']} a[href*='members/xinghe-cloud/']")
     result.first.wait_for(timeout=15000)
     result.first.click()
     p.wait_for_url(re.compile(r"/zh/members/xinghe-cloud/"))
 
 
-def test_language_switch(demo_site: Path, demo_url: str, page: tuple[Any, Watch]) -> None:
+def test_language_switch(engine: str, demo_url: str, page: tuple[Any, Watch]) -> None:
     p, _ = page
     base = demo_url
     p.goto(f"{base}/zh/members/")
     p.locator(".md-header__option .md-select").hover()
     p.locator("a.md-select__link[hreflang='en']").click()
-    p.wait_for_url(re.compile(r"/en/$"))
+    # Material opens the other edition's home page; Zensical the same page in that edition
+    p.wait_for_url(re.compile(r"/en/$") if engine == "mkdocs" else re.compile(r"/en/members/$"))
     assert p.locator("html").get_attribute("lang") == "en"
-    assert "members" in p.locator('[data-qt-figure="members"] + a').inner_text()
+    if engine == "mkdocs":
+        assert "members" in p.locator('[data-qt-figure="members"] + a').inner_text()
+    else:
+        assert p.locator("article h1").inner_text() == "Members"
 
 
 def test_hostile_member_name_is_text(hostile_url: str, page: tuple[Any, Watch]) -> None:
@@ -313,7 +342,12 @@ def test_record_pages_fit_a_phone_and_open_with_what_they_oblige(demo_site: Path
     watch.check()
 
 
-def test_a_market_map_cell_opens_the_members_page(demo_url: str, page: tuple[Any, Watch]) -> None:
+def test_a_market_map_cell_opens_the_members_page(engine: str, demo_url: str, page: tuple[Any, Watch]) -> None:
+    if engine == "zensical":
+        # Zensical 0.0.73 resolves a relative href inside inline SVG against the Markdown file
+        # (docs/zh/market-map.md) instead of the page (zh/market-map/): ../members/x/ comes out
+        # as ../../members/x/, a 404 (benchmarks/README.md, docs/design/output.md).
+        pytest.xfail("Zensical 0.0.73 rewrites relative links inside inline SVG (../ added)")
     p, _ = page
     p.goto(f"{demo_url}/zh/market-map/")
     cell = p.locator('svg.qt-map-svg a[data-qt-cell="cloud/compute/gpu|CN-SH"]')
@@ -327,14 +361,12 @@ def test_a_market_map_cell_opens_the_members_page(demo_url: str, page: tuple[Any
     _shot(p, "relations.png")
 
 
-def _search(p: Any, base: str, lang: str, query: str) -> list[str]:
+def _search(p: Any, engine: str, base: str, lang: str, query: str) -> list[str]:
     p.goto(f"{base}/{lang}/")
-    search = p.locator("input.md-search__input")
-    search.click()
-    search.fill(query)
-    search.press("End")
-    p.locator(".md-search-result__item").first.wait_for(timeout=15000)
-    return [t.strip() for t in p.locator(".md-search-result__item h1, .md-search-result__item h2").all_inner_texts()]
+    _type_search(p, engine, query)
+    item = SEARCH[engine]["item"]
+    p.locator(item).first.wait_for(timeout=15000)
+    return [t.strip() for t in p.locator(f"{item} h1, {item} h2").all_inner_texts()]
 
 
 @pytest.mark.parametrize(
@@ -346,9 +378,9 @@ def _search(p: Any, base: str, lang: str, query: str) -> list[str]:
     ],
 )
 def test_search_ranks_the_exact_title_first_and_shows_clean_titles(
-    demo_url: str, page: tuple[Any, Watch], lang: str, query: str, first: str
+    engine: str, demo_url: str, page: tuple[Any, Watch], lang: str, query: str, first: str
 ) -> None:
     p, _ = page
-    titles = _search(p, demo_url, lang, query)
+    titles = _search(p, engine, demo_url, lang, query)
     assert titles[0] == first, titles[:5]
     assert not [t for t in titles if "\u200b" in t]

@@ -35,6 +35,13 @@ from qtgov.commands.base import EXIT_FINDINGS, color, repo_argument
     metavar="AGREEMENT=PATH",
     help="A local clone of a contribution agreement's project: add its contributions page (repeatable).",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(["mkdocs", "zensical"]),
+    default="mkdocs",
+    show_default=True,
+    help="The site generator: MkDocs with Material, or Zensical (optional: pip install 'qtgov[zensical]').",
+)
 def build(
     repo: Path,
     audience: str | None,
@@ -43,6 +50,7 @@ def build(
     langs: tuple[str, ...],
     repo_url: str | None,
     contribution_clones: tuple[str, ...],
+    engine: str,
 ) -> None:
     """Render the alliance handbook with MkDocs Material: one site per language (site/zh, site/en).
 
@@ -64,6 +72,7 @@ def build(
         languages=langs or None,
         repo_url=repo_url,
         contribution_clones=tuple(clone_setting(s) for s in contribution_clones),
+        engine=engine,
     )
     try:
         result = run(options)

@@ -265,6 +265,16 @@ class GitRepo:
             return False
         return True
 
+    def remote_url(self, name: str = "origin") -> str | None:
+        """The fetch URL of remote `name` as configured, or None when there is no such remote."""
+        try:
+            url = self._run("config", "--get", f"remote.{name}.url").strip()
+        except GitError as exc:
+            if "dubious ownership" in str(exc):
+                raise
+            return None
+        return url or None
+
     # -- revisions ------------------------------------------------------------------------------
 
     def head(self) -> str:

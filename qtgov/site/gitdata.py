@@ -4,7 +4,9 @@ history git refuses) the handbook is still built; it then shows no history."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,6 +41,7 @@ class GitData:
     head: str | None = None
     head_date: dt.date | None = None
     head_timestamp: int | None = None
+    remote_url: str | None = None  # remote "origin" as a web address, when it is one
     history: dict[str, list[HistoryEvent]] = field(default_factory=dict)
     # (agreement id, signature index) -> provenance; ("review", agreement id) for legal reviews
     provenance: dict[tuple[str, Any], SignatureProvenance] = field(default_factory=dict)
@@ -71,6 +74,8 @@ def load_git(root: Path, index: Index, *, with_history: bool = True) -> GitData:
         return GitData(error=str(exc))
     stamp = dt.datetime.fromisoformat(commit.committer_date)
     data = GitData(available=True, head=head, head_date=stamp.date(), head_timestamp=int(stamp.timestamp()))
+    with contextlib.suppress(GitError):
+        data.remote_url = web_url(repo.remote_url())
     if not with_history:
         return data
     try:
@@ -108,3 +113,18 @@ def _provenance(root: Path, index: Index, repo: Any, log: Any) -> dict[tuple[str
         key: tuple[str, Any] = (p.agreement, p.position) if p.act == "signature" else ("review", p.agreement)
         out[key] = SignatureProvenance(p.commit, p.vouched, p.reason)
     return out
+
+
+def web_url(remote: str | None) -> str | None:
+    """A git remote as the address a browser opens: `https://host/owner/repo` from an https
+    remote or from the scp-like `git@host:owner/repo.git`; None for anything else (a local path,
+    `file://`, a remote with credentials in it), which no reader could open."""
+    if not remote:
+        return None
+    match = re.fullmatch(r"(?:ssh://)?git@([\w.-]+)[:/]([\w.-]+/[\w./-]+?)(?:\.git)?/?", remote)
+    if match:
+        return f"https://{match.group(1)}/{match.group(2)}"
+    match = re.fullmatch(r"https://([\w.-]+(?::\d+)?)/([\w.-]+/[\w./-]+?)(?:\.git)?/?", remote)
+    if match:
+        return f"https://{match.group(1)}/{match.group(2)}"
+    return None

@@ -693,6 +693,15 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "章程的一部分：两个版本都发布。",
         "Part of the charter: published in both editions.",
     ),
+    # Root page and footer (pipeline._redirect, theme/main.html via extra.qtgov.footer).
+    "edition_in_language": ("中文版", "English edition"),
+    "redirect_note": (
+        "正在打开手册；如未自动跳转，请选择版本：",
+        "Opening the handbook; if nothing happens, choose an edition:",
+    ),
+    "footer_built": ("构建于 {date}", "Built on {date}"),
+    "footer_commit": ("提交 {sha}", "from commit {sha}"),
+    "footer_no_commit": ("非 git 版本", "not from a git commit"),
 }
 
 _VALUES: dict[str, dict[str, tuple[str, str]]] = {

@@ -119,6 +119,7 @@ def overrides(
     site_name: str,
     site_url: str | None,
     dev: bool = False,
+    footer: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """The top-level keys that differ per language (everything else comes from the base)."""
     raw = copy.deepcopy(base.raw)  # MkDocs changes the option values it is given
@@ -131,6 +132,8 @@ def overrides(
         for code in languages
     ]
     extra["qtgov"] = {"disclaimer": {"zh": disclaimer.ZH, "en": disclaimer.EN}}
+    if footer:
+        extra["qtgov"]["footer"] = dict(footer)
     extensions = list(raw.get("markdown_extensions") or [])
     names = _extension_names(extensions)
     for name in REQUIRED_EXTENSIONS:
@@ -220,6 +223,53 @@ def run_mkdocs(config_file: Path, options: dict[str, Any]) -> None:
         raise BuildError("mkdocs build --strict failed: " + "; ".join(dict.fromkeys(collect.messages)))
 
 
+ENGINES = ("mkdocs", "zensical")
+
+
+def zensical_available() -> bool:
+    """Whether the optional Zensical engine is installed (`pip install 'qtgov[zensical]'`)."""
+    import importlib.util
+
+    return importlib.util.find_spec("zensical") is not None
+
+
+def run_zensical(config_file: Path, options: dict[str, Any]) -> None:
+    """Build with Zensical from the same configuration MkDocs gets: the base `mkdocs.yml` with the
+    overrides merged in, written to a temporary folder. Zensical (0.0.73) stops with a Rust panic
+    on an absolute `docs_dir` and refuses a `site_dir` outside the configuration file's folder, so
+    the file goes in the common parent of the two, which it names relatively."""
+    import tempfile
+
+    import yaml
+    from mkdocs.utils.yaml import yaml_load
+
+    if not zensical_available():
+        raise BuildError("--engine zensical: Zensical is not installed; install it with pip install 'qtgov[zensical]'")
+    import zensical
+
+    with open(config_file, "rb") as fd:
+        config = yaml_load(fd) or {}
+    config.update(options)
+    # Zensical's own look ("modern") has other markup than Material's; "classic" is Material's.
+    config["theme"] = {**config.get("theme", {}), "variant": "classic"}
+    parent = os.path.commonpath([os.path.abspath(config["docs_dir"]), os.path.abspath(config["site_dir"])])
+    handle, name = tempfile.mkstemp(prefix=".qtgov-zensical-", suffix=".yml", dir=parent)
+    os.close(handle)
+    path = Path(name)
+    try:
+        for key in ("docs_dir", "site_dir"):
+            config[key] = os.path.relpath(config[key], parent)
+        path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        try:
+            zensical.build(str(path), {"clean": True, "strict": True})
+        except BaseException as exc:  # a Rust panic arrives as pyo3's PanicException (a BaseException)
+            if isinstance(exc, KeyboardInterrupt | SystemExit):
+                raise
+            raise BuildError(f"zensical build failed: {exc or type(exc).__name__}") from exc
+    finally:
+        path.unlink(missing_ok=True)
+
+
 @contextlib.contextmanager
 def stop_on_sigterm() -> Iterator[None]:
     """Let SIGTERM (`kill`, a service manager, a cancelled CI job) stop a build or the server the
@@ -253,6 +303,9 @@ class Job:
     charter_title: str
     site_name: str
     site_url: str | None
+    #: The footer's lines in this language: `built`, `commit` and, when known, `commit_url`.
+    footer: dict[str, str] = field(default_factory=dict)
+    engine: str = "mkdocs"  # or "zensical" (ENGINES)
 
     def options(self) -> tuple[Path, dict[str, Any]]:
         base = load_base(Path(self.root))
@@ -265,7 +318,7 @@ class Job:
             self.charter_title,
         )
         return base.path, overrides(
-            base, build, tuple(self.languages), site_name=self.site_name, site_url=self.site_url
+            base, build, tuple(self.languages), site_name=self.site_name, site_url=self.site_url, footer=self.footer
         )
 
 
@@ -352,10 +405,13 @@ def _main(argv: list[str]) -> int:
     job = Job(**json.loads(spec.read_text(encoding="utf-8")))
     try:
         config_file, options = job.options()
-        run_mkdocs(config_file, options)
-        from qtgov.site.search import tidy_index
+        if job.engine == "zensical":
+            run_zensical(config_file, options)
+        else:
+            run_mkdocs(config_file, options)
+            from qtgov.site.search import tidy_index
 
-        tidy_index(Path(options["site_dir"]))
+            tidy_index(Path(options["site_dir"]))
     except QtgovError as exc:
         print(str(exc), file=sys.stderr)
         return 1

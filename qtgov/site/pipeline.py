@@ -29,9 +29,10 @@ from qtgov.findings import Finding
 from qtgov.records.index import Index
 from qtgov.records.schemas import schema_dir
 from qtgov.site import i18n
-from qtgov.site.escaping import html_attr
+from qtgov.site.escaping import html_attr, html_text, safe_url
 from qtgov.site.gitdata import GitData, load_git
 from qtgov.site.mkdocs_run import (
+    ENGINES,
     BaseConfig,
     BuildError,
     Job,
@@ -41,6 +42,7 @@ from qtgov.site.mkdocs_run import (
     site_name,
     source_date_epoch,
     stop_on_sigterm,
+    zensical_available,
 )
 from qtgov.site.model import AUDIENCES, SiteModel, blocking, compute_overlaps, resolve_as_of
 from qtgov.site.pages import Site, assemble, render_docs
@@ -72,6 +74,7 @@ class BuildOptions:
     jobs: int | None = None  # MkDocs processes at a time (default: one per language, up to the CPUs); 0: in-process
     docs_dir: Path | None = None  # keep the generated Markdown here (per language) instead of discarding it
     contribution_clones: tuple[tuple[str, Path], ...] = ()  # (agreement id, clone): contribution pages
+    engine: str = "mkdocs"  # or "zensical", the optional extra (docs/design/output.md)
 
 
 @dataclass
@@ -188,7 +191,32 @@ def language_job(site: Site, base: BaseConfig, lang: str, docs_dir: Path, site_d
         charter_title=i18n.t("charter", lang),
         site_name=site_name(alliance_name, lang, site.languages),
         site_url=f"{str(url).rstrip('/')}/{lang}/" if url else None,
+        footer=footer(site.model, lang),
     )
+
+
+def build_date() -> dt.date:
+    """The day the handbook is built: `SOURCE_DATE_EPOCH` when it is set (reproducible builds),
+    else today in UTC."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+    return dt.datetime.now(tz=dt.UTC).date()
+
+
+def footer(model: SiteModel, lang: str) -> dict[str, str]:
+    """The footer's lines: the build date, and the commit built (its short id, linked to the
+    commit on the repository's web page when `--repo-url`, the CI or the git remote says where)."""
+    lines = {"built": i18n.t("footer_built", lang).format(date=build_date().isoformat())}
+    head = model.git.head
+    if not head:
+        lines["commit"] = i18n.t("footer_no_commit", lang)
+        return lines
+    lines["commit"] = i18n.t("footer_commit", lang).format(sha=head[:7])
+    base = safe_url(model.repo_url or model.git.remote_url or "")
+    if base:
+        lines["commit_url"] = f"{base.rstrip('/')}/commit/{head}"
+    return lines
 
 
 def render_language(site: Site, base: BaseConfig, lang: str, docs_dir: Path, site_dir: Path) -> dict[str, object]:
@@ -298,13 +326,25 @@ def _work_dir(out: Path, shown: Path) -> Iterator[Path]:
             os.close(fd)
 
 
-def _redirect(default_lang: str) -> bytes:
-    target = html_attr(f"{default_lang}/")
+def _redirect(site: Site) -> bytes:
+    """The root page: it sends a browser to the first language's edition and, for readers whose
+    browser does not follow the refresh (or who want the other language), links every edition,
+    each marked with its own language. Titled with the alliance's name in the first language."""
+    first = site.languages[0]
+    alliance = site.model.index.alliance
+    name = site_name(alliance.get("name") if alliance is not None else None, first, site.languages)
+    target = html_attr(f"{first}/")
+    links = "".join(
+        f'<li><a href="{html_attr(lang)}/" lang="{html_attr(lang)}" hreflang="{html_attr(lang)}">'
+        f"{html_text(i18n.t('edition_in_language', lang))}</a></li>"
+        for lang in site.languages
+    )
     return (
-        '<!doctype html>\n<html><head><meta charset="utf-8">'
+        f'<!doctype html>\n<html lang="{html_attr(first)}"><head><meta charset="utf-8">'
         f'<meta http-equiv="refresh" content="0; url={target}">'
-        f'<link rel="canonical" href="{target}"><title>Handbook</title></head>'
-        f'<body><a href="{target}">{target}</a></body></html>\n'
+        f'<link rel="canonical" href="{target}"><title>{html_text(name)}</title></head>'
+        f"<body><h1>{html_text(name)}</h1><p>{html_text(i18n.t('redirect_note', first))}</p>"
+        f"<ul>{links}</ul></body></html>\n"
     ).encode()
 
 
@@ -315,6 +355,10 @@ def build(options: BuildOptions) -> BuildResult:
     root = options.root
     out = options.out if options.out is not None else root / "site"
     _check_out(root, out, shown)
+    if options.engine not in ENGINES:
+        raise UsageError(f"--engine {options.engine!r}: choose {' or '.join(ENGINES)}")
+    if options.engine == "zensical" and not zensical_available():
+        raise UsageError("--engine zensical: Zensical is not installed; install it with pip install 'qtgov[zensical]'")
     site, base, timings = prepare(options)
     with stop_on_sigterm(), _work_dir(out, shown) as work:
         staged = work / "site"
@@ -327,11 +371,13 @@ def build(options: BuildOptions) -> BuildResult:
             docs = docs_root / lang
             if docs.exists():
                 shutil.rmtree(docs)
-            jobs.append(language_job(site, base, lang, docs, staged / lang))
+            jobs.append(dataclasses.replace(language_job(site, base, lang, docs, staged / lang), engine=options.engine))
             timings[f"render-{lang}"] = time.perf_counter() - t0
             pages += sum(1 for _ in docs.rglob("*.md"))
         epoch = _epoch(site.model)
         parallel = options.jobs if options.jobs is not None else min(len(jobs), os.cpu_count() or 1)
+        if options.engine == "zensical":
+            parallel = max(parallel, 1)  # Zensical runs in a child process only
         t0 = time.perf_counter()
         if parallel == 0:
             with source_date_epoch(epoch):
@@ -351,7 +397,7 @@ def build(options: BuildOptions) -> BuildResult:
             if failed:
                 raise BuildError("; ".join(f"{r.lang}: {r.error}" for r in failed))
         timings["mkdocs"] = time.perf_counter() - t0
-        (staged / "index.html").write_bytes(_redirect(site.languages[0]))
+        (staged / "index.html").write_bytes(_redirect(site))
         # Beside the language folders too: the schemas' `$id`s and the modeline `qtgov init` writes
         # name <site>/schemas/<kind>.schema.json (docs/design/schemas.md).
         (staged / "schemas").mkdir(exist_ok=True)
