@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from qtgov.findings import Finding, Severity
+from qtgov.messages import msg
 from qtgov.records.index import Index, Record
 from qtgov.rules import Rule, rule
 
@@ -148,15 +149,24 @@ def _field_findings(check: Rule, index: Index, record: Record, context: str) -> 
         what = "terms" if path == ("terms",) else "text"
         yield check.finding(
             *_where(record, path, key=True),
-            f"{context}: {_what(path)} is not allowed (only parties, type, status, dates and document hashes); "
-            f"keep the {what} in a document outside the repository, pinned by its sha256 in documents",
+            msg(
+                "{context}: {path} is not allowed (only parties, type, status, dates and document hashes); keep the "
+                "{what} in a document outside the repository, pinned by its sha256 in documents",
+                context=context,
+                path=_what(path),
+                what=what,
+            ),
             pointer=_pointer(path),
         )
     for path in _committed_files(index, record):
         yield check.finding(
             *_where(record, path, key=False),
-            f"{context}: {_value(record, path)} is committed to this repository, where it can be read; "
-            "keep the file outside and pin only its sha256",
+            msg(
+                "{context}: {record} is committed to this repository, where it can be read; keep the file outside "
+                "and pin only its sha256",
+                context=context,
+                record=_value(record, path),
+            ),
             pointer=_pointer(path),
         )
 
@@ -333,7 +343,7 @@ def check_personal_data(index: Index) -> Iterator[Finding]:
                     )
                     yield check_personal_data.finding(
                         *_where(record, at, key=False),
-                        f"personal data: {_what(at)} is published because {why}; {hint}",
+                        msg("personal data: {at} is published because {why}; {hint}", at=_what(at), why=why, hint=hint),
                         pointer=_pointer(at),
                     )
 
@@ -368,6 +378,10 @@ def check_prose_visibility(index: Index) -> Iterator[Finding]:
                 f"charter/{name}",
                 m.line,
                 m.column,
-                f"names the {m.kind} {m.record_id!r}, which is not public: the public handbook leaves this "
-                "passage out; mark it alliance-only (<!-- qtgov: alliance --> … <!-- qtgov: end -->) or reword it",
+                msg(
+                    "names the {kind} {record_id}, which is not public: the public handbook leaves this passage out; "
+                    "mark it alliance-only (<!-- qtgov: alliance --> … <!-- qtgov: end -->) or reword it",
+                    kind=m.kind,
+                    record_id=repr(m.record_id),
+                ),
             )
