@@ -62,6 +62,14 @@ def render(text: str, lang: str) -> str:
     return table.get(text.template, text.template).format_map(params)
 
 
+def translate(text: str, lang: str) -> str:
+    """Like `render`, and a plain string is looked up as a message id too (a rule title, a
+    fixed sentence): only for text qtgov wrote, never for record-provided text."""
+    if isinstance(text, Message):
+        return render(text, lang)
+    return catalogue(lang).get(text, text)
+
+
 def to_json(text: str) -> Any:
     """A message as JSON (for the validation cache): a plain string, or its template and
     parameters."""
