@@ -12,7 +12,7 @@ docs/design/i18n.md.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 #: Languages findings and generated text can be rendered in.
@@ -33,6 +33,29 @@ class Message(str):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (Message, (self.template, self.params))
+
+
+class Joined(Message):
+    """Messages (or plain text) joined by a separator, each item translated on its own."""
+
+    separator: str
+    items: tuple[str, ...]
+
+    def __new__(cls, separator: str, items: tuple[str, ...]) -> Joined:
+        self = str.__new__(cls, separator.join(items))
+        self.template = ""
+        self.params = {}
+        self.separator = separator
+        self.items = items
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Joined, (self.separator, self.items))
+
+
+def joined(separator: str, items: Iterable[str]) -> Joined:
+    """`separator.join(items)` that stays translatable (the separator is a message id too)."""
+    return Joined(separator, tuple(items))
 
 
 def msg(template: str, /, **params: Any) -> Message:
@@ -58,6 +81,8 @@ def render(text: str, lang: str) -> str:
     table = catalogue(lang)
     if not table:
         return str.__str__(text)
+    if isinstance(text, Joined):
+        return table.get(text.separator, text.separator).join(render(item, lang) for item in text.items)
     params = {k: render(v, lang) if isinstance(v, str) else v for k, v in text.params.items()}
     return table.get(text.template, text.template).format_map(params)
 
@@ -73,6 +98,8 @@ def translate(text: str, lang: str) -> str:
 def to_json(text: str) -> Any:
     """A message as JSON (for the validation cache): a plain string, or its template and
     parameters."""
+    if isinstance(text, Joined):
+        return {"join": text.separator, "items": [to_json(item) for item in text.items]}
     if not isinstance(text, Message):
         return str(text)
     params = {k: to_json(v) if isinstance(v, str) else v for k, v in text.params.items()}
@@ -81,6 +108,8 @@ def to_json(text: str) -> Any:
 
 def from_json(value: Any) -> str:
     """The inverse of `to_json`."""
+    if isinstance(value, dict) and "join" in value:
+        return Joined(value["join"], tuple(from_json(item) for item in value["items"]))
     if isinstance(value, dict):
         params = {k: from_json(v) if isinstance(v, (str, dict)) else v for k, v in value["params"].items()}
         return Message(value["template"], params)

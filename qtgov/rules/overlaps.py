@@ -78,13 +78,17 @@ def check_overlap(index: Index) -> Iterator[Finding]:
                 continue
             where = piece.text()
             if piece.label == "conflict":
-                why = "an overlap to coordinate that no agreement between them covers yet"
+                why = msg("an overlap to coordinate that no agreement between them covers yet")
             elif piece.label == "pending":
-                why = f"covered only by agreement {piece.agreement!r}, which is not executed yet"
+                why = msg(
+                    "covered only by agreement {agreement}, which is not executed yet", agreement=repr(piece.agreement)
+                )
             else:
-                why = (
-                    f"allocated to {piece.holder} by agreement {piece.agreement!r}, which resolves nothing "
-                    "until counsel approves its legal_review"
+                why = msg(
+                    "allocated to {holder} by agreement {agreement}, which resolves nothing "
+                    "until counsel approves its legal_review",
+                    holder=piece.holder,
+                    agreement=repr(piece.agreement),
                 )
             for side in (0, 1):
                 mine, other = entry.claims[side], entry.claims[1 - side]
