@@ -19,6 +19,7 @@ _FRONT = re.compile(r"\A---\n.*?\n---\n", re.S)
 _FENCE = re.compile(r"^```.*?^```", re.S | re.M)
 _CODE = re.compile(r"`[^`\n]*`")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
+_PRE = re.compile(r"<pre\b.*?</pre>", re.S)  # record diffs: the records' own lines
 _TAG = re.compile(r"<[^>]*>")
 _LINK_TARGET = re.compile(r"\]\([^)]*\)")
 _URL = re.compile(r"\b(?:https?|mailto):[^\s)|<>]*|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -56,7 +57,7 @@ def record_texts(root: Path) -> list[str]:
 
 def visible_text(markdown: str, provided: Iterable[str] = ()) -> str:
     text = _FRONT.sub("", markdown)
-    for pattern in (_FENCE, _COMMENT, _CODE, _LINK_TARGET, _TAG):
+    for pattern in (_FENCE, _COMMENT, _PRE, _CODE, _LINK_TARGET, _TAG):
         text = pattern.sub(" ", text)
     # After the tags (an escaped `&lt;` is text), before the rest: `mb&#45;gpu` is the id mb-gpu.
     text = html.unescape(text)

@@ -287,11 +287,11 @@ def _instances(data: Any, path: tuple[str, ...], prefix: Path = ()) -> Iterator[
 
 def _published_because(index: Index, record: Record) -> str | None:
     if record.kind == "alliance":
-        return "the charter is published"
+        return msg("the charter is published")
     if record.get("visibility") == "public":
-        return "this record is public"
+        return msg("this record is public")
     if index.settings.publish_repository == "public":
-        return "this repository is public (publish.repository: public)"
+        return msg("this repository is public (publish.repository: public)")
     return None
 
 
@@ -336,10 +336,12 @@ def check_personal_data(index: Index) -> Iterator[Finding]:
                     if isinstance(item, str) and item.lower().endswith(NOREPLY):
                         continue
                     hint = (
-                        f"set {personal.consent_key}: true only with the person's consent, or use a GitHub "
-                        "noreply address"
+                        msg(
+                            "set {key}: true only with the person's consent, or use a GitHub noreply address",
+                            key=personal.consent_key,
+                        )
                         if personal.consent_key
-                        else "keep it out of published records"
+                        else msg("keep it out of published records")
                     )
                     yield check_personal_data.finding(
                         *_where(record, at, key=False),
