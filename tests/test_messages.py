@@ -45,6 +45,24 @@ def test_validate_lang_zh_exact_output(make_repo: Callable[..., Path], qtgov: Ca
     )
 
 
+def test_schema_message_in_zh(make_repo: Callable[..., Path], qtgov: Callable[..., object]) -> None:
+    root = make_repo()
+    hub = root / "members" / "hub.yaml"
+    hub.write_text(hub.read_text(encoding="utf-8").replace("status: active", "status: actve"), encoding="utf-8")
+    zh = qtgov("validate", "-C", root, "--lang", "zh").stdout.splitlines()
+    assert zh[-3:] == [
+        "members/hub.yaml:11:9: 错误 [schema] status 为 'actve'（是否想写 'active'？）："
+        "请使用 prospective，active，suspended 或 withdrawn",
+        "",
+        "1 个错误，0 个警告，0 条提示",
+    ]
+    en = qtgov("validate", "-C", root, "--lang", "en").stdout.splitlines()
+    assert en[-3] == (
+        "members/hub.yaml:11:9: error [schema] status is 'actve' (did you mean 'active'?): "
+        "use prospective, active, suspended or withdrawn"
+    )
+
+
 def test_lang_en_and_machine_formats_keep_english(make_repo: Callable[..., Path], qtgov: Callable[..., object]) -> None:
     root = _misnamed_hub(make_repo)
     text = qtgov("validate", "-C", root, "--lang", "en")
