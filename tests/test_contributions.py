@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from qtgov import disclaimer
 from qtgov.economics.contributions import PathFilter, meeting_day
 from tests.conftest import ALLIANCE, finding_tuples, run_qtgov
 
@@ -187,7 +188,7 @@ def alliance(make_repo: Callable[..., Path]) -> Path:
 
 
 def contributions_json(alliance: Path, project: Project, *args: str) -> tuple[int, dict]:
-    done = run_qtgov("contributions", *args, "-C", alliance, "--repo", project.root, "--format", "json")
+    done = run_qtgov("contributions", *args, "-C", alliance, "--project", project.root, "--format", "json")
     assert done.stderr == ""
     return done.returncode, json.loads(done.stdout)["contributions"]
 
@@ -243,7 +244,7 @@ def test_shares_follow_affiliations_co_authors_merges_and_excluded_paths(allianc
 
 
 def test_the_text_report_words_the_imbalance_as_a_conversation(alliance: Path, project: Project) -> None:
-    done = run_qtgov("contributions", "ct-proj", "-C", alliance, "--repo", project.root, "--until", "2025-03-31")
+    done = run_qtgov("contributions", "ct-proj", "-C", alliance, "--project", project.root, "--until", "2025-03-31")
     assert done.returncode == 1, done.stderr
     text = done.stdout
     assert "Commitments in engineer-days, as shares: alpha 75.0%, beta 25.0%" in text
@@ -322,21 +323,60 @@ def test_validate_refuses_a_bad_contributions_repo_setting(alliance: Path, qtgov
 
 
 def test_usage_errors(alliance: Path, project: Project, qtgov: Qtgov, tmp_path: Path) -> None:
-    done = qtgov("contributions", "ct-proj", "-C", alliance, "--repo", "https://git.example.org/shared")
+    done = qtgov("contributions", "ct-proj", "-C", alliance, "--project", "https://git.example.org/shared")
     assert (done.returncode, done.stderr) == (
         2,
-        "qtgov: --repo https://git.example.org/shared: give a local clone (git clone "
+        "qtgov: --project https://git.example.org/shared: give a local clone (git clone "
         "https://git.example.org/shared first); qtgov reads no network\n",
     )
-    done = qtgov("contributions", "nope", "-C", alliance, "--repo", project.root)
+    done = qtgov("contributions", "nope", "-C", alliance, "--project", project.root)
     assert (done.returncode, done.stderr) == (2, "qtgov: nope: no such agreement\n")
-    done = qtgov("contributions", "-C", alliance, "--repo", tmp_path / "missing")
+    done = qtgov("contributions", "-C", alliance, "--project", tmp_path / "missing")
     assert done.returncode == 2
     assert "not a directory" in done.stderr
-    done = qtgov("contributions", "-C", alliance, "--repo", project.root, "--window", "3 months")
+    done = qtgov("contributions", "-C", alliance, "--project", project.root, "--window", "3 months")
     assert (done.returncode, done.stderr) == (
         2,
         "qtgov: --window '3 months': give an ISO 8601 duration such as P3M or P1M\n",
+    )
+
+
+def test_the_old_repo_spelling_still_names_the_clone_with_a_note(alliance: Path, project: Project) -> None:
+    # Every other command's --repo is the alliance repository: contributions now says --project.
+    args = ("contributions", "ct-proj", "-C", alliance, "--until", "2025-06-30", "--format", "json")
+    new = run_qtgov(*args, "--project", project.root)
+    old = run_qtgov(*args, "--repo", project.root)
+    assert (new.returncode, new.stderr) == (0, "")
+    assert (old.returncode, old.stdout) == (0, new.stdout)
+    assert old.stderr == (
+        "qtgov: `contributions --repo` is deprecated; name the project's clone with --project "
+        "(-C names the alliance repository, as in every command)\n"
+    )
+    both = run_qtgov(*args, "--project", project.root, "--repo", alliance)
+    assert both.returncode == 2
+    assert both.stderr.splitlines()[-1] == (
+        f"qtgov: two clones given (--project {project.root} and --repo {alliance}); give only --project"
+    )
+    neither = run_qtgov(*args)
+    assert (neither.returncode, neither.stdout, neither.stderr) == (
+        2,
+        "",
+        "qtgov: --project CLONE is required: a local clone of the shared project\n",
+    )
+    usage = run_qtgov("contributions", "--help").stdout
+    assert "--project CLONE" in usage and "--repo" not in usage.split("Options:")[1]
+
+
+def test_an_unreadable_member_file_is_said_and_fails_the_run(alliance: Path, project: Project) -> None:
+    (alliance / "members/beta.yaml").write_text("id: beta\nkind: [member\n", encoding="utf-8")
+    done = run_qtgov("contributions", "-C", alliance, "--project", project.root, "--until", "2025-06-30")
+    assert done.returncode == 1
+    assert done.stdout.startswith(disclaimer.TEXT)
+    assert done.stderr == (
+        "members/beta.yaml:3:1: error [yaml-syntax] did not find expected ',' or ']' "
+        "(while parsing a flow sequence started at line 2, column 7)\n"
+        "qtgov: 1 record file could not be read, so some commits may be counted for no member; "
+        "fix it first (`qtgov validate` lists every problem)\n"
     )
 
 
@@ -410,7 +450,7 @@ def test_the_demo_agreement_against_a_project_history(tmp_path: Path) -> None:
     for day in ("2025-05-01", "2025-05-02", "2025-05-03"):
         p.commit("luo@chitu-data.example.com", day, {f"ex-{day}.md": lines(2)})
     demo = Path(__file__).resolve().parents[1] / "examples/demo-alliance"
-    args = ("contributions", "ct-open-textbook", "-C", demo, "--repo", p.root, "--until", "2025-06-30")
+    args = ("contributions", "ct-open-textbook", "-C", demo, "--project", p.root, "--until", "2025-06-30")
     done = run_qtgov(*args, "--format", "json")
     assert done.returncode == 1, done.stderr
     report = json.loads(done.stdout)["contributions"]

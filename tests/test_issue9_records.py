@@ -1,5 +1,5 @@
-"""Issue 9: termination days, leaving the alliance, the hub's approvers, answers from unreadable
-records, provenance's exit code, codeowners advice and `qtgov hash` of a member."""
+"""Issue 9 item 9: `termination.date` is the last day in force, like `term.end`, and `status` says
+so in words; dates that look written for qtgov 0.1.0's reading get the `termination-day` note."""
 
 from __future__ import annotations
 

@@ -38,7 +38,8 @@ def test_validate_lang_zh_exact_output(make_repo: Callable[..., Path], qtgov: Ca
     assert result.returncode == 1, result.stderr
     assert result.stdout == DISCLAIMER + (
         "\n"
-        "members/hub.yaml:1:5: 错误 [record-id] 标识 'hubx' 与文件名不同；请使用 'hub'\n"
+        "members/hub.yaml:1:5: 错误 [record-id] 标识 'hubx' 与文件名不同；请使用 'hub'，"
+        "或重命名文件：git mv members/hub.yaml members/hubx.yaml\n"
         "members/hub.yaml:1:5: 提示 [hub-facts] 枢纽记录没有 website：核实后请添加官方网站\n"
         "\n"
         "1 个错误，0 个警告，1 条提示\n"
@@ -66,16 +67,24 @@ def test_schema_message_in_zh(make_repo: Callable[..., Path], qtgov: Callable[..
 def test_lang_en_and_machine_formats_keep_english(make_repo: Callable[..., Path], qtgov: Callable[..., object]) -> None:
     root = _misnamed_hub(make_repo)
     text = qtgov("validate", "-C", root, "--lang", "en")
-    assert "members/hub.yaml:1:5: error [record-id] id 'hubx' differs from the file name; use 'hub'\n" in text.stdout
+    assert (
+        "members/hub.yaml:1:5: error [record-id] id 'hubx' differs from the file name; use 'hub', "
+        "or rename the file: git mv members/hub.yaml members/hubx.yaml\n"
+    ) in text.stdout
     assert text.stdout.endswith("\n1 error, 0 warnings, 1 info\n")
     report = json.loads(qtgov("validate", "-C", root, "--lang", "zh", "--format", "json").stdout)
     assert [(f["rule"], f["message"]) for f in report["findings"]] == [
-        ("record-id", "id 'hubx' differs from the file name; use 'hub'"),
+        (
+            "record-id",
+            "id 'hubx' differs from the file name; use 'hub', "
+            "or rename the file: git mv members/hub.yaml members/hubx.yaml",
+        ),
         ("hub-facts", "hub record has no website: add the official website once verified"),
     ]
     github = qtgov("validate", "-C", root, "--lang", "zh", "--format", "github").stdout
     assert (
-        "::error file=members/hub.yaml,line=1,col=5,title=record-id::标识 'hubx' 与文件名不同；请使用 'hub'\n" in github
+        "::error file=members/hub.yaml,line=1,col=5,title=record-id::标识 'hubx' 与文件名不同；请使用 'hub'，"
+        "或重命名文件：git mv members/hub.yaml members/hubx.yaml\n" in github
     )
     assert github.endswith("qtgov: 1 个错误，0 个警告，1 条提示\n")
 

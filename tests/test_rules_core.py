@@ -161,7 +161,10 @@ def test_record_id_member_and_agreement(make_repo: MakeRepo) -> None:
         ("agreements/deal.yaml", 1, 5, "record-id"),
         ("members/acme.yaml", 1, 5, "record-id"),
     ]
-    assert found[1].message == "id 'acme-ltd' differs from the file name; use 'acme'"
+    assert found[1].message == (
+        "id 'acme-ltd' differs from the file name; use 'acme', or rename the file: "
+        "git mv members/acme.yaml members/acme-ltd.yaml"
+    )
     assert found[1].pointer == "/id"
 
 

@@ -138,7 +138,7 @@ def _with_modeline(kind: str, text: str) -> str:
 def _alliance(opts: InitOptions, schemes: dict[str, str]) -> str:
     languages = ", ".join(_scalar(lang) for lang in opts.languages)
     return _modeline("alliance") + (
-        "# The alliance's settings (docs/design/records.md). Written by `qtgov init`; edit freely.\n"
+        "# The alliance's settings (every field: schemas/alliance.schema.json). Written by `qtgov init`; edit freely.\n"
         f"id: {_scalar(opts.alliance_id)}\n"
         f"name: {_text(opts.name, opts.name_en, opts.languages[0])}\n"
         f"hub: {_scalar(opts.hub)}\n"

@@ -9,7 +9,7 @@ import json
 import os
 import shlex
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
@@ -17,6 +17,7 @@ import click
 
 from qtgov import __version__, disclaimer
 from qtgov.errors import QtgovError, UsageError
+from qtgov.findings import Finding, Severity, sort_findings
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -83,6 +84,39 @@ def repo_argument(command: F) -> F:
     """`repo_option` for the commands that used to take REPO positionally: the old form still
     works, with a deprecation note on stderr."""
     return _with_repository(command, positional=True)
+
+
+# Which record files each answer is drawn from (repository-relative path prefixes).
+RECORD_FILES = ("charter/alliance.yaml", "charter/taxonomy/", "members/", "agreements/")
+
+
+def unreadable_files(findings: Iterable[Finding], prefixes: Iterable[str] = RECORD_FILES) -> list[Finding]:
+    """The first error of each record file under `prefixes` that failed to load, in path order.
+    A file with a load error is not in the index, so every answer drawn from the index leaves it out."""
+    wanted = tuple(prefixes)
+    first: dict[str, Finding] = {}
+    for finding in sort_findings(findings):
+        inside = finding.path.startswith(wanted) or f"{finding.path}/" in wanted
+        if inside and finding.severity is Severity.ERROR:
+            first.setdefault(finding.path, finding)
+    return list(first.values())
+
+
+def report_unreadable(findings: Iterable[Finding], consequence: str, prefixes: Iterable[str] = RECORD_FILES) -> bool:
+    """Say on stderr which record files could not be read (each at file:line:col with its first
+    problem) and what that means for the answer; true when there were any. The caller then exits
+    EXIT_FINDINGS, as validate does for errors in records."""
+    files = unreadable_files(findings, prefixes)
+    for f in files:
+        click.echo(f"{f.path}:{f.line}:{f.column}: error [{f.rule}] {f.message}", err=True)
+    if files:
+        count, pronoun = ("1 record file", "it") if len(files) == 1 else (f"{len(files)} record files", "them")
+        click.echo(
+            f"qtgov: {count} could not be read, so {consequence}; fix {pronoun} first "
+            "(`qtgov validate` lists every problem)",
+            err=True,
+        )
+    return bool(files)
 
 
 def fail(message: str) -> NoReturn:

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from qtgov import disclaimer
-from qtgov.commands.base import EXIT_FINDINGS, emit, json_text, repo_option
+from qtgov.commands.base import EXIT_FINDINGS, emit, json_text, repo_option, report_unreadable
 
 
 @click.command()
@@ -43,12 +43,14 @@ def ownership(repo: Path, as_of: str | None, fmt: str) -> None:
         sys.exit(EXIT_FINDINGS)
 
 
-# `--repo` names the shared project's clone here, so the alliance repository is `-C/--alliance`.
+# The alliance repository is `-C` here as everywhere; its long form is `--alliance` because
+# `contributions --repo` used to name the project's clone (now `--project`).
 alliance_option = click.option(
     "--alliance",
     "-C",
     "alliance",
     default=None,
+    metavar="PATH",
     type=click.Path(file_okay=False, path_type=Path),
     help="The alliance repository (default: the one the current directory is in).",
 )
@@ -67,7 +69,8 @@ def _alliance_root(alliance: Path | None) -> Path:
 @click.command()
 @click.argument("agreement", required=False)
 @alliance_option
-@click.option("--repo", "clone", required=True, metavar="PATH", help="A local clone of the shared project.")
+@click.option("--project", "clone", metavar="CLONE", help="A local clone of the shared project (required).")
+@click.option("--repo", "legacy_clone", metavar="CLONE", hidden=True)
 @click.option("--since", metavar="DATE", help="Measure from this day (YYYY-MM-DD).")
 @click.option("--until", metavar="DATE", help="Measure up to and including this day (default: today).")
 @click.option("--window", metavar="DURATION", help="Window length such as P3M (default: the agreement's).")
@@ -76,7 +79,8 @@ def _alliance_root(alliance: Path | None) -> Path:
 def contributions(
     agreement: str | None,
     alliance: Path | None,
-    clone: str,
+    clone: str | None,
+    legacy_clone: str | None,
     since: str | None,
     until: str | None,
     window: str | None,
@@ -90,22 +94,44 @@ def contributions(
     twice. Commit addresses count for a member only through its representatives' commit_emails
     and its commit_domains, on the days they are valid; other addresses are listed, never
     guessed. With AGREEMENT (a contribution agreement), each window compares the shares with
-    the commitments. Exit 1 when rebalancing is due in the latest whole window.
+    the commitments. Exit 1 when rebalancing is due in the latest whole window, or when a member
+    or agreement file of the alliance could not be read (its commits would be counted as nobody's).
+
+    The alliance repository is -C PATH, as for every command; the project is --project CLONE
+    (its old name here, --repo, still works with a note on stderr).
     """
     from qtgov.economics.contributions import clone_path, measure, render_text, report_json
+    from qtgov.errors import UsageError
     from qtgov.records.repo import load_repository
     from qtgov.records.status import parse_day
 
+    option = "--project"
+    if legacy_clone is not None:
+        click.echo(
+            "qtgov: `contributions --repo` is deprecated; name the project's clone with --project "
+            "(-C names the alliance repository, as in every command)",
+            err=True,
+        )
+        if clone is not None and clone != legacy_clone:
+            raise UsageError(f"two clones given (--project {clone} and --repo {legacy_clone}); give only --project")
+        clone, option = legacy_clone, "--repo"
+    if clone is None:
+        raise UsageError("--project CLONE is required: a local clone of the shared project")
     start = parse_day(since, "--since") if since else None
     end = parse_day(until, "--until") if until else None
-    index = load_repository(_alliance_root(alliance)).index
-    report = measure(index, clone_path(clone), agreement, since=start, until=end, window=window)
+    loaded = load_repository(_alliance_root(alliance))
+    index = loaded.index
+    report = measure(index, clone_path(clone, option), agreement, since=start, until=end, window=window)
     if fmt == "json":
         emit(json_text({"contributions": report_json(report)}))
     else:
         emit(f"{disclaimer.TEXT}\n\n{render_text(report, lang or index.settings.languages[0])}")
+    # Affiliations come from member files, commitments and exclusions from agreement files.
+    unreadable = report_unreadable(
+        loaded.findings, "some commits may be counted for no member", ("members/", "agreements/")
+    )
     latest = report.latest_whole
-    if report.in_force and latest is not None and latest.due:
+    if unreadable or (report.in_force and latest is not None and latest.due):
         sys.exit(EXIT_FINDINGS)
 
 

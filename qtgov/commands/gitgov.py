@@ -9,7 +9,16 @@ from pathlib import Path
 import click
 
 from qtgov import disclaimer
-from qtgov.commands.base import EXIT_FINDINGS, EXIT_OK, emit, json_text, repo_argument, repo_option, write
+from qtgov.commands.base import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    emit,
+    json_text,
+    repo_argument,
+    repo_option,
+    report_unreadable,
+    write,
+)
 from qtgov.errors import UsageError
 
 
@@ -162,12 +171,20 @@ def history(record_id: str | None, repo: Path, fmt: str) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also write the allowed-signers file qtgov verifies with to this path.",
 )
-def provenance(repo: Path, require_signed_commits: bool, fmt: str, allowed_signers: Path | None) -> None:
-    """Which signatures and legal reviews git vouches for, and which it cannot (SPEC §6.1).
+@click.option(
+    "--allow-unvouched",
+    is_flag=True,
+    help="Exit 0 even when git cannot vouch for some signatures or reviews (they are still listed).",
+)
+def provenance(
+    repo: Path, require_signed_commits: bool, fmt: str, allowed_signers: Path | None, allow_unvouched: bool
+) -> None:
+    """Which signatures and legal reviews git vouches for, and which it cannot.
 
     For each, the commit that introduced it and whether that commit's author is the person (one
     of their commit_emails) or, with --require-signed-commits, whether it is SSH-signed with one
-    of their signing_keys. Exit 1 when git cannot vouch for some.
+    of their signing_keys. Exit 1 when git cannot vouch for some (unless --allow-unvouched), and
+    when a member or agreement file could not be read, since its signatures are left out.
     """
     from qtgov.gitgov.git import GitRepo
     from qtgov.gitgov.provenance import (
@@ -179,7 +196,8 @@ def provenance(repo: Path, require_signed_commits: bool, fmt: str, allowed_signe
     )
     from qtgov.records.repo import load_repository
 
-    index = load_repository(repo).index
+    loaded = load_repository(repo)
+    index = loaded.index
     git_repo = GitRepo.open(repo)
     log = git_repo.read_log()
     items = provenance_report(repo, require_signed=require_signed_commits, index=index, repo=git_repo, log=log)
@@ -191,9 +209,14 @@ def provenance(repo: Path, require_signed_commits: bool, fmt: str, allowed_signe
     if fmt == "json":
         emit(json_text({"provenance": [p.as_dict() for p in items]}))
     else:
-        # A report like validate's: the disclaimer comes first (SPEC §5.1).
+        # A report like validate's: the disclaimer comes first.
         emit(f"{disclaimer.TEXT}\n\n{render_text(items)}")
-    sys.exit(EXIT_OK if all(p.vouched for p in items) else EXIT_FINDINGS)
+    # Signatories' identities come from member files, signatures from agreement files.
+    unreadable = report_unreadable(
+        loaded.findings, "this report may leave out signatures and reviews", ("members/", "agreements/")
+    )
+    vouched = allow_unvouched or all(p.vouched for p in items)
+    sys.exit(EXIT_OK if vouched and not unreadable else EXIT_FINDINGS)
 
 
 @click.command()
@@ -205,11 +228,22 @@ def codeowners(repo: Path, check: bool, force: bool) -> None:
 
     CODEOWNERS cannot require one approval from each party; `qtgov review --check-approvals` is
     the enforcement. `qtgov validate` warns (codeowners-stale) when the file is out of date.
+    When a record file cannot be read, nothing is written or judged (exit 1): a file computed
+    without that record would drop its owners.
     """
     from qtgov.gitgov.codeowners import CODEOWNERS_PATH, render, write
     from qtgov.records.repo import load_repository
 
-    index = load_repository(repo).index
+    loaded = load_repository(repo)
+    index = loaded.index
+    # Never write, or advise writing, a file computed from records that could not be read.
+    consequence = (
+        f"qtgov cannot tell whether {CODEOWNERS_PATH} is up to date"
+        if check
+        else f"{CODEOWNERS_PATH} was not written (it would leave out owners)"
+    )
+    if report_unreadable(loaded.findings, consequence):
+        sys.exit(EXIT_FINDINGS)
     if check:
         try:
             current = (repo / CODEOWNERS_PATH).read_text("utf-8")

@@ -5,14 +5,27 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shlex
 import sys
 from pathlib import Path
 
 import click
 
 from qtgov import disclaimer
-from qtgov.commands.base import EXIT_FINDINGS, EXIT_OK, color, default_format, emit, json_text, repo_argument, write
+from qtgov.commands.base import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    RECORD_FILES,
+    color,
+    default_format,
+    emit,
+    json_text,
+    repo_argument,
+    report_unreadable,
+    write,
+)
 from qtgov.errors import UsageError
+from qtgov.findings import Finding
 from qtgov.messages import msg
 
 
@@ -122,7 +135,8 @@ def hash_command(file: Path) -> None:
     """Print the content_sha256 an agreement's signatures must pin.
 
     The hash covers the RFC 8785 canonical JSON of the record without signatures, status,
-    termination, legal_review and visibility.
+    termination, legal_review and visibility. Members, the alliance's settings and taxonomies
+    are never signed, so for them qtgov refuses (exit 2) rather than print a hash nobody pins.
     """
     from dataclasses import replace
 
@@ -148,7 +162,28 @@ def hash_command(file: Path) -> None:
     if doc is None or findings:
         click.echo(render([replace(f, path=str(file)) for f in findings]), err=True, nl=False)
         sys.exit(EXIT_FINDINGS)
+    kind = _unsigned_kind(doc.data)
+    if kind is not None:
+        # A hash nobody pins would be mistaken for a signature's: refuse, and say what to use.
+        raise UsageError(
+            f"{file} is {kind}, which nobody signs, so it has no content_sha256 to pin; signatures "
+            f"pin an agreement's (agreements/*.yaml). To name this version of it, use its git commit: "
+            f"git log -1 --format=%H -- {shlex.quote(str(file))}"
+        )
     click.echo(content_sha256(doc.data))
+
+
+def _unsigned_kind(data: dict[str, object]) -> str | None:
+    """What record a mapping is, when it is one that is never signed (by its telling fields)."""
+    if "parties" in data:
+        return None
+    if data.get("kind") in ("member", "hub"):
+        return "a member record"
+    if "hub" in data and "languages" in data:
+        return "the alliance's settings"
+    if "scheme" in data and "nodes" in data:
+        return "a taxonomy"
+    return None
 
 
 @click.command()
@@ -159,34 +194,48 @@ def hash_command(file: Path) -> None:
 )
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 def status(repo: Path, as_of: str | None, due: str | None, fmt: str) -> None:
-    """What is in force, and which deadlines are coming."""
+    """What is in force, and which deadlines are coming.
+
+    Exit 1 when an agreement file could not be read: the answer leaves it out, so it is
+    incomplete (each such file is named on stderr at file:line:col).
+    """
     from qtgov.dates import shift_days
     from qtgov.records.repo import load_repository
     from qtgov.records.status import deadlines, in_force_on, parse_day, parse_window
 
     day = parse_day(as_of, "--as-of") if as_of else dt.date.today()
     window = parse_window(due) if due else None
-    index = load_repository(repo).index
+    loaded = load_repository(repo)
+    index = loaded.index
     if window is not None:
         rows = deadlines(index, day, window)
         if fmt == "json":
             emit(json_text({"as_of": day.isoformat(), "due": due, "deadlines": [r.as_dict() for r in rows]}))
-            return
-        lines = [disclaimer.TEXT, "", f"Deadlines from {day} to {shift_days(day, window.days)}:"]
-        lines += [f"  {r.day}  {r.kind:<8} {r.id:<32} {', '.join(r.parties)} — {r.note}" for r in rows]
-        if not rows:
-            lines.append("  none")
-        emit("\n".join(lines) + "\n")
+        else:
+            lines = [disclaimer.TEXT, "", f"Deadlines from {day} to {shift_days(day, window.days)}:"]
+            lines += [f"  {r.day}  {r.kind:<8} {r.id:<32} {', '.join(r.parties)} — {r.note}" for r in rows]
+            if not rows:
+                lines.append("  none")
+            emit("\n".join(lines) + "\n")
+        _exit_if_unreadable(loaded.findings, "these deadlines may leave some out")
         return
     in_force = in_force_on(index, day)
     if fmt == "json":
         emit(json_text({"as_of": day.isoformat(), "in_force": [r.as_dict() for r in in_force]}))
-        return
-    lines = [disclaimer.TEXT, "", f"In force on {day}: {len(in_force)} agreement(s)"]
-    width = max((len(r.period_text()) for r in in_force), default=0)
-    for r in in_force:
-        lines.append(f"  {r.id:<32} {r.type:<16} {r.period_text():<{width}}  {', '.join(r.parties)}")
-    emit("\n".join(lines) + "\n")
+    else:
+        lines = [disclaimer.TEXT, "", f"In force on {day}: {len(in_force)} agreement(s)"]
+        width = max((len(r.period_text()) for r in in_force), default=0)
+        for r in in_force:
+            lines.append(f"  {r.id:<32} {r.type:<16} {r.period_text():<{width}}  {', '.join(r.parties)}")
+        emit("\n".join(lines) + "\n")
+    _exit_if_unreadable(loaded.findings, "this list may leave out agreements in force")
+
+
+def _exit_if_unreadable(
+    findings: list[Finding], consequence: str, prefixes: tuple[str, ...] = ("agreements/",)
+) -> None:
+    if report_unreadable(findings, consequence, prefixes):
+        sys.exit(EXIT_FINDINGS)
 
 
 @click.command()
@@ -196,20 +245,30 @@ def status(repo: Path, as_of: str | None, due: str | None, fmt: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.option("--lang", default=None, help="Language of labels in the text table (default: the alliance's first).")
 def overlaps(repo: Path, as_of: str | None, member: str | None, fmt: str, lang: str | None) -> None:
-    """Every overlap between members' declared focus areas, with its label (SPEC §4)."""
+    """Every overlap between members' declared focus areas, with its label.
+
+    Exit 1 when a record file could not be read: what it says is left out, so the list may be
+    incomplete (each such file is named on stderr at file:line:col).
+    """
     from qtgov.overlaps import analyse, render_text
     from qtgov.records.repo import load_repository
     from qtgov.records.status import parse_day
 
     day = parse_day(as_of, "--as-of") if as_of else None
-    index = load_repository(repo).index
+    loaded = load_repository(repo)
+    index = loaded.index
     if member is not None and member not in index.members:
+        if index.is_known("member", member):
+            report_unreadable(loaded.findings, f"--member {member} cannot be answered", (f"members/{member}.yaml",))
+            sys.exit(EXIT_FINDINGS)
         raise UsageError(f"--member {member!r}: no such member")
     report = analyse(index, as_of=day, member=member)
     if fmt == "json":
         emit(json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n")
     else:
         emit(render_text(report, lang or index.settings.languages[0]))
+    # Claims come from members and taxonomies, company groups from shareholding agreements.
+    _exit_if_unreadable(loaded.findings, "these overlaps may leave out or mislabel some claims", RECORD_FILES)
 
 
 @click.command()

@@ -196,13 +196,13 @@ def read_history(clone: Path, paths: PathFilter) -> Iterator[Work]:
     return iter_log(open_repository(clone).stream_numstat(LOG_FORMAT), paths)
 
 
-def clone_path(text: str) -> Path:
-    """`--repo` accepts a path or a `file://` URL of a local clone; remote URLs are refused
-    (qtgov never fetches: clone the project first)."""
+def clone_path(text: str, option: str = "--project") -> Path:
+    """`--project` accepts a path or a `file://` URL of a local clone; remote URLs are refused
+    (qtgov never fetches: clone the project first). `option` names the flag in the message."""
     if text.startswith("file://"):
         return Path(text[len("file://") :])
     if re.match(r"[a-z][a-z0-9+.-]*://", text) or re.match(r"[^/]+@[^/]+:", text):
-        raise UsageError(f"--repo {text}: give a local clone (git clone {text} first); qtgov reads no network")
+        raise UsageError(f"{option} {text}: give a local clone (git clone {text} first); qtgov reads no network")
     return Path(text)
 
 

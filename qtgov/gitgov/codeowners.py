@@ -50,7 +50,7 @@ def render(index: Index) -> str:
     counsel = {c.get("id"): _logins([{**c, "can_sign": True}]) for c in index.settings.counsel if isinstance(c, dict)}
     lines = [
         HEADER,
-        "# For notifications only: approvals are enforced by `qtgov review --check-approvals` (docs/design/git.md).",
+        "# For notifications only: approvals are enforced by `qtgov review --check-approvals`.",
         "# Later rules win, so specific files come after the directories.",
         "",
     ]

@@ -22,7 +22,7 @@ STATUS_MOVE = declare(
     "Agreements move only between allowed statuses",
     """
     Compared with the base of the pull request (`qtgov validate --base REF`), an agreement's
-    `status` may only move as docs/design/records.md allows:
+    `status` may only move as this table allows:
 
     | base | head |
     |---|---|
@@ -108,7 +108,7 @@ PROVENANCE = declare(
     "Signatures and legal reviews are committed by the person named",
     """
     Every signature (and every recorded legal review) that a pull request adds must come from a
-    commit made by the person it names (docs/design/git.md): a commit whose author email is one of the
+    commit made by the person it names: a commit whose author email is one of the
     signatory's `commit_emails` (the counsel's, for a review) or, with
     `qtgov validate --base REF --require-signed-commits`, a commit SSH-signed with one of their
     `signing_keys` during their `since`/`until` window.
@@ -130,7 +130,8 @@ def check_codeowners(index: Index) -> Iterator[Finding]:
     When `.github/CODEOWNERS` was written by `qtgov codeowners` (it starts with qtgov's header),
     it must match what the records say now: the representatives of every member and of every
     party to each agreement, and the hub for the charter, taxonomies, schemas and CI. A stale
-    file notifies the wrong people. Run `qtgov codeowners` and commit the result.
+    file notifies the wrong people. Run `qtgov codeowners` and commit the result. While a member
+    or agreement file cannot be read this rule stays silent: fix that file first.
 
     CODEOWNERS is for notifications only: it cannot require one approval from each party, so the
     enforcement is `qtgov review --check-approvals` as a required check.
@@ -145,6 +146,13 @@ def check_codeowners(index: Index) -> Iterator[Finding]:
     except (OSError, UnicodeDecodeError):
         return
     if not is_generated(current):
+        return
+    # A file computed without an unreadable record would drop its owners: say nothing until the
+    # record's own errors are fixed, rather than advise `qtgov codeowners`.
+    left_out = any(
+        index.known[kind] - set(loaded) for kind, loaded in (("member", index.members), ("agreement", index.agreements))
+    )
+    if left_out or (index.alliance is not None and not index.alliance.valid):
         return
     if current != render(index):
         yield check_codeowners.finding(

@@ -43,12 +43,25 @@ def check_record_id(index: Index) -> Iterator[Finding]:
     `hub`, and there is exactly one hub.
     """
     for record in [*index.members.values(), *index.agreements.values()]:
-        if record.get("id") != record.id:
-            yield check_record_id.finding(
-                *_at(record, "id"),
-                msg("id {get} differs from the file name; use {id}", get=repr(record.get("id")), id=repr(record.id)),
-                pointer="/id",
+        written = record.get("id")
+        if written != record.id:
+            rename = ""
+            if isinstance(written, str) and written:
+                # The id may be the right one and the file misnamed: renaming keeps git's history.
+                folder = record.path.rsplit("/", 1)[0]
+                rename = msg(
+                    ", or rename the file: git mv {path} {folder}/{written}.yaml",
+                    path=record.path,
+                    folder=folder,
+                    written=written,
+                )
+            message = msg(
+                "id {get} differs from the file name; use {id}{rename}",
+                get=repr(written),
+                id=repr(record.id),
+                rename=rename,
             )
+            yield check_record_id.finding(*_at(record, "id"), message, pointer="/id")
     hubs = sorted(m.id for m in index.members.values() if m.get("kind") == "hub")
     alliance = index.alliance
     if alliance is not None and alliance.valid:
@@ -338,7 +351,7 @@ def check_dates(index: Index) -> Iterator[Finding]:
     Periods end after they start (`end` is the last day included, so a one-day period has
     `start == end`): a member's `joined`/`left`, a representative's `since`/`until`, a claim's or
     allocation's `period`, an agreement's `effective`/`term.end` and its termination date.
-    Renewal and termination have a shape (docs/design/records.md): a term `duration` is longer than zero;
+    Renewal and termination have a shape: a term `duration` is longer than zero;
     automatic renewal needs a renewal `period` longer than zero and a term (`duration` or `end`)
     to renew; a notice period cannot be longer than the renewal period; a termination date cannot
     precede the effective date by more than a day.
@@ -483,7 +496,7 @@ def check_termination_day(index: Index) -> Iterator[Finding]:
 @rule("lifecycle", Severity.ERROR, "Each status has what it requires", LIFE)
 def check_lifecycle(index: Index) -> Iterator[Finding]:
     """
-    What each status requires, within one version of an agreement (docs/design/records.md):
+    What each status requires, within one version of an agreement:
 
     - `executed` and `terminated`: a signature from every party, each pinning the current
       `content_sha256` (see `signature-content`), and terms unless the record is `restricted`;

@@ -177,7 +177,7 @@ def check_restricted(index: Index) -> Iterator[Finding]:
     Everything committed is readable by everyone who can read the repository — every member,
     competitors included. A `restricted` record therefore commits only what the alliance needs
     to run its registry: the parties, type, status, dates and the hashes of the documents that
-    hold the text, which lives elsewhere (docs/design/visibility.md). Each other field is an error at its key.
+    hold the text, which lives elsewhere. Each other field is an error at its key.
 
     A restricted **agreement** may carry:
 
@@ -221,8 +221,8 @@ def check_public_repository(index: Index) -> Iterator[Finding]:
     does not say), anyone on the internet can read every committed line. An `alliance` record is
     then not alliance-only at all, so it may carry no more than a `restricted` record may — the
     same fields, listed under `visibility-restricted`, and no committed documents or memos. Each
-    other field is an error at its key (docs/design/visibility.md: "with `publish.repository: public`,
-    `alliance` records are errors too").
+    other field is an error at its key: with `publish.repository: public`, `alliance` records are
+    errors too.
 
     Restricted records are held to that limit in every repository by `visibility-restricted`,
     so they are not reported twice here. What a restricted record may carry — parties, type,
@@ -298,7 +298,7 @@ def _published_because(index: Index, record: Record) -> str | None:
 @rule("personal-data", Severity.WARNING, "No personal data in published records", VISIBILITY)
 def check_personal_data(index: Index) -> Iterator[Finding]:
     """
-    Personal data is never published unless the record marks it public (docs/design/visibility.md). The fields
+    Personal data is never published unless the record marks it public. The fields
     that hold it are marked `x-personal: true` in the schemas: a representative's `email` and
     `commit_emails`, a counsel's `commit_emails` in `charter/alliance.yaml`, and a talent
     arrangement's `person_ref` (an opaque id, but still a reference to one person). Each such
