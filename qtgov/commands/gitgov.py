@@ -58,7 +58,8 @@ def review(
     """What BASE..HEAD changes in governance terms, and whose approval it needs.
 
     Approvers are computed from the base version (the merge base), so nobody approves their own
-    addition; a control group counts once toward the quorum. With --check-approvals --approvals
+    addition; a control group counts once toward the quorum, and a member that has left the
+    alliance counts not at all (the output says so). With --check-approvals --approvals
     FILE, exit 1 until every group is satisfied: run it as a required check on pull_request and
     pull_request_review events. FILE is the JSON of GitHub's list-reviews API, written by:
 

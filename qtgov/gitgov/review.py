@@ -9,7 +9,8 @@ change, or a GitHub login added by it are not in the base and count for nothing.
   plus the quorum of `approvals.quorum.members` other members (the member itself excluded);
   a control group counts once toward the quorum, and members in the hub's control group (or in
   the group of the member concerned) count not at all, judged on the review's day from the
-  base's shareholdings (docs/design/ownership.md);
+  base's shareholdings (docs/design/ownership.md); a member that has left (withdrawn, or
+  `left` before the review's day) is no voter, and an approval from its representatives says so;
 - any other member edit → one representative with signing authority of that member;
 - an agreement → one representative of every party in base ∪ head, plus the hub for parties new
   in head; a `legal_review` change → the named counsel; a `visibility` change → every party;
@@ -37,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from qtgov import __version__, disclaimer
+from qtgov.dates import parse_date
 from qtgov.economics.ownership import ControlTimeline, holdings
 from qtgov.errors import UsageError
 from qtgov.findings import Finding, Severity, sort_findings
@@ -74,6 +76,11 @@ class ApprovalGroup:
     satisfied_by: list[Approver] | None = None  # None until approvals are checked
     #: member -> its control group's id, for members in a group of several: they count once
     counts_as: dict[str, str] = field(default_factory=dict)
+    #: members that left the alliance -> their last day ("" when withdrawn without one): their
+    #: representatives' approvals count for nothing here
+    departed: dict[str, str] = field(default_factory=dict)
+    #: their representatives, whatever their own dates, to say why an approval did not count
+    departed_approvers: dict[str, list[Approver]] = field(default_factory=dict)
 
     @property
     def reason(self) -> str:
@@ -97,6 +104,7 @@ class ApprovalGroup:
             "satisfied_by": None if self.satisfied_by is None else [a.as_dict() for a in self.satisfied_by],
             "satisfied": self.satisfied,
             "control_groups": dict(sorted(self.counts_as.items())),
+            "departed": dict(sorted(self.departed.items())),
         }
 
 
@@ -258,6 +266,18 @@ class _Groups:
                 out.append(Approver(member, rep["id"], login if login and LOGIN_RE.match(login) else None))
         return out
 
+    @staticmethod
+    def anyone_of(member: str, data: dict[str, Any]) -> list[Approver]:
+        """Every representative of `member` with a GitHub user, whatever their authority."""
+        out = []
+        for rep in data.get("representatives") or []:
+            if not isinstance(rep, dict) or not isinstance(rep.get("id"), str):
+                continue
+            login = rep.get("github")
+            if isinstance(login, str) and LOGIN_RE.match(login):
+                out.append(Approver(member, rep["id"], login))
+        return out
+
     def member(self, member: str, reason: str, label: str | None = None) -> None:
         key = f"member:{member}"
         if key not in self.groups:
@@ -317,6 +337,11 @@ class _Groups:
         by_group: dict[str, list[str]] = {}
         for member in members:
             data = self.base.data(f"members/{member}.yaml") or {}
+            left = parse_date(data.get("left"))
+            if data.get("status") == "withdrawn" or (left is not None and left < day):
+                quorum.departed[member] = left.isoformat() if left else ""
+                quorum.departed_approvers[member] = self.anyone_of(member, data)
+                continue
             if data.get("status") != "active" or data.get("kind") == "hub":
                 continue
             group = control.group_of(member, day)
@@ -337,6 +362,8 @@ class _Groups:
             quorum.label += f", not {', '.join(with_hub)} (in the hub's control group)"
         if with_excluded:
             quorum.label += f", not {', '.join(with_excluded)} (in the control group of the member concerned)"
+        if quorum.departed:
+            quorum.label += f", not {', '.join(sorted(quorum.departed))} (left the alliance)"
         shared = [grouped for grouped in by_group.values() if len(grouped) > 1]
         if shared:
             quorum.label += "; one control group counts once: " + "; ".join(", ".join(g) for g in shared)
@@ -595,10 +622,23 @@ def check_approvals(result: Review, reviews: list[dict[str, Any]], *, allow_stal
             continue
         approved.add(login)
     counted: set[str] = set()
+    departed: dict[str, tuple[Approver, str]] = {}
     for group in result.approvals:
         group.satisfied_by = [a for a in group.any_of if a.github and a.github.lower() in approved]
         counted.update(a.github.lower() for a in group.satisfied_by if a.github)
+        for member, last in group.departed.items():
+            for rep in group.departed_approvers.get(member, []):
+                if rep.github:
+                    departed.setdefault(rep.github.lower(), (rep, last))
     for login in sorted(approved - counted):
+        if login in departed:
+            rep, last = departed[login]
+            when = f" on {last}" if last else ""
+            notes.append(
+                f"@{login} approved for {rep.member}, which left the alliance{when}: a member that has left"
+                " is no longer a voter, so the approval does not count toward the quorum"
+            )
+            continue
         notes.append(
             f"@{login} approved, but is not among the approvers computed from the base version "
             "(nobody approves their own addition), so the approval counts for no group"

@@ -2,8 +2,10 @@
 
 from qtgov.rules import (
     antitrust,
+    approvers,
     consistency,
     economics,
+    exits,
     history,
     loading,
     overlaps,
@@ -16,8 +18,10 @@ from qtgov.rules import (
 
 __all__ = [
     "antitrust",
+    "approvers",
     "consistency",
     "economics",
+    "exits",
     "history",
     "loading",
     "overlaps",

@@ -480,6 +480,223 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "author": ("作者", "Author"),
     "commit": ("提交", "Commit"),
     "change": ("变更", "Change"),
+    # -- how-to pages and the field reference (qtgov/site/howto.py, qtgov/site/fieldref.py) --
+    "howto": ("操作指南", "How-to guides"),
+    "howto_index_intro": (
+        "以下指南按一份协议从起草到终止的顺序排列，写给负责提交记录的成员秘书。每一步都是可以直接复制运行的命令；"
+        "qtgov 从不替你提交，每条命令都会打印下一步要执行的 git 操作。示例中的联盟由 qtgov init 创建，"
+        "枢纽成员为 hub（代表 wang），申请加入的公司为 acme（代表 li）。每篇指南都从最新的主分支开始。",
+        "These guides follow one agreement from its draft to its end, for the member's secretary who files the "
+        "records. Every step is a command to copy and run; qtgov never commits for you, and every command prints "
+        "the git step that comes next. The example alliance was made by qtgov init: the hub is hub (its "
+        "representative wang) and the company joining is acme (its representative li). Each guide starts from "
+        "the up-to-date main branch.",
+    ),
+    "howto_commands": ("命令", "Commands"),
+    "howto_push": (
+        "把分支推送到联盟仓库并发起合并请求；命令打印的审批人批准后才能合并。",
+        "Push the branch to the alliance repository and open a pull request; it is merged once the approvers "
+        "the command printed have approved it.",
+    ),
+    "howto_join": ("加入联盟", "Join the alliance"),
+    "howto_join_intro": (
+        "新成员先写一份成员记录（状态为申请中），经枢纽批准后由枢纽秘书接纳。",
+        "A new member first writes its member record (status prospective); once the hub approves, the hub's "
+        "secretary admits it.",
+    ),
+    "howto_join_new": (
+        "申请方写出成员记录：公司名称和第一位代表。代表的 GitHub 账号用于审批合并请求。",
+        "The applicant writes its member record: the company's name and its first representative, whose GitHub "
+        "account approves pull requests.",
+    ),
+    "howto_join_commit": (
+        "在新分支上提交这份记录，提交说明和附注照抄命令打印的内容。",
+        "Commit the record on a new branch, with the message and trailers the command printed.",
+    ),
+    "howto_join_admit": (
+        "枢纽同意后，枢纽秘书在同一个合并请求中接纳该成员：状态改为正式成员，"
+        "加入日期为今天（用 --date 指定其他日期）。",
+        "Once the hub agrees, the hub's secretary admits the member in the same pull request: status active, "
+        "joined today (--date gives another day).",
+    ),
+    "howto_propose": ("起草并提出协议", "Draft and propose an agreement"),
+    "howto_propose_intro": (
+        "协议先以草稿写入，各方对文本达成一致后改为待签署。本例是双方共同经营中国市场、互不限制的市场边界协议。",
+        "An agreement is written as a draft first, and proposed for signature once the parties agree on its "
+        "text. The example is a market-boundary agreement in which both parties serve China and neither is "
+        "restrained.",
+    ),
+    "howto_propose_terms": (
+        "把约定条款写进一个文件。不提供条款文件时，命令会按协议类型填入占位内容，检查会一直报告这些占位内容，直到被替换。",
+        "Write the terms into a file. Without a terms file the command fills in the type's placeholders, which "
+        "validation reports until they are replaced.",
+    ),
+    "howto_propose_new": (
+        "写出协议草稿，删除临时的条款文件，然后检查整个仓库：应为 0 个错误、0 个警告。",
+        "Write the draft, delete the temporary terms file, and check the whole repository: it should report 0 "
+        "errors and 0 warnings.",
+    ),
+    "howto_propose_draft_commit": (
+        "在新分支上提交草稿。",
+        "Commit the draft on a new branch.",
+    ),
+    "howto_propose_propose": (
+        "各方同意文本后，把草稿改为待签署。此后文本的内容哈希就是各方签署的对象。",
+        "Once the parties agree on the text, propose it. From now on the text's content hash is what the parties sign.",
+    ),
+    "howto_sign": ("签署协议", "Sign an agreement"),
+    "howto_sign_intro": (
+        "每一方由有权签署的代表签署。签名记录的是协议当前内容的哈希；签署后如果内容改动，签名即失效。",
+        "Each party signs through a representative who may sign for it. A signature records the hash of the "
+        "agreement's current content; a change to the content afterwards voids it.",
+    ),
+    "howto_sign_hub": (
+        "枢纽的代表签署，并用自己的提交单独提交：这次提交就是签名的来源证明。",
+        "The hub's representative signs and commits it in a commit of their own: that commit is the "
+        "signature's provenance.",
+    ),
+    "howto_sign_acme": (
+        "另一方的代表同样签署并提交。注意先用 git add 加入文件再提交。",
+        "The other party's representative signs and commits in the same way. Add the file with git add before "
+        "committing.",
+    ),
+    "howto_sign_provenance": (
+        "签名提交的作者邮箱应当登记在代表的提交邮箱中（或使用 SSH 签名提交）；"
+        "登记之后，qtgov provenance 会列出每个签名是否得到 git 历史的证明。",
+        "The signing commit's author address should be listed in the representative's commit e-mails (or the "
+        "commit SSH-signed); once they are, qtgov provenance lists which signatures git vouches for.",
+    ),
+    "howto_execute": ("使协议生效", "Execute an agreement"),
+    "howto_execute_intro": (
+        "所有当事方都签署了当前内容后，协议才能标记为已签署生效；生效日为最后一个签名的日期。",
+        "An agreement can be marked executed only when every party has signed its current content; it is "
+        "executed on the day of the last signature.",
+    ),
+    "howto_execute_run": (
+        "标记生效并提交。缺少任何一方的签名时，命令会拒绝并说明缺少谁。",
+        "Mark it executed and commit. While a party's signature is missing, the command refuses and says whose.",
+    ),
+    "howto_execute_status": (
+        "查看今天生效的协议和即将到来的期限。",
+        "See what is in force today and which deadlines are coming.",
+    ),
+    "howto_review": ("记录法律审查", "Record a legal review"),
+    "howto_review_intro": (
+        "划分市场、互不招揽、协调价格等安排会被标记为反垄断风险，应当请律师审查。"
+        "法律审查是律师的行为，不是当事方的行为：审查人必须是章程中登记的律师，审查结果写在协议的法律审查部分，"
+        "不影响各方签名的内容哈希。",
+        "Arrangements that allocate markets, restrain hiring or coordinate prices are flagged as antitrust "
+        "risks and should go to counsel. A legal review is counsel's act, not the parties': the reviewer must be "
+        "counsel recognised in the charter, and the outcome is written in the agreement's legal review section, "
+        "outside the content the parties signed.",
+    ),
+    "howto_review_counsel": (
+        "只需一次：在章程中登记律师（编号、姓名、GitHub 账号、提交邮箱）。章程的改动需要枢纽批准。",
+        "Once only: recognise the counsel in the charter (id, name, GitHub account, commit e-mails). A change to "
+        "the charter needs the hub's approval.",
+    ),
+    "howto_review_record": (
+        "律师写下审查结果，并记下所审查内容的哈希；之后内容一旦改动，这次审查即失效。然后检查并提交，合并请求需要该律师批准。",
+        "The counsel writes the outcome with the hash of the content reviewed; if the content changes later, the "
+        "review no longer applies. Then check and commit; the pull request needs that counsel's approval.",
+    ),
+    "howto_amend": ("修订协议", "Amend an agreement"),
+    "howto_amend_intro": (
+        "已生效的协议不再改动。修订是一份新的协议记录：它注明修订的是哪一份协议，版本号加一，状态为草稿，条款从原协议复制。",
+        "An executed agreement is not edited. An amendment is a new agreement record: it names the agreement it "
+        "amends, its version is one higher, it is a draft, and its terms are copied from the original.",
+    ),
+    "howto_amend_run": (
+        "写出修订草稿并提交（用 --terms 可以直接给出修订后的条款文件）。",
+        "Write the amendment's draft and commit it (--terms gives a file with the amended terms).",
+    ),
+    "howto_amend_next": (
+        "之后修订稿和原协议一样经过提出、签署和生效三个步骤；在修订生效之前，原协议继续有效。",
+        "The amendment then goes through proposing, signing and executing like the original; the original stays "
+        "in force until the amendment takes effect.",
+    ),
+    "howto_terminate": ("终止协议", "Terminate an agreement"),
+    "howto_terminate_intro": (
+        "终止协议时写明最后一个有效日（当天仍有效）和终止原因。协议约定了通知期的，通知期未满时命令会拒绝。",
+        "To terminate an agreement, give its last day in force (that day included) and the reason. Where the "
+        "agreement has a notice period, the command refuses while it has not run.",
+    ),
+    "howto_terminate_run": (
+        "终止并提交；合并请求需要每个当事方批准。",
+        "Terminate it and commit; the pull request needs every party's approval.",
+    ),
+    "howto_leave": ("退出联盟", "Leave the alliance"),
+    "howto_leave_intro": (
+        "成员退出时写明最后一个成员日。随成员资格一起结束的协议需要同时终止，尚未生效的草稿需要取消。",
+        "A member that leaves gives its last day of membership. The agreements that end with its membership "
+        "must be terminated at the same time, and its drafts cancelled.",
+    ),
+    "howto_leave_list": (
+        "不加 --terminate 时，命令只改成员记录并列出哪些协议必须随之结束；加上 --terminate，会同时写好这些终止和取消。",
+        "Without --terminate the command changes the member record and lists what must end with it; with "
+        "--terminate it writes those terminations and cancellations too.",
+    ),
+    "howto_leave_terminate": (
+        "写出退出记录和随之而来的终止，提交，再检查一次。",
+        "Write the withdrawal and what ends with it, commit, and check once more.",
+    ),
+    "fieldref": ("字段参考", "Field reference"),
+    "fieldref_intro": (
+        "每类记录的每个字段，直接取自 qtgov 自带的 JSON Schema：类型、含义、示例，以及哪个版本的手册会发布它。"
+        "带 [] 的路径表示列表中的每一项。",
+        "Every field of every record kind, read from the JSON Schemas qtgov ships: its type, meaning and an "
+        "example, and which edition of the handbook publishes it. A path with [] stands for each item of a list.",
+    ),
+    "fieldref_kind_member": ("成员记录", "Member records"),
+    "fieldref_kind_agreement": ("协议记录", "Agreement records"),
+    "fieldref_kind_alliance": ("联盟设置", "Alliance settings"),
+    "fieldref_kind_taxonomy": ("分类树", "Taxonomies"),
+    "fieldref_schema": ("格式文件", "Schema"),
+    "fieldref_terms": ("条款（{type} 类型的协议）", "Terms of a {type} agreement"),
+    "fieldref_field": ("字段", "Field"),
+    "fieldref_type": ("类型", "Type"),
+    "fieldref_meaning": ("含义", "Meaning"),
+    "fieldref_example": ("示例", "Example"),
+    "fieldref_published": ("发布范围", "Published in"),
+    "fieldref_required": ("（必填）", "(required)"),
+    "fieldref_no_zh": ("（暂无中文说明）", "(no description)"),
+    "fieldref_list_of": ("{type} 的列表", "list of {type}"),
+    "fieldref_type_string": ("文字", "text"),
+    "fieldref_type_object": ("对象", "object"),
+    "fieldref_type_array": ("列表", "list"),
+    "fieldref_type_boolean": ("是或否", "true or false"),
+    "fieldref_type_integer": ("整数", "integer"),
+    "fieldref_type_number": ("数字", "number"),
+    "fieldref_type_null": ("空值", "null"),
+    "fieldref_type_any": ("任意", "any"),
+    "vis_always": (
+        "随记录发布：公开记录在两个版本中发布，仅限联盟的记录只在内部版中发布；受限记录也保留此字段。",
+        "With the record: both editions for a public record, the alliance edition for an alliance record; a "
+        "restricted record keeps it too.",
+    ),
+    "vis_record": (
+        "随记录发布：公开记录在两个版本中发布，仅限联盟的记录只在内部版中发布；受限记录不得包含此字段。",
+        "With the record: both editions for a public record, the alliance edition for an alliance record; a "
+        "restricted record may not carry it.",
+    ),
+    "vis_personal": (
+        "个人信息：公开版从不发布，只有联盟内部版（的数据下载）提供。",
+        "Personal data: never in the public edition; only the alliance edition (its data downloads) carries it.",
+    ),
+    "vis_personal_consent": (
+        "个人信息：只有本人同意（public_contact）时才在公开版中发布，否则只在联盟内部版中显示。",
+        "Personal data: in the public edition only with the person's consent (public_contact), otherwise only "
+        "in the alliance edition.",
+    ),
+    "vis_sensitive": (
+        "竞争敏感信息：在公开或联盟记录中会被标记风险，应放在受限文件中并以哈希固定。",
+        "Competitively sensitive: flagged in a public or alliance record; keep it in a restricted document "
+        "pinned by hash.",
+    ),
+    "vis_charter": (
+        "章程的一部分：两个版本都发布。",
+        "Part of the charter: published in both editions.",
+    ),
 }
 
 _VALUES: dict[str, dict[str, tuple[str, str]]] = {

@@ -41,6 +41,8 @@ NAV_PAGES = (
     ("validation.md", "validation"),
     ("changelog.md", "changelog"),
     ("rules/index.md", "rules"),
+    ("howto/index.md", "howto"),
+    ("reference/index.md", "fieldref"),
     ("data.md", "data"),
 )
 
@@ -921,6 +923,67 @@ def rules_pages(site: Site) -> Iterator[PageSpec]:
         )
 
 
+# -- how-to pages and the field reference ----------------------------------------------------------
+
+
+def howto_pages(site: Site) -> Iterator[PageSpec]:
+    """The how-to index and one page per guide (qtgov/site/howto.py)."""
+    from qtgov.site.howto import HOWTOS
+
+    yield PageSpec("howto/index.md", "howtos.md.j2", {"howtos": HOWTOS})
+    for howto in HOWTOS:
+        steps = [{"text": s.text, "commands": pre_text(s.commands) if s.commands else None} for s in howto.steps]
+        yield PageSpec(f"howto/{howto.slug}.md", "howto.md.j2", {"howto": howto, "steps": steps})
+
+
+_GENERIC_TYPES = frozenset({"string", "object", "array", "boolean", "integer", "number", "null", "any"})
+
+
+def _type_text(name: str, lang: str) -> str:
+    """A field's type in words: JSON's own types translated, schema definitions and enum values as
+    they are written in a record."""
+    if name.startswith("array of "):
+        return i18n.t("fieldref_list_of", lang).format(type=_type_text(name.removeprefix("array of "), lang))
+    if name in _GENERIC_TYPES:
+        return i18n.t(f"fieldref_type_{name}", lang)
+    if " | " in name and all(part in _GENERIC_TYPES for part in name.split(" | ")):
+        return " | ".join(_type_text(part, lang) for part in name.split(" | "))
+    return name
+
+
+def field_rows(kind: str, languages: Iterable[str], loaded: Any = None) -> list[dict[str, Any]]:
+    """The reference's sections for one record kind: [{"type": agreement type or None, "fields": rows}]."""
+    from qtgov.site.fieldref import fields
+
+    sections: dict[str, list[dict[str, Any]]] = {}
+    for f in fields(kind, loaded):
+        meaning = {}
+        for lang in languages:
+            code = "zh" if i18n.ui_lang(lang) == 0 else "en"
+            meaning[lang] = f.description.get(code) or i18n.t("fieldref_no_zh", lang)
+        sections.setdefault(f.section, []).append(
+            {
+                "path": f.path,
+                "required": f.required,
+                "type": {lang: _type_text(f.type, lang) for lang in languages},
+                "meaning": meaning,
+                "example": f.example,
+                "publish": f.publish,
+            }
+        )
+    return [{"type": section or None, "fields": rows} for section, rows in sections.items()]
+
+
+def fieldref_pages(site: Site) -> Iterator[PageSpec]:
+    """The field reference: an index and one page per record kind, generated from the schemas."""
+    from qtgov.site.fieldref import KINDS, schema_file
+
+    yield PageSpec("reference/index.md", "fieldrefs.md.j2", {"kinds": [k for k, _ in KINDS]})
+    for kind, _file in KINDS:
+        context = {"kind": kind, "sections": field_rows(kind, site.languages), "schema_file": schema_file(kind)}
+        yield PageSpec(f"reference/{kind}.md", "fieldref.md.j2", context)
+
+
 # -- data files --------------------------------------------------------------------------------------
 
 
@@ -1090,6 +1153,8 @@ def assemble(model: SiteModel, *, fenced_code: bool = True) -> Site:
         validation_page(site),
         changelog_page(site),
         *rules_pages(site),
+        *howto_pages(site),
+        *fieldref_pages(site),
         data_page(site),
         *(member_page(site, m) for m in model.members),
         *(agreement_page(site, a) for a in model.agreements),
