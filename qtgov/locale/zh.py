@@ -198,6 +198,15 @@ CATALOGUE: dict[str, str] = {
     "renews automatically for {period}": "自动续期 {period}",
     "in force until and including this day": "有效至当日（含当日）",
     "{last_day} (terminated)": "{last_day}（已终止）",
+    # members leaving, hub approvers (qtgov/rules/exits.py, qtgov/rules/approvers.py)
+    "{id} left on {last}": "{id} 于 {last} 退出",
+    "until {day}": "至 {day}",
+    "with no end": "且没有结束日期",
+    "{id} left the alliance on {last}, but {id2} stays in force {until}: end it on {last} (qtgov terminate {id2} --date {last}; when recording the exit, qtgov withdraw {id} --date {last} --terminate)": "{id} 于 {last} 退出联盟，但 {id2} 仍然有效{until}：请让它于 {last} 结束（qtgov terminate {id2} --date {last}；记录退出时可用 qtgov withdraw {id} --date {last} --terminate）",
+    "{get} signed for {id} on {day}, after {id} left the alliance on {last}: a member that has left signs nothing": "{get} 于 {day} 代表 {id} 签署，而 {id} 已于 {last} 退出联盟：已退出的成员不再签署任何文件",
+    "no representative of the hub who may approve ({names}) has a GitHub user": "枢纽可以批准的代表（{names}）都没有 GitHub 用户",
+    "no representative of the hub may approve (none has can_sign: true and authority that has not ended)": "枢纽没有可以批准的代表（没有人同时具有 can_sign: true 和尚未结束的授权）",
+    "{problem}, so no pull request that needs the hub's approval can pass: give one of them can_sign: true and github: LOGIN": "{problem}，因此需要枢纽批准的拉取请求都无法通过：请为其中一人设置 can_sign: true 和 github: LOGIN",
     # antitrust flags (qtgov/rules/antitrust.py)
     "HIGH risk": "高风险",
     "MEDIUM risk": "中风险",
@@ -249,6 +258,7 @@ CATALOGUE: dict[str, str] = {
     "schema": "模式",
     "taxonomy": "分类",
     "visibility": "公开范围",
+    "leaving": "退出",
     # rule titles (qtgov/rules, shown on the validation and rule pages)
     "The repository has charter/alliance.yaml": "仓库中有 charter/alliance.yaml",
     "Two agreements in force allocate the same box differently": "两份生效协议对同一范围的分配不同",
@@ -316,4 +326,7 @@ CATALOGUE: dict[str, str] = {
     "ASCII punctuation where YAML needs it": "YAML 需要处使用 ASCII 标点",
     "YAML syntax error": "YAML 语法错误",
     "No YAML tags": "不使用 YAML 标签",
+    "A member that left is party to no agreement in force after it": "已退出的成员在退出后不是任何生效协议的当事方",
+    "Nobody signs for a member after it left": "成员退出后无人再代表它签署",
+    "Someone who may approve for the hub has a GitHub user": "可以代表枢纽批准的人有 GitHub 用户",
 }
