@@ -126,7 +126,8 @@ def make_repo(tmp_path: Path) -> Callable[..., Path]:
 def qtgov_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     """The environment qtgov runs in under test: no cache, no colour, not inside GitHub Actions."""
     env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "QTGOV_DEBUG")}
-    env.update({"QTGOV_NO_CACHE": "1", "NO_COLOR": "1", "PYTHONIOENCODING": "utf-8"})
+    # QTGOV_LANG=en: reports in English whatever the machine's locale (tests of zh set --lang zh).
+    env.update({"QTGOV_NO_CACHE": "1", "NO_COLOR": "1", "PYTHONIOENCODING": "utf-8", "QTGOV_LANG": "en"})
     if extra:
         env.update(extra)
     return env

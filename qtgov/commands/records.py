@@ -26,6 +26,7 @@ from qtgov.commands.base import (
 )
 from qtgov.errors import UsageError
 from qtgov.findings import Finding
+from qtgov.messages import msg
 
 
 @click.command()
@@ -48,6 +49,13 @@ from qtgov.findings import Finding
 )
 @click.option("--no-cache", is_flag=True, help="Ignore and do not update the validation cache.")
 @click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default=None,
+    help="Language of the text and github reports (default: QTGOV_LANG, else a zh or en locale, else the "
+    "alliance's first language, else en). JSON and SARIF messages stay in English.",
+)
+@click.option(
     "--contributions-repo",
     "contribution_clones",
     multiple=True,
@@ -67,6 +75,7 @@ def validate(
     base: str | None,
     require_signed_commits: bool,
     no_cache: bool,
+    lang: str | None,
     contribution_clones: tuple[str, ...],
     output: Path | None,
 ) -> None:
@@ -76,6 +85,7 @@ def validate(
     Exit 0 when there are no errors, 1 when there are errors (or warnings with --strict), 2 when
     qtgov could not run.
     """
+    from qtgov.messages import resolve_lang
     from qtgov.report import FORMATS, ReportContext
     from qtgov.validate import validate as run
 
@@ -106,6 +116,7 @@ def validate(
         color=color(sys.stdout) and output is None,
         strict=strict,
         changed_paths=changed,
+        lang=resolve_lang(lang, settings.languages),
         **({"help_base": help_base} if help_base else {}),
     )
     text = FORMATS[fmt](validation.findings, ctx)
@@ -142,9 +153,11 @@ def hash_command(file: Path) -> None:
     if doc is not None and not findings and not isinstance(doc.data, dict):
         mark = doc.mark()
         findings.append(
-            Finding(file.name, 1, 1, "file-empty", Severity.ERROR, "the file holds no record")
+            Finding(file.name, 1, 1, "file-empty", Severity.ERROR, msg("the file holds no record"))
             if doc.data is None
-            else Finding(file.name, mark.line, mark.column, "schema", Severity.ERROR, "a record is a mapping of fields")
+            else Finding(
+                file.name, mark.line, mark.column, "schema", Severity.ERROR, msg("a record is a mapping of fields")
+            )
         )
     if doc is None or findings:
         click.echo(render([replace(f, path=str(file)) for f in findings]), err=True, nl=False)

@@ -28,6 +28,7 @@ from typing import Any
 from qtgov.findings import Finding, Severity, sort_findings
 from qtgov.gitgov.git import RECORD_DIRS, REVIEW_DIRS, Change, GitRepo
 from qtgov.gitgov.provenance import Provenance, acts_of, provenance_report
+from qtgov.messages import msg
 from qtgov.records.agreements import stated_interval
 from qtgov.records.hashing import UNSIGNED_KEYS
 from qtgov.records.index import Index, Record
@@ -90,18 +91,25 @@ def validate_against_base(
             findings.append(
                 PROVENANCE.finding(
                     p.path, p.line, p.column,
-                    f"the signature of {p.person} for {p.member} predates this repository (imported: true):"
-                    " git cannot vouch for it; the parties' approvals of this pull request stand in",
+                    msg(
+                        "the signature of {person} for {member} predates this repository (imported: true): git "
+                        "cannot vouch for it; the parties' approvals of this pull request stand in",
+                        person=p.person, member=p.member),
                     pointer=p.pointer, severity=Severity.INFO,
                 )
             )  # fmt: skip
             continue
         if p.new and not p.vouched:
             severity = Severity.WARNING if p.commit is None else Severity.ERROR
-            what = f"signature of {p.person} for {p.member}" if p.act == "signature" else f"legal review by {p.person}"
+            what = (
+                msg("signature of {person} for {member}", person=p.person, member=p.member)
+                if p.act == "signature"
+                else msg("legal review by {person}", person=p.person)
+            )
             findings.append(
                 PROVENANCE.finding(
-                    p.path, p.line, p.column, f"git cannot vouch for the {what}: {p.reason}", pointer=p.pointer,
+                    p.path, p.line, p.column,
+                    msg("git cannot vouch for the {what}: {reason}", what=what, reason=p.reason), pointer=p.pointer,
                     severity=severity,
                 )
             )  # fmt: skip
@@ -258,8 +266,12 @@ def _agreement_lifecycle(
                 change.path,
                 1,
                 1,
-                f"agreement {ident} is {old.get('status')} in the base and its file was deleted; executed and "
-                "terminated agreements stay in the repository (terminate it with status: terminated instead)",
+                msg(
+                    "agreement {ident} is {get} in the base and its file was deleted; executed and terminated "
+                    "agreements stay in the repository (terminate it with status: terminated instead)",
+                    ident=ident,
+                    get=old.get("status"),
+                ),
             )
         return
     if new is None:
@@ -278,7 +290,14 @@ def _agreement_lifecycle(
             hint = " (an agreement that ended before this repository began is added with imported: true)"
         yield STATUS_MOVE.finding(
             *_at(new, "status"),
-            f"status {before or '(new)'} → {after} is not allowed; allowed {origin}: {allowed}{hint}",
+            msg(
+                "status {value} → {after} is not allowed; allowed {origin}: {allowed}{hint}",
+                value=before or "(new)",
+                after=after,
+                origin=origin,
+                allowed=allowed,
+                hint=hint,
+            ),
             pointer="/status",
         )
     if old is None or before not in SIGNED:
@@ -319,9 +338,14 @@ def _import_findings(ident: str, new: Record, began: dt.date | None) -> Iterator
         when = f"its last day in force is {last.isoformat()}" if last else "it states no last day in force"
         yield STATUS_MOVE.finding(
             *_at(new, "imported"),
-            f"{ident} is imported as terminated, but {when} and this repository began on {began.isoformat()}:"
-            " only an agreement that ended before then can arrive terminated; add it as executed and"
-            " terminate it in a later change",
+            msg(
+                "{ident} is imported as terminated, but {when} and this repository began on {isoformat}: only an "
+                "agreement that ended before then can arrive terminated; add it as executed and terminate it in a "
+                "later change",
+                ident=ident,
+                when=when,
+                isoformat=began.isoformat(),
+            ),
             pointer="/imported",
         )
 
@@ -344,29 +368,42 @@ def _signed_edits(ident: str, old: Record, new: Record) -> Iterator[Finding]:
         if "version" in keys or "amends" in keys:
             yield AMENDMENT_IN_PLACE.finding(
                 *where,
-                f"{ident} is {old.get('status')}: it is amended by a new file with amends: {ident}, not in place "
-                f"(changed here: {listed})",
+                msg(
+                    "{ident} is {get}: it is amended by a new file with amends: {ident}, not in place (changed here: "
+                    "{listed})",
+                    ident=ident,
+                    get=old.get("status"),
+                    listed=listed,
+                ),
                 pointer=_pointer(inner),
             )
         else:
             yield SIGNED_CONTENT_EDITED.finding(
                 *where,
-                f"{ident} is {old.get('status')}: its signed content never changes (changed here: {listed}); "
-                f"amend it with a new file that says amends: {ident}",
+                msg(
+                    "{ident} is {get}: its signed content never changes (changed here: {listed}); amend it with a "
+                    "new file that says amends: {ident}",
+                    ident=ident,
+                    get=old.get("status"),
+                    listed=listed,
+                ),
                 pointer=_pointer(inner),
             )
     if acts_of({"signatures": old.get("signatures")}) != acts_of({"signatures": new.get("signatures")}):
         yield SIGNED_CONTENT_EDITED.finding(
             *_at(new, "signatures", key=True),
-            f"{ident} is {old.get('status')}: its signatures never change",
+            msg("{ident} is {get}: its signatures never change", ident=ident, get=old.get("status")),
             pointer="/signatures",
         )
     moving = old.get("status") == "executed" and new.get("status") == "terminated"
     if not moving and (old.get("termination") or None) != (new.get("termination") or None):
         yield SIGNED_CONTENT_EDITED.finding(
             *_at(new, "termination", key=True),
-            f"{ident} is {old.get('status')}: the termination is recorded once, when the status moves "
-            "from executed to terminated",
+            msg(
+                "{ident} is {get}: the termination is recorded once, when the status moves from executed to terminated",
+                ident=ident,
+                get=old.get("status"),
+            ),
             pointer="/termination",
         )
 
@@ -401,8 +438,12 @@ def _representatives(old: Record, new: Record) -> Iterator[Finding]:
             where = _at(new, "representatives", key=True) if new.get("representatives") else (new.path, 1, 1)
             yield REPRESENTATIVE_REMOVED.finding(
                 *where,
-                f"representative {rep.get('id')} of {old.id} was deleted; close their entry with until: <last day> "
-                "instead, so their signatures stay verifiable",
+                msg(
+                    "representative {get} of {id} was deleted; close their entry with until: <last day> instead, so "
+                    "their signatures stay verifiable",
+                    get=rep.get("id"),
+                    id=old.id,
+                ),
                 pointer="/representatives",
             )
 

@@ -43,6 +43,7 @@ from qtgov.economics.ownership import ControlTimeline, holdings
 from qtgov.errors import UsageError
 from qtgov.findings import Finding, Severity, sort_findings
 from qtgov.gitgov.history import Event, RecordParser, classify, describe_change, file_event, parse_record
+from qtgov.messages import msg
 
 ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{1,62}\Z")
 LOGIN_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?\Z")
@@ -517,7 +518,7 @@ def head_errors(changes: list[Any], blobs: dict[str, bytes]) -> list[Finding]:
         if doc is None or result.findings:
             continue
         if doc.data is None:
-            found.append(Finding(path, 1, 1, "file-empty", Severity.ERROR, "the file holds no record"))
+            found.append(Finding(path, 1, 1, "file-empty", Severity.ERROR, msg("the file holds no record")))
         else:
             found.extend(f for f in schema_findings(kind, doc) if f.severity is Severity.ERROR)
     return sort_findings(found)

@@ -16,10 +16,11 @@ from typing import Any
 
 from qtgov import __version__
 from qtgov.findings import Finding, Related, Severity
+from qtgov.messages import from_json, to_json
 from qtgov.records.schemas import fingerprint
 from qtgov.records.yamlload import LOADER_RULES, Document, LoadResult
 
-_FORMAT = 2
+_FORMAT = 3  # 3: messages keep their template and parameters
 
 
 def cache_dir() -> Path:
@@ -37,14 +38,15 @@ def _finding_to_json(f: Finding) -> list[Any]:
         f.column,
         f.rule,
         int(f.severity),
-        f.message,
+        to_json(f.message),
         f.pointer,
-        [[r.path, r.line, r.column, r.message] for r in f.related],
+        [[r.path, r.line, r.column, to_json(r.message)] for r in f.related],
     ]
 
 
 def _finding_from_json(v: list[Any]) -> Finding:
-    return Finding(v[0], v[1], v[2], v[3], Severity(v[4]), v[5], v[6], tuple(Related(*r) for r in v[7]))
+    related = tuple(Related(r[0], r[1], r[2], from_json(r[3])) for r in v[7])
+    return Finding(v[0], v[1], v[2], v[3], Severity(v[4]), from_json(v[5]), v[6], related)
 
 
 class FileCache:

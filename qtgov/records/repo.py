@@ -11,6 +11,7 @@ from pathlib import Path
 
 from qtgov.errors import RepositoryError
 from qtgov.findings import Finding, Severity
+from qtgov.messages import msg
 from qtgov.records.cache import FileCache
 from qtgov.records.index import Index, Record
 from qtgov.records.schemas import schema_findings
@@ -105,7 +106,7 @@ def _directory_findings(root: Path) -> list[Finding]:
             1,
             "file-type",
             Severity.ERROR,
-            "a symbolic link to a directory is not followed; commit the directory itself",
+            msg("a symbolic link to a directory is not followed; commit the directory itself"),
         )
         for rel in linked
     ]
@@ -117,7 +118,9 @@ def _directory_findings(root: Path) -> list[Finding]:
         except OSError:
             continue
         if not stat.S_ISDIR(mode):
-            findings.append(Finding(rel, 1, 1, "file-type", Severity.ERROR, f"{rel} must be a directory of records"))
+            findings.append(
+                Finding(rel, 1, 1, "file-type", Severity.ERROR, msg("{rel} must be a directory of records", rel=rel))
+            )
     return findings
 
 
@@ -253,11 +256,11 @@ def _charter_pages(root: Path) -> tuple[list[str], list[Finding]]:
                     1,
                     "file-type",
                     Severity.ERROR,
-                    "symbolic links are not followed; commit the page itself",
+                    msg("symbolic links are not followed; commit the page itself"),
                 )
             )
         else:
-            findings.append(Finding(display_path(rel), 1, 1, "file-type", Severity.ERROR, "not a regular file"))
+            findings.append(Finding(display_path(rel), 1, 1, "file-type", Severity.ERROR, msg("not a regular file")))
     return pages, findings
 
 
@@ -273,7 +276,7 @@ def _load_one(root: Path, kind: str, relpath: str, cache: FileCache | None) -> t
     schema_errors: list[Finding] = []
     if result.document is not None and not result.findings:
         if result.document.data is None:
-            schema_errors = [Finding(relpath, 1, 1, "file-empty", Severity.ERROR, "the file holds no record")]
+            schema_errors = [Finding(relpath, 1, 1, "file-empty", Severity.ERROR, msg("the file holds no record"))]
         else:
             schema_errors = schema_findings(kind, result.document)
     doc = result.document

@@ -12,6 +12,8 @@ import difflib
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from qtgov.messages import joined, msg
+
 # Shown values are cut to this many characters (a 90,000-character name stays one line).
 _SHOW = 40
 
@@ -37,26 +39,26 @@ _FORMATS = {
 def label(path: Sequence[str | int]) -> str:
     """How a message names the value at `path`: its key, or "entry N of key" inside a list."""
     if not path:
-        return "the record"
+        return msg("the record")
     last = path[-1]
     if isinstance(last, int):
         owner = next((p for p in reversed(path) if isinstance(p, str)), "the list")
-        return f"entry {last + 1} of {owner}"
+        return msg("entry {value} of {owner}", value=last + 1, owner=owner)
     return str(last)
 
 
 def show(value: Any) -> str:
     """A value as a reader would recognise it in the file."""
     if value is None:
-        return "empty"
+        return msg("empty")
     if value is True or value is False:
-        return f"{str(value).lower()} (a yes/no value)"
+        return msg("{lower} (a yes/no value)", lower=str(value).lower())
     if isinstance(value, int | float):
-        return f"the number {value}"
+        return msg("the number {value}", value=value)
     if isinstance(value, list):
-        return "a list"
+        return msg("a list")
     if isinstance(value, dict):
-        return "a mapping of fields"
+        return msg("a mapping of fields")
     text = str(value)
     if len(text) > _SHOW:
         text = text[: _SHOW - 1] + "…"
@@ -68,7 +70,7 @@ def choices(values: Iterable[Any]) -> str:
     words = [str(v).lower() if isinstance(v, bool) else str(v) for v in values]
     if len(words) <= 1:
         return "".join(words)
-    return ", ".join(words[:-1]) + " or " + words[-1]
+    return msg("{first} or {last}", first=joined(", ", words[:-1]), last=words[-1])
 
 
 def did_you_mean(word: Any, allowed: Iterable[Any]) -> str:
@@ -79,14 +81,14 @@ def did_you_mean(word: Any, allowed: Iterable[Any]) -> str:
     close = difflib.get_close_matches(word, names, n=1, cutoff=0.6)
     if not close:
         close = [n for n in names if n.lower() == word.lower()]
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    return msg(" (did you mean {name}?)", name=repr(close[0])) if close else ""
 
 
 def expected(schema: Any) -> str:
     """What a value of `schema` looks like, in words: its description when that names a form
     (descriptions of value forms start in lower case, "a date YYYY-MM-DD"), else its type."""
     if not isinstance(schema, dict):
-        return "a valid value"
+        return msg("a valid value")
     desc = schema.get("description")
     if isinstance(desc, str) and (desc[:1].islower() or desc.startswith("*")):
         return desc
@@ -96,12 +98,12 @@ def expected(schema: Any) -> str:
         return str(schema["const"])
     kinds = schema.get("type")
     if kinds == ["string", "object"] or kinds == ["object", "string"]:
-        return "text, or a map of language code to text such as {zh: …, en: …}"
+        return msg("text, or a map of language code to text such as {{zh: …, en: …}}")
     if isinstance(kinds, list):
         return choices(_TYPE_WORDS.get(k, k) for k in kinds)
     if isinstance(kinds, str):
         return _TYPE_WORDS.get(kinds, kinds)
-    return "a valid value"
+    return msg("a valid value")
 
 
 def _quote_hint(value: Any, wanted: Any, schema: dict[str, Any]) -> str:
@@ -109,9 +111,9 @@ def _quote_hint(value: Any, wanted: Any, schema: dict[str, Any]) -> str:
     if "pattern" in schema:
         return ""  # quoting 2027 would not make it a date: the expected form says what to write
     if isinstance(value, str) and types & {"number", "integer"}:
-        return " (write the number without quotes)"
+        return msg(" (write the number without quotes)")
     if isinstance(value, bool | int | float) and "string" in types and value is not None:
-        return " (put it in quotes to keep it as text)"
+        return msg(" (put it in quotes to keep it as text)")
     return ""
 
 
@@ -124,8 +126,14 @@ def message(error: Any, path: Sequence[str | int]) -> str:
     arg = error.validator_value
     if kw == "type":
         if value is None:
-            return f"{name} is empty: give {expected(schema)}"
-        return f"{name} is {show(value)}: give {expected(schema)}{_quote_hint(value, arg, schema)}"
+            return msg("{name} is empty: give {schema}", name=name, schema=expected(schema))
+        return msg(
+            "{name} is {value}: give {schema}{value2}",
+            name=name,
+            value=show(value),
+            schema=expected(schema),
+            value2=_quote_hint(value, arg, schema),
+        )
     if kw == "required":
         missing = next((r for r in arg if isinstance(value, dict) and r not in value), "?")
         prop = schema.get("properties", {}).get(missing, {})
@@ -134,63 +142,102 @@ def message(error: Any, path: Sequence[str | int]) -> str:
         if desc[:2].istitle():  # "Who may read…" reads "who may read…"; "SSH keys…" stays
             desc = desc[0].lower() + desc[1:]
         what = f" ({desc})" if desc else ""
-        where = "" if not path else f" in {name}"
-        return f"required field {missing!r} is missing{where}{what}"
+        where = "" if not path else msg(" in {name}", name=name)
+        return msg("required field {missing} is missing{where}{what}", missing=repr(missing), where=where, what=what)
     if kw == "enum":
-        return f"{name} is {show(value)}{did_you_mean(value, arg)}: use {choices(arg)}"
+        return msg(
+            "{name} is {value}{value2}: use {arg}",
+            name=name,
+            value=show(value),
+            value2=did_you_mean(value, arg),
+            arg=choices(arg),
+        )
     if kw == "const":
-        return f"{name} is {show(value)}: the only value allowed here is {arg}"
+        return msg("{name} is {value}: the only value allowed here is {arg}", name=name, value=show(value), arg=arg)
     if kw == "pattern":
         if "propertyNames" in error.relative_schema_path:
-            return f"{name} has the key {show(value)}: each key must be {expected(schema)}"
-        return f"{name} is {show(value)}: give {expected(schema)}"
+            return msg(
+                "{name} has the key {value}: each key must be {schema}",
+                name=name,
+                value=show(value),
+                schema=expected(schema),
+            )
+        return msg("{name} is {value}: give {schema}", name=name, value=show(value), schema=expected(schema))
     if kw == "format":
         form, wanted = _FORMATS.get(arg, (f"a valid {arg}", f"a valid {arg}"))
-        return f"{name} is {show(value)}, which is not {form}: give {wanted}"
+        return msg(
+            "{name} is {value}, which is not {form}: give {wanted}",
+            name=name,
+            value=show(value),
+            form=form,
+            wanted=wanted,
+        )
     if kw == "minLength":
         if value == "":
-            return f"{name} is empty: give {expected(schema)}"
-        return f"{name} is too short ({len(value)} characters): give at least {arg}"
+            return msg("{name} is empty: give {schema}", name=name, schema=expected(schema))
+        return msg(
+            "{name} is too short ({value} characters): give at least {arg}", name=name, value=len(value), arg=arg
+        )
     if kw == "maxLength":
-        return f"{name} is too long ({len(value):,} characters): at most {arg:,} are allowed"
+        return msg(
+            "{name} is too long ({value:,} characters): at most {arg:,} are allowed",
+            name=name,
+            value=len(value),
+            arg=arg,
+        )
     if kw in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         low, high = schema.get("minimum"), schema.get("maximum")
         if low is not None and high is not None:
-            return f"{name} is {value}: give a number from {low} to {high}"
+            return msg(
+                "{name} is {value}: give a number from {low} to {high}", name=name, value=value, low=low, high=high
+            )
         if kw == "minimum":
-            return f"{name} is {value}: give a number of at least {arg}"
+            return msg("{name} is {value}: give a number of at least {arg}", name=name, value=value, arg=arg)
         if kw == "maximum":
-            return f"{name} is {value}: give a number of at most {arg}"
-        side = "more" if kw == "exclusiveMinimum" else "less"
-        return f"{name} is {value}: give a number {side} than {arg}"
+            return msg("{name} is {value}: give a number of at most {arg}", name=name, value=value, arg=arg)
+        side = msg("more") if kw == "exclusiveMinimum" else msg("less")
+        return msg("{name} is {value}: give a number {side} than {arg}", name=name, value=value, side=side, arg=arg)
     if kw == "minItems":
         if not value:
-            return f"{name} is an empty list: list at least {_count(arg, 'entry', 'entries')}"
-        return f"{name} has {_count(len(value), 'entry', 'entries')}: list at least {arg}"
+            return msg("{name} is an empty list: list at least {arg}", name=name, arg=_count(arg, "entry", "entries"))
+        return msg(
+            "{name} has {count}: list at least {arg}", name=name, count=_count(len(value), "entry", "entries"), arg=arg
+        )
     if kw == "maxItems":
-        return f"{name} has {_count(len(value), 'entry', 'entries')}: list at most {arg}"
+        return msg(
+            "{name} has {count}: list at most {arg}", name=name, count=_count(len(value), "entry", "entries"), arg=arg
+        )
     if kw == "uniqueItems":
-        return f"{name} lists {show(_first_repeat(value))} twice: list each entry once"
+        return msg("{name} lists {show} twice: list each entry once", name=name, show=show(_first_repeat(value)))
     if kw == "minProperties":
-        return f"{name} is empty: give {expected(schema)}"
+        return msg("{name} is empty: give {schema}", name=name, schema=expected(schema))
     if kw == "maxProperties":
-        return f"{name} has too many fields: at most {arg}"
+        return msg("{name} has too many fields: at most {arg}", name=name, arg=arg)
     if kw in ("oneOf", "anyOf"):
-        return f"{name} is {show(value)}, which matches none of the allowed forms: give {expected(schema)}"
+        return msg(
+            "{name} is {value}, which matches none of the allowed forms: give {schema}",
+            name=name,
+            value=show(value),
+            schema=expected(schema),
+        )
     if kw == "not":
-        return f"{name} is {show(value)}, which is not allowed here"
+        return msg("{name} is {value}, which is not allowed here", name=name, value=show(value))
     if kw == "false" or kw == "additionalProperties":
-        return f"{name} is not allowed here"
+        return msg("{name} is not allowed here", name=name)
     # A keyword the schemas do not use today: still never Python's wording.
-    return f"{name} is {show(value)}, which does not fit the schema ({kw})"
+    return msg("{name} is {value}, which does not fit the schema ({kw})", name=name, value=show(value), kw=kw)
 
 
 def unknown_field(key: str, allowed: Iterable[str]) -> str:
-    return f"unknown field {key!r}{did_you_mean(key, allowed)}: fields of your own must start with x-"
+    return msg(
+        "unknown field {key}{key2}: fields of your own must start with x-",
+        key=repr(key),
+        key2=did_you_mean(key, allowed),
+    )
 
 
 def _count(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
+    return msg("{n} {value}", n=n, value=one if n == 1 else many)
 
 
 def _first_repeat(items: Any) -> Any:

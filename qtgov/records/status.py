@@ -19,11 +19,12 @@ from qtgov.dates import (
     sub_duration,
 )
 from qtgov.errors import UsageError
+from qtgov.messages import msg
 from qtgov.records.agreements import effective_date, in_force_interval
 from qtgov.records.index import Index, Record, party_ids
 
 # An expiry's day is the last day in force, for a term's end and a termination alike.
-LAST_DAY = "in force until and including this day"
+LAST_DAY = msg("in force until and including this day")
 
 _WINDOW = re.compile(r"(\d+)([dwmy])\Z")
 
@@ -185,7 +186,7 @@ def deadlines(index: Index, today: dt.date, window: dt.timedelta) -> list[Deadli
             if notice and not terminated and (interval.end is None or boundary <= interval.end):
                 notice_day = sub_duration(boundary, notice)
                 if today <= notice_day <= horizon:
-                    what = "renewal" if period and not ends_here else "expiry"
+                    what = msg("renewal") if period and not ends_here else msg("expiry")
                     out.append(
                         Deadline(
                             notice_day,
@@ -193,7 +194,7 @@ def deadlines(index: Index, today: dt.date, window: dt.timedelta) -> list[Deadli
                             agreement.id,
                             agreement.path,
                             parties,
-                            f"last day to give notice before the {what} on {boundary}",
+                            msg("last day to give notice before the {what} on {day}", what=what, day=boundary),
                         )
                     )
             last = previous_day(boundary)
@@ -208,7 +209,7 @@ def deadlines(index: Index, today: dt.date, window: dt.timedelta) -> list[Deadli
                             agreement.id,
                             agreement.path,
                             parties,
-                            f"renews automatically for {renewal.get('period')}",
+                            msg("renews automatically for {period}", period=renewal.get("period")),
                         )
                     )
                 else:
@@ -219,7 +220,7 @@ def deadlines(index: Index, today: dt.date, window: dt.timedelta) -> list[Deadli
         if interval.end is not None and today <= interval.end - ONE_DAY <= horizon:
             ended = interval.end - ONE_DAY
             if not any(d.id == agreement.id and d.kind == "expiry" and d.day == ended for d in out):
-                note = f"{LAST_DAY} (terminated)" if agreement.get("termination") else LAST_DAY
+                note = msg("{last_day} (terminated)", last_day=LAST_DAY) if agreement.get("termination") else LAST_DAY
                 out.append(Deadline(ended, "expiry", agreement.id, agreement.path, parties, note))
     return sorted(out, key=lambda d: (d.day, d.id, d.kind))
 

@@ -29,6 +29,7 @@ from typing import Any, NamedTuple
 import yaml
 
 from qtgov.findings import Finding, Severity
+from qtgov.messages import msg
 from qtgov.records.yamlhints import ambiguity, punctuation_in_line, punctuation_in_scalar
 
 # Bump when the loader reports something new, so cached results of older loaders are not reused.
@@ -187,25 +188,37 @@ def read_raw(root: Path, relpath: str) -> tuple[bytes | None, list[Finding]]:
     try:
         st = os.lstat(full)
     except OSError as exc:
-        return None, [_finding(relpath, 1, 1, "file-type", f"cannot read file: {exc.strerror}")]
+        return None, [_finding(relpath, 1, 1, "file-type", msg("cannot read file: {strerror}", strerror=exc.strerror))]
     if stat.S_ISLNK(st.st_mode):
-        return None, [_finding(relpath, 1, 1, "file-type", "symbolic links are not followed; commit the file itself")]
+        return None, [
+            _finding(relpath, 1, 1, "file-type", msg("symbolic links are not followed; commit the file itself"))
+        ]
     if not stat.S_ISREG(st.st_mode):
-        return None, [_finding(relpath, 1, 1, "file-type", "not a regular file")]
+        return None, [_finding(relpath, 1, 1, "file-type", msg("not a regular file"))]
     if st.st_size > MAX_BYTES:
         return None, [
-            _finding(relpath, 1, 1, "file-size", f"file is {st.st_size} bytes; the limit is {MAX_BYTES} bytes")
+            _finding(
+                relpath,
+                1,
+                1,
+                "file-size",
+                msg("file is {st_size} bytes; the limit is {MAX_BYTES} bytes", st_size=st.st_size, MAX_BYTES=MAX_BYTES),
+            )
         ]
     try:
         fd = os.open(full, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
         with os.fdopen(fd, "rb") as fh:
             if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
-                return None, [_finding(relpath, 1, 1, "file-type", "not a regular file")]
+                return None, [_finding(relpath, 1, 1, "file-type", msg("not a regular file"))]
             raw = fh.read(MAX_BYTES + 1)
     except OSError as exc:
-        return None, [_finding(relpath, 1, 1, "file-type", f"cannot read file: {exc.strerror}")]
+        return None, [_finding(relpath, 1, 1, "file-type", msg("cannot read file: {strerror}", strerror=exc.strerror))]
     if len(raw) > MAX_BYTES:
-        return None, [_finding(relpath, 1, 1, "file-size", f"file is over the limit of {MAX_BYTES} bytes")]
+        return None, [
+            _finding(
+                relpath, 1, 1, "file-size", msg("file is over the limit of {MAX_BYTES} bytes", MAX_BYTES=MAX_BYTES)
+            )
+        ]
     return raw, []
 
 
@@ -224,7 +237,7 @@ def decode_checked(relpath: str, raw: bytes) -> tuple[str | None, list[Finding]]
     except UnicodeDecodeError as exc:
         good = raw[: exc.start].decode("utf-8", errors="replace").removeprefix(_BOM)
         line, column = _position(good, len(good))
-        return None, [_finding(relpath, line, column, "file-encoding", "file is not valid UTF-8")]
+        return None, [_finding(relpath, line, column, "file-encoding", msg("file is not valid UTF-8"))]
     if text.startswith(_BOM):
         text = text[1:]
     findings = []
@@ -236,7 +249,10 @@ def decode_checked(relpath: str, raw: bytes) -> tuple[str | None, list[Finding]]
                 line,
                 column,
                 "file-characters",
-                f"forbidden character U+{ord(match.group()):04X} (control, line separator or bidirectional override)",
+                msg(
+                    "forbidden character U+{ord:04X} (control, line separator or bidirectional override)",
+                    ord=ord(match.group()),
+                ),
             )
         )
         if len(findings) >= 20:
@@ -258,20 +274,30 @@ def _events(relpath: str, text: str) -> tuple[list[Any] | None, list[Finding]]:
                 documents += 1
                 if documents > 1:
                     return None, [
-                        _finding(relpath, line, column, "yaml-multi-document", "only one YAML document per file")
+                        _finding(relpath, line, column, "yaml-multi-document", msg("only one YAML document per file"))
                     ]
             elif isinstance(event, yaml.AliasEvent):
-                return None, [_finding(relpath, line, column, "yaml-anchor", "aliases (*name) are not allowed")]
+                return None, [_finding(relpath, line, column, "yaml-anchor", msg("aliases (*name) are not allowed"))]
             elif isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
                 if event.anchor is not None:
-                    return None, [_finding(relpath, line, column, "yaml-anchor", "anchors (&name) are not allowed")]
+                    return None, [
+                        _finding(relpath, line, column, "yaml-anchor", msg("anchors (&name) are not allowed"))
+                    ]
                 if event.tag is not None:
-                    return None, [_finding(relpath, line, column, "yaml-tag", f"tags are not allowed ({event.tag})")]
+                    return None, [
+                        _finding(relpath, line, column, "yaml-tag", msg("tags are not allowed ({tag})", tag=event.tag))
+                    ]
                 if isinstance(event, yaml.CollectionStartEvent):
                     depth += 1
                     if depth > MAX_DEPTH:
                         return None, [
-                            _finding(relpath, line, column, "yaml-depth", f"nesting deeper than {MAX_DEPTH} levels")
+                            _finding(
+                                relpath,
+                                line,
+                                column,
+                                "yaml-depth",
+                                msg("nesting deeper than {MAX_DEPTH} levels", MAX_DEPTH=MAX_DEPTH),
+                            )
                         ]
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
@@ -283,7 +309,15 @@ def _events(relpath: str, text: str) -> tuple[list[Any] | None, list[Finding]]:
         if problem.startswith("exceeded maximum nesting depth"):
             # libyaml's own limit (1,000 levels) can stop its scanner's look-ahead before the
             # 65th collection reaches us as an event; it is the same problem.
-            return None, [_finding(relpath, line, column, "yaml-depth", f"nesting deeper than {MAX_DEPTH} levels")]
+            return None, [
+                _finding(
+                    relpath,
+                    line,
+                    column,
+                    "yaml-depth",
+                    msg("nesting deeper than {MAX_DEPTH} levels", MAX_DEPTH=MAX_DEPTH),
+                )
+            ]
         if exc.context:
             started = ""
             if exc.context_mark is not None and mark is not None and exc.context_mark.line != mark.line:
@@ -299,7 +333,13 @@ def _events(relpath: str, text: str) -> tuple[list[Any] | None, list[Finding]]:
                     hint_line,
                     hint_column,
                     "yaml-punctuation",
-                    f"{message}; the YAML parser reported at line {line}, column {column}: {problem}",
+                    msg(
+                        "{message}; the YAML parser reported at line {line}, column {column}: {problem}",
+                        message=message,
+                        line=line,
+                        column=column,
+                        problem=problem,
+                    ),
                 )
             ]
         return None, [_finding(relpath, line, column, "yaml-syntax", problem)]
@@ -365,8 +405,12 @@ class _Composer:
                             mark.line,
                             mark.column,
                             "yaml-number",
-                            f"the number {event.value} is outside the range JSON represents exactly "
-                            f"(±{MAX_SAFE_INTEGER}); quote it if it is text",
+                            msg(
+                                "the number {value} is outside the range JSON represents exactly "
+                                "(±{MAX_SAFE_INTEGER}); quote it if it is text",
+                                value=event.value,
+                                MAX_SAFE_INTEGER=MAX_SAFE_INTEGER,
+                            ),
                         )
                     )
                     value = event.value
@@ -420,8 +464,12 @@ class _Composer:
                     mark.line,
                     mark.column,
                     "file-characters",
-                    f"this {what} holds the forbidden character U+{ord(bad.group()):04X}, written as an "
-                    "escape (control, line separator or bidirectional override); remove it",
+                    msg(
+                        "this {what} holds the forbidden character U+{ord:04X}, written as an escape (control, line "
+                        "separator or bidirectional override); remove it",
+                        what=what,
+                        ord=ord(bad.group()),
+                    ),
                 )
             )
         if not key and _URL.match(value) and not _URL_CHARS.match(value):
@@ -432,8 +480,11 @@ class _Composer:
                     mark.line,
                     mark.column,
                     "url-characters",
-                    f"URL holds {'a space' if char == ' ' else f'the character U+{ord(char):04X}'}: write URLs "
-                    "in printable ASCII (percent-encode other characters, punycode for a host name)",
+                    msg(
+                        "URL holds {value}: write URLs in printable ASCII (percent-encode other characters, punycode "
+                        "for a host name)",
+                        value="a space" if char == " " else f"the character U+{ord(char):04X}",
+                    ),
                 )
             )
         if not plain:
@@ -467,12 +518,12 @@ class _Composer:
     def _check_key(self, event: Any, value: Any, container: dict[str, Any], mark: Mark) -> bool:
         if isinstance(value, (dict, list)):
             self.findings.append(
-                _finding(self.relpath, mark.line, mark.column, "yaml-key", "mapping keys must be plain strings")
+                _finding(self.relpath, mark.line, mark.column, "yaml-key", msg("mapping keys must be plain strings"))
             )
             return False
         if isinstance(event, yaml.ScalarEvent) and event.style in (None, "") and event.value == "<<":
             self.findings.append(
-                _finding(self.relpath, mark.line, mark.column, "yaml-anchor", "merge keys (<<) are not allowed")
+                _finding(self.relpath, mark.line, mark.column, "yaml-anchor", msg("merge keys (<<) are not allowed"))
             )
             return False
         if not isinstance(value, str):
@@ -482,13 +533,19 @@ class _Composer:
                     mark.line,
                     mark.column,
                     "yaml-key",
-                    f"mapping key {event.value!r} is not a string; quote it",
+                    msg("mapping key {value} is not a string; quote it", value=repr(event.value)),
                 )
             )
             return False
         if value in container:
             self.findings.append(
-                _finding(self.relpath, mark.line, mark.column, "yaml-duplicate-key", f"duplicate key {value!r}")
+                _finding(
+                    self.relpath,
+                    mark.line,
+                    mark.column,
+                    "yaml-duplicate-key",
+                    msg("duplicate key {value}", value=repr(value)),
+                )
             )
             return False
         return True

@@ -28,13 +28,16 @@ class ReportContext:
     version: str = __version__
     #: Paths changed in the pull request; their GitHub annotations go first.
     changed_paths: frozenset[str] = field(default_factory=frozenset)
+    #: Language of the text and github formats (`validate --lang`); JSON and SARIF keep the
+    #: English `message` so that tools can match it whatever the reader's language.
+    lang: str = "en"
 
 
 Render = Callable[[Sequence[Finding], ReportContext], str]
 
 
 def _text(findings: Sequence[Finding], ctx: ReportContext) -> str:
-    return text.render(findings, color=ctx.color)
+    return text.render(findings, color=ctx.color, lang=ctx.lang)
 
 
 def _json(findings: Sequence[Finding], ctx: ReportContext) -> str:
@@ -42,7 +45,7 @@ def _json(findings: Sequence[Finding], ctx: ReportContext) -> str:
 
 
 def _github(findings: Sequence[Finding], ctx: ReportContext) -> str:
-    return github.render(findings, changed_paths=ctx.changed_paths)
+    return github.render(findings, changed_paths=ctx.changed_paths, lang=ctx.lang)
 
 
 def _sarif(findings: Sequence[Finding], ctx: ReportContext) -> str:

@@ -11,6 +11,8 @@ from collections.abc import Collection, Sequence
 
 from qtgov import disclaimer
 from qtgov.findings import Finding, Severity, sort_findings, summarize
+from qtgov.messages import msg
+from qtgov.messages import render as say
 from qtgov.report.text import summary_line
 from qtgov.rules import DEFAULT_HELP_BASE, help_url
 
@@ -30,13 +32,14 @@ def escape_property(value: str) -> str:
     return escape_data(value).replace(":", "%3A").replace(",", "%2C")
 
 
-def _message(f: Finding) -> str:
-    lines = [f.message]
-    lines.extend(f"related: {r.path}:{r.line}:{r.column}: {r.message}".rstrip() for r in f.related)
+def _message(f: Finding, lang: str = "en") -> str:
+    lines = [say(f.message, lang)]
+    related = say(msg("related"), lang)
+    lines.extend(f"{related}: {r.path}:{r.line}:{r.column}: {say(r.message, lang)}".rstrip() for r in f.related)
     return "\n".join(lines)
 
 
-def annotation(f: Finding) -> str:
+def annotation(f: Finding, lang: str = "en") -> str:
     """One ``::error file=…,line=…,col=…,title=rule::message`` command."""
     properties = [("file", f.path)]
     # A 0 line or column means "the whole file" or "the whole line"; GitHub wants them left out.
@@ -46,7 +49,7 @@ def annotation(f: Finding) -> str:
             properties.append(("col", str(f.column)))
     properties.append(("title", f.rule))
     props = ",".join(f"{key}={escape_property(value)}" for key, value in properties)
-    return f"::{_COMMANDS[f.severity]} {props}::{escape_data(_message(f))}"
+    return f"::{_COMMANDS[f.severity]} {props}::{escape_data(_message(f, lang))}"
 
 
 def render(
@@ -54,6 +57,7 @@ def render(
     *,
     changed_paths: Collection[str] = (),
     per_level: int = ANNOTATIONS_PER_LEVEL,
+    lang: str = "en",
 ) -> str:
     """Annotations, changed files first, at most ``per_level`` per level, then a count of the rest."""
     ordered = sort_findings(findings)
@@ -69,7 +73,7 @@ def render(
     for f in ordered:
         if budget[f.severity] > 0:
             budget[f.severity] -= 1
-            lines.append(annotation(f))
+            lines.append(annotation(f, lang))
         else:
             hidden[f.severity] += 1
     if any(hidden.values()):
@@ -79,7 +83,7 @@ def render(
             f"::notice::qtgov: {total} more {'finding' if total == 1 else 'findings'} ({breakdown}) not annotated "
             f"because GitHub shows {per_level} annotations per level; the full report is in the job summary."
         )
-    lines.append(f"qtgov: {summary_line(counts)}")
+    lines.append(f"qtgov: {summary_line(counts, lang)}")
     return "\n".join(lines) + "\n"
 
 

@@ -19,6 +19,7 @@ from qtgov.dates import ONE_DAY, add_duration, add_months, parse_date, parse_dur
 from qtgov.economics import ownership
 from qtgov.economics.ownership import ControlTimeline
 from qtgov.findings import Finding, Severity
+from qtgov.messages import joined, msg
 from qtgov.overlaps.geometry import NEG, POS
 from qtgov.overlaps.geometry import day as ordinal_day
 from qtgov.overlaps.model import coverage_interval
@@ -38,6 +39,9 @@ class Risk(enum.Enum):
     HIGH = "HIGH risk"
     MEDIUM = "MEDIUM risk"
     INFO = "INFO"
+
+
+_RISK_WORDS = {Risk.HIGH: msg("HIGH risk"), Risk.MEDIUM: msg("MEDIUM risk"), Risk.INFO: msg("INFO")}
 
 
 @dataclass(frozen=True)
@@ -99,18 +103,22 @@ def _emit(
         return
     approved = _approved_review(index, agreement) if acknowledge else None
     for flag in flags:
-        message = f"{flag.risk.value}: {flag.message}"
+        strict: str = ""
         if flag.risk is Risk.INFO:
             severity = Severity.INFO
         elif approved is not None:
             severity = Severity.WARNING
         elif flag.risk is Risk.HIGH and index.settings.legal_strict:
             severity = Severity.ERROR
-            message += " (legal.strict: an error until counsel approves a legal review of this content)"
+            strict = msg(" (legal.strict: an error until counsel approves a legal review of this content)")
         else:
             severity = Severity.WARNING
+        ack: str = ""
         if approved is not None:
-            message += f"; acknowledged: reviewed by {approved[0]} on {approved[1]}"
+            ack = msg("; acknowledged: reviewed by {reviewer} on {day}", reviewer=approved[0], day=approved[1])
+        message = msg(
+            "{risk}: {message}{strict}{ack}", risk=_RISK_WORDS[flag.risk], message=flag.message, strict=strict, ack=ack
+        )
         mark = agreement.key_mark(*flag.path) if flag.key else agreement.mark(*flag.path)
         yield check.finding(
             agreement.path, mark.line, mark.column, message, pointer=_pointer(flag.path), severity=severity
@@ -212,22 +220,40 @@ def _competition(focus: _FocusAreas, a: str, b: str) -> tuple[Risk, str]:
     for member, sectors in ((a, sa), (b, sb)):
         if not sectors:
             return Risk.HIGH, (
-                f"{member} has no declared focus areas, so nothing shows that it does not compete with the other"
+                msg(
+                    "{member} has no declared focus areas, so nothing shows that it does not compete with the other",
+                    member=member,
+                )
             )
     if not set(sa) & set(sb):
         return Risk.HIGH, (
-            f"{a} and {b} declare focus areas in different sector schemes, so they cannot be told apart from "
-            "competitors (add a maps_to crosswalk)"
+            msg(
+                "{a} and {b} declare focus areas in different sector schemes, so they cannot be told apart from "
+                "competitors (add a maps_to crosswalk)",
+                a=a,
+                b=b,
+            )
         )
     shared = _shared_sector(sa, sb, depth)
     if shared is not None:
         return Risk.HIGH, (
-            f"{a} and {b} are potential competitors: their declared focus areas share the sector {shared} "
-            f"(competitor_depth {depth})"
+            msg(
+                "{a} and {b} are potential competitors: their declared focus areas share the sector {shared} "
+                "(competitor_depth {depth})",
+                a=a,
+                b=b,
+                shared=shared,
+                depth=depth,
+            )
         )
     return Risk.MEDIUM, (
-        f"{a} and {b} declare focus areas in different sectors at competitor_depth {depth}, "
-        "but an allocation still restrains where each may operate"
+        msg(
+            "{a} and {b} declare focus areas in different sectors at competitor_depth {depth}, but an allocation "
+            "still restrains where each may operate",
+            a=a,
+            b=b,
+            depth=depth,
+        )
     )
 
 
@@ -269,14 +295,25 @@ def _r1_flags(focus: _FocusAreas, agreement: Record, control: ControlTimeline) -
         reason = next(v[1] for v in verdicts if v[0] is risk)
         partly = [f"{p} {text}" for p in restrained if (text := _together_text(control, p, holder))]
         if partly:
-            reason += f" (in one control group with {holder} only on some of those days: {'; '.join(partly)})"
+            reason = msg(
+                "{reason} (in one control group with {holder} only on some of those days: {days})",
+                reason=reason,
+                holder=holder,
+                days="; ".join(partly),
+            )
         flags.append(
             Flag(
                 risk,
                 ("terms", "allocations", i, "holder"),
-                f"horizontal allocation: {_scope_text(scope)} is reserved to {holder}, restraining "
-                f"{', '.join(restrained)}; {reason}. Prefer holder: shared with a cooperation note, "
-                "and have counsel review any allocation that remains",
+                msg(
+                    "horizontal allocation: {scope} is reserved to {holder}, restraining {restrained}; {reason}. "
+                    "Prefer holder: shared with a cooperation note, and have counsel review any allocation that "
+                    "remains",
+                    scope=_scope_text(scope),
+                    holder=holder,
+                    restrained=", ".join(restrained),
+                    reason=reason,
+                ),
             )
         )
     return flags
@@ -337,30 +374,35 @@ def _r3_flags(agreement: Record) -> list[Flag]:
     covered = terms.get("covered")
     if covered is None or covered == "all":
         where: tuple[str | int, ...] = ("terms", "covered") if covered == "all" else ("terms", "kind")
-        reasons.append((where, "it covers all employees (name the roles or teams instead)"))
+        reasons.append((where, msg("it covers all employees (name the roles or teams instead)")))
     if not _ancillary(agreement):
-        reasons.append((("terms", "kind"), "it is not ancillary to another agreement (set ancillary_to)"))
+        reasons.append((("terms", "kind"), msg("it is not ancillary to another agreement (set ancillary_to)")))
     length, length_at = _restraint_length(agreement)
     if length == "open":
-        reasons.append((length_at, "it has no end (give a period or duration of at most 12 months)"))
+        reasons.append((length_at, msg("it has no end (give a period or duration of at most 12 months)")))
     elif length == "unknown":
-        reasons.append((length_at, "its length cannot be told until its start is known"))
+        reasons.append((length_at, msg("its length cannot be told until its start is known")))
     elif length == "longer":
-        reasons.append((length_at, "it lasts longer than 12 months"))
+        reasons.append((length_at, msg("it lasts longer than 12 months")))
     if reasons:
         return [
             Flag(
                 Risk.HIGH,
                 reasons[0][0],
-                "no-poach: a non-solicit between employers where " + "; ".join(r[1] for r in reasons),
+                msg(
+                    "no-poach: a non-solicit between employers where {reasons}",
+                    reasons=joined("; ", (r[1] for r in reasons)),
+                ),
             )
         ]
     return [
         Flag(
             Risk.MEDIUM,
             ("terms", "covered"),
-            "no-poach: a non-solicit naming roles or teams, ancillary and at most 12 months long; "
-            "keep it no wider than the collaboration it protects",
+            msg(
+                "no-poach: a non-solicit naming roles or teams, ancillary and at most 12 months long; "
+                "keep it no wider than the collaboration it protects"
+            ),
         )
     ]
 
@@ -375,8 +417,11 @@ def _r4_flags(agreement: Record) -> list[Flag]:
         Flag(
             Risk.HIGH,
             ("terms", "pricing_authority"),
-            f"price coordination: prices are set by the {terms.get('pricing_authority')}, not by each course's "
-            "owner; let each owner set its own prices (pricing_authority: owner)",
+            msg(
+                "price coordination: prices are set by the {get}, not by each course's owner; let each owner set its "
+                "own prices (pricing_authority: owner)",
+                get=terms.get("pricing_authority"),
+            ),
         )
     ]
 
@@ -400,7 +445,7 @@ def _r5_flags(record: Record, sensitive: list[tuple[str, ...]]) -> list[Flag]:
     if visibility not in ("public", "alliance"):
         return []  # restricted records carry no terms (visibility-restricted)
     risk = Risk.HIGH if visibility == "public" else Risk.MEDIUM
-    readers = "everyone" if visibility == "public" else "every member, competitors included,"
+    readers = msg("everyone") if visibility == "public" else msg("every member, competitors included,")
     flags = []
     for schema_path in sensitive:
         for path in _present(record.data, schema_path):
@@ -408,8 +453,13 @@ def _r5_flags(record: Record, sensitive: list[tuple[str, ...]]) -> list[Flag]:
                 Flag(
                     risk,
                     path,
-                    f"sensitive data: {'/'.join(str(p) for p in path)} is competitively sensitive and {readers} "
-                    f"can read this {visibility} record; keep it in a restricted document pinned by hash",
+                    msg(
+                        "sensitive data: {field} is competitively sensitive and {readers} can read this {visibility} "
+                        "record; keep it in a restricted document pinned by hash",
+                        field="/".join(str(p) for p in path),
+                        readers=readers,
+                        visibility=visibility,
+                    ),
                     key=True,
                 )
             )
@@ -427,9 +477,14 @@ def _r6_flags(agreement: Record) -> list[Flag]:
         Flag(
             Risk.MEDIUM,
             ("terms", "board_seats"),
-            f"minority stake with board seats: {terms.get('holder')} appoints {seats} board "
-            f"member(s) at {terms.get('issuer')} without an information firewall; set information_firewall: "
-            "true and keep competitively sensitive data from the holder's board members",
+            msg(
+                "minority stake with board seats: {get} appoints {seats} board member(s) at {get2} without an "
+                "information firewall; set information_firewall: true and keep competitively sensitive data from the "
+                "holder's board members",
+                get=terms.get("holder"),
+                seats=seats,
+                get2=terms.get("issuer"),
+            ),
         )
     ]
 
@@ -461,19 +516,23 @@ def _r7_flags(agreement: Record) -> list[Flag]:
             for dim in ("sector", "region", "segment"):
                 values = scope.get(dim)
                 if dim == "segment" and values is None:
-                    reasons.append((base, "segment is omitted, which means every segment", True))
+                    reasons.append((base, msg("segment is omitted, which means every segment"), True))
                 elif isinstance(values, list) and "*" in values:
-                    reasons.append(((*base, dim, values.index("*")), f"{dim} is *", False))
+                    reasons.append(((*base, dim, values.index("*")), msg("{dim} is *", dim=dim), False))
             if _open_ended(agreement, scope.get("period")):
-                reasons.append((("terms", "allocations", i, "holder"), "it has no end date or term", False))
+                reasons.append((("terms", "allocations", i, "holder"), msg("it has no end date or term"), False))
             if reasons:
                 flags.append(
                     Flag(
                         Risk.MEDIUM,
                         reasons[0][0],
-                        f"open restraint: the allocation of {_scope_text(scope)} to {allocation.get('holder')} is "
-                        f"unbounded: {'; '.join(r[1] for r in reasons)}; narrow it to the sectors, regions, "
-                        "segments and time the cooperation needs",
+                        msg(
+                            "open restraint: the allocation of {scope} to {get} is unbounded: {join}; narrow it to "
+                            "the sectors, regions, segments and time the cooperation needs",
+                            scope=_scope_text(scope),
+                            get=allocation.get("holder"),
+                            join=joined("; ", (r[1] for r in reasons)),
+                        ),
                         reasons[0][2],
                     )
                 )
@@ -485,8 +544,10 @@ def _r7_flags(agreement: Record) -> list[Flag]:
                 Flag(
                     Risk.MEDIUM,
                     where,
-                    "open restraint: the non-solicit has no end (no period end, duration, or agreement term); "
-                    "limit it to the collaboration it protects",
+                    msg(
+                        "open restraint: the non-solicit has no end (no period end, duration, or agreement term); "
+                        "limit it to the collaboration it protects"
+                    ),
                 )
             )
     return flags
@@ -503,8 +564,11 @@ def _r8_flags(agreement: Record) -> list[Flag]:
         Flag(
             Risk.MEDIUM,
             where,
-            f"employee consent: a {terms.get('kind')} arrangement without the employee's recorded consent; "
-            "obtain it in writing and set employee_consent: true",
+            msg(
+                "employee consent: a {get} arrangement without the employee's recorded consent; obtain it in writing "
+                "and set employee_consent: true",
+                get=terms.get("kind"),
+            ),
         )
     ]
 
@@ -517,8 +581,13 @@ def _r9_flags(agreement: Record) -> list[Flag]:
         Flag(
             Risk.INFO,
             ("terms", "control"),
-            f"control acquired: {terms.get('holder')} acquires {terms.get('control')} control of "
-            f"{terms.get('issuer')}; check whether a merger-control filing is required before closing",
+            msg(
+                "control acquired: {get} acquires {get2} control of {get3}; check whether a merger-control filing is "
+                "required before closing",
+                get=terms.get("holder"),
+                get2=terms.get("control"),
+                get3=terms.get("issuer"),
+            ),
         )
     ]
 
@@ -609,16 +678,24 @@ def check_r2(index: Index) -> Iterator[Finding]:
             flag = Flag(
                 Risk.HIGH,
                 first.path,
-                f"hub facilitation: the hub {hub} is a party to an agreement flagged {', '.join(names)}; "
-                "a hub that organises or joins a restraint between members carries the risk itself",
+                msg(
+                    "hub facilitation: the hub {hub} is a party to an agreement flagged {names}; a hub that "
+                    "organises or joins a restraint between members carries the risk itself",
+                    hub=hub,
+                    names=", ".join(names),
+                ),
                 first.key,
             )
         else:
             flag = Flag(
                 Risk.MEDIUM,
                 first.path,
-                f"hub facilitation: an agreement flagged {', '.join(names)} was made in the alliance the hub "
-                f"{hub} organises; the hub must not organise or police restraints between members",
+                msg(
+                    "hub facilitation: an agreement flagged {names} was made in the alliance the hub {hub} "
+                    "organises; the hub must not organise or police restraints between members",
+                    names=", ".join(names),
+                    hub=hub,
+                ),
                 first.key,
             )
         yield from _emit(check_r2, index, agreement, [flag])

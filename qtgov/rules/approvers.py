@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from qtgov.dates import parse_date
 from qtgov.findings import Finding, Severity
+from qtgov.messages import msg
 from qtgov.records.index import Index
 from qtgov.rules import rule
 
@@ -46,15 +47,20 @@ def check_hub_approvers(index: Index, today: dt.date | None = None) -> Iterator[
         return
     if approvers:
         names = ", ".join(str(r.get("id")) for r in approvers)
-        problem = f"no representative of the hub who may approve ({names}) has a GitHub user"
+        problem = msg("no representative of the hub who may approve ({names}) has a GitHub user", names=names)
     else:
-        problem = "no representative of the hub may approve (none has can_sign: true and authority that has not ended)"
+        problem = msg(
+            "no representative of the hub may approve (none has can_sign: true and authority that has not ended)"
+        )
     mark = hub.key_mark("representatives")
     yield check_hub_approvers.finding(
         hub.path,
         mark.line,
         mark.column,
-        f"{problem}, so no pull request that needs the hub's approval can pass: give one of them"
-        " can_sign: true and github: LOGIN",
+        msg(
+            "{problem}, so no pull request that needs the hub's approval can pass: give one of them can_sign: true "
+            "and github: LOGIN",
+            problem=problem,
+        ),
         pointer="/representatives",
     )

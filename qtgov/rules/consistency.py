@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from qtgov.findings import Finding, Related, Severity
+from qtgov.messages import msg
 from qtgov.records.agreements import Interval, in_force_interval
 from qtgov.records.index import Index, Record
 from qtgov.rules import rule
@@ -70,10 +71,16 @@ def check_duplicate_ids(index: Index) -> Iterator[Finding]:
                     record.path,
                     mark.line,
                     mark.column,
-                    f"the id {ident!r} is used twice in {where} (first at line {earlier.line}):"
-                    " give each entry its own id",
+                    msg(
+                        "the id {ident} is used twice in {where} (first at line {line}): give each entry its own id",
+                        ident=repr(ident),
+                        where=where,
+                        line=earlier.line,
+                    ),
                     pointer=_pointer((*path, i, "id")),
-                    related=[Related(record.path, earlier.line, earlier.column, f"first {ident!r}")],
+                    related=[
+                        Related(record.path, earlier.line, earlier.column, msg("first {ident}", ident=repr(ident)))
+                    ],
                 )
 
 
@@ -120,7 +127,10 @@ def check_course_listings(index: Index) -> Iterator[Finding]:
                     agreement.path,
                     mark.line,
                     mark.column,
-                    f"this course has no id: give it the id it has in every agreement that lists it{later}",
+                    msg(
+                        "this course has no id: give it the id it has in every agreement that lists it{later}",
+                        later=later,
+                    ),
                     pointer=_pointer(("terms", "items", i)),
                     severity=Severity.WARNING,
                 )
@@ -135,10 +145,22 @@ def check_course_listings(index: Index) -> Iterator[Finding]:
                     agreement.path,
                     mark.line,
                     mark.column,
-                    f"course {course!r} is owned by {item.get('owner')!r} here but by {owner!r} in {other.id}:"
-                    " one course id names one course",
+                    msg(
+                        "course {course} is owned by {get} here but by {owner} in {id}: one course id names one course",
+                        course=repr(course),
+                        get=repr(item.get("owner")),
+                        owner=repr(owner),
+                        id=other.id,
+                    ),
                     pointer=_pointer(("terms", "items", i, "owner")),
-                    related=[Related(other.path, first.line, first.column, f"{course!r} owned by {owner!r}")],
+                    related=[
+                        Related(
+                            other.path,
+                            first.line,
+                            first.column,
+                            msg("{course} owned by {owner}", course=repr(course), owner=repr(owner)),
+                        )
+                    ],
                 )
             if interval is not None:
                 listings[course].append((agreement, i, interval))
@@ -161,10 +183,22 @@ def check_course_listings(index: Index) -> Iterator[Finding]:
                     agreement.path,
                     mark.line,
                     mark.column,
-                    f"course {course!r} is also listed by {other.id}, in force at the same time on other terms"
-                    f" ({what}): terminate or amend one of them",
+                    msg(
+                        "course {course} is also listed by {id}, in force at the same time on other terms ({what}): "
+                        "terminate or amend one of them",
+                        course=repr(course),
+                        id=other.id,
+                        what=what,
+                    ),
                     pointer=_pointer(("terms", "items", i, "id")),
-                    related=[Related(other.path, first.line, first.column, f"{course!r} listed by {other.id}")],
+                    related=[
+                        Related(
+                            other.path,
+                            first.line,
+                            first.column,
+                            msg("{course} listed by {id}", course=repr(course), id=other.id),
+                        )
+                    ],
                 )
 
 
@@ -184,8 +218,10 @@ def check_imported(index: Index) -> Iterator[Finding]:
                 agreement.path,
                 mark.line,
                 mark.column,
-                f"imported: true is only for an agreement that ended before this repository began, so its status"
-                f" is terminated (here: {agreement.get('status')}); remove imported to add it as"
-                f" {agreement.get('status')}",
+                msg(
+                    "imported: true is only for an agreement that ended before this repository began, so its status "
+                    "is terminated (here: {get}); remove imported to add it as {get}",
+                    get=agreement.get("status"),
+                ),
                 pointer="/imported",
             )

@@ -11,6 +11,7 @@ from qtgov.economics.contributions import configured_clones, measure, rebalancin
 from qtgov.economics.talent import overcommitments
 from qtgov.errors import QtgovError
 from qtgov.findings import Finding, Related, Severity
+from qtgov.messages import msg
 from qtgov.records.index import Index, Record
 from qtgov.rules import declare, rule
 
@@ -147,7 +148,7 @@ def check_talent_time(index: Index) -> Iterator[Finding]:
                 a.agreement.path,
                 a.agreement.mark("terms", "time_share_pct").line,
                 a.agreement.mark("terms", "time_share_pct").column,
-                f"{a.agreement.id}: {_pct(a.pct)} of the same person's time",
+                msg("{id}: {pct} of the same person's time", id=a.agreement.id, pct=_pct(a.pct)),
             )
             for a in items[:-1]
         ]
@@ -155,8 +156,14 @@ def check_talent_time(index: Index) -> Iterator[Finding]:
             last.agreement.path,
             mark.line,
             mark.column,
-            f"the time of one person (the same person_ref) adds up to more than 100% from {over.start} {until} "
-            f"(at most {_pct(over.peak)}: {shares}); the parties may wish to adjust the shares or dates",
+            msg(
+                "the time of one person (the same person_ref) adds up to more than 100% from {start} {until} (at "
+                "most {peak}: {shares}); the parties may wish to adjust the shares or dates",
+                start=over.start,
+                until=until,
+                peak=_pct(over.peak),
+                shares=shares,
+            ),
             pointer="/terms/time_share_pct",
             related=related,
         )

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from qtgov.dates import next_day, parse_date
 from qtgov.findings import Finding, Related, Severity
+from qtgov.messages import msg
 from qtgov.records.agreements import in_force_interval
 from qtgov.records.index import Index, Record
 from qtgov.rules import rule
@@ -27,7 +28,7 @@ def departed_on(member: Record) -> dt.date | None:
 
 def _left_related(member: Record, last: dt.date) -> Related:
     mark = member.mark("left")
-    return Related(member.path, mark.line, mark.column, f"{member.id} left on {last}")
+    return Related(member.path, mark.line, mark.column, msg("{id} left on {last}", id=member.id, last=last))
 
 
 @rule("exit-agreements", Severity.ERROR, "A member that left is party to no agreement in force after it", CATEGORY)
@@ -59,15 +60,21 @@ def check_exit_agreements(index: Index) -> Iterator[Finding]:
             last = departed_on(member)
             if last is None or (interval.end is not None and interval.end <= next_day(last)):
                 continue
-            until = f"until {interval.last_day}" if interval.last_day else "with no end"
+            until = msg("until {day}", day=interval.last_day) if interval.last_day else msg("with no end")
             mark = agreement.mark("parties", i, "member")
             yield check_exit_agreements.finding(
                 agreement.path,
                 mark.line,
                 mark.column,
-                f"{member.id} left the alliance on {last}, but {agreement.id} stays in force {until}: end it on"
-                f" {last} (qtgov terminate {agreement.id} --date {last}; when recording the exit,"
-                f" qtgov withdraw {member.id} --date {last} --terminate)",
+                msg(
+                    "{id} left the alliance on {last}, but {id2} stays in force {until}: end it on {last} (qtgov "
+                    "terminate {id2} --date {last}; when recording the exit, qtgov withdraw {id} --date {last} "
+                    "--terminate)",
+                    id=member.id,
+                    last=last,
+                    id2=agreement.id,
+                    until=until,
+                ),
                 pointer=_pointer("parties", i, "member"),
                 related=[_left_related(member, last)],
             )
@@ -99,8 +106,14 @@ def check_exit_signatures(index: Index) -> Iterator[Finding]:
                 agreement.path,
                 mark.line,
                 mark.column,
-                f"{sig.get('signatory')!r} signed for {member.id} on {day}, after {member.id} left the alliance on"
-                f" {last}: a member that has left signs nothing",
+                msg(
+                    "{get} signed for {id} on {day}, after {id} left the alliance on {last}: a member that has left "
+                    "signs nothing",
+                    get=repr(sig.get("signatory")),
+                    id=member.id,
+                    day=day,
+                    last=last,
+                ),
                 pointer=_pointer("signatures", i, "date"),
                 related=[_left_related(member, last)],
             )

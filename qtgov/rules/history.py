@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from qtgov.findings import Finding, Severity
+from qtgov.messages import msg
 from qtgov.records.index import Index
 from qtgov.rules import declare, rule
 
@@ -155,5 +156,5 @@ def check_codeowners(index: Index) -> Iterator[Finding]:
         return
     if current != render(index):
         yield check_codeowners.finding(
-            CODEOWNERS_PATH, 1, 1, "CODEOWNERS is out of date with the records; run `qtgov codeowners`"
+            CODEOWNERS_PATH, 1, 1, msg("CODEOWNERS is out of date with the records; run `qtgov codeowners`")
         )

@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 
 from qtgov.findings import Finding, Related, Severity
+from qtgov.messages import msg
 from qtgov.overlaps import TO_COORDINATE, analyse, model_for
 from qtgov.overlaps.geometry import Box, box_intersect, box_text, period_text
 from qtgov.overlaps.model import Agreement, Allocation, Claim, Location, Model, boxes_chains
@@ -77,13 +78,17 @@ def check_overlap(index: Index) -> Iterator[Finding]:
                 continue
             where = piece.text()
             if piece.label == "conflict":
-                why = "an overlap to coordinate that no agreement between them covers yet"
+                why = msg("an overlap to coordinate that no agreement between them covers yet")
             elif piece.label == "pending":
-                why = f"covered only by agreement {piece.agreement!r}, which is not executed yet"
+                why = msg(
+                    "covered only by agreement {agreement}, which is not executed yet", agreement=repr(piece.agreement)
+                )
             else:
-                why = (
-                    f"allocated to {piece.holder} by agreement {piece.agreement!r}, which resolves nothing "
-                    "until counsel approves its legal_review"
+                why = msg(
+                    "allocated to {holder} by agreement {agreement}, which resolves nothing "
+                    "until counsel approves its legal_review",
+                    holder=piece.holder,
+                    agreement=repr(piece.agreement),
                 )
             for side in (0, 1):
                 mine, other = entry.claims[side], entry.claims[1 - side]
@@ -91,8 +96,16 @@ def check_overlap(index: Index) -> Iterator[Finding]:
                     mine.location.path,
                     mine.location.line,
                     mine.location.column,
-                    f"declared focus area {mine.id!r} of {mine.member} overlaps {other.member}'s {other.id!r} on "
-                    f"{where}: {why} ({piece.label})",
+                    msg(
+                        "declared focus area {id} of {member} overlaps {member2}'s {id2} on {where}: {why} ({label})",
+                        id=repr(mine.id),
+                        member=mine.member,
+                        member2=other.member,
+                        id2=repr(other.id),
+                        where=where,
+                        why=why,
+                        label=piece.label,
+                    ),
                     pointer=_pointer_claim(mine),
                     related=[_related(other.location, f"{other.member}'s declared focus area {other.id!r}")],
                     severity=severity,
@@ -121,9 +134,17 @@ def check_overlap_unknown(index: Index) -> Iterator[Finding]:
                 mine.location.path,
                 mine.location.line,
                 mine.location.column,
-                f"declared focus area {mine.id!r} (scheme {mine.scheme!r}) and {other.member}'s {other.id!r} "
-                f"(scheme {other.scheme!r}) meet in region, segment and period ({where}) but their sectors "
-                "cannot be compared: use one scheme or add a maps_to crosswalk",
+                msg(
+                    "declared focus area {id} (scheme {scheme}) and {member}'s {id2} (scheme {scheme2}) meet in "
+                    "region, segment and period ({where}) but their sectors cannot be compared: use one scheme or "
+                    "add a maps_to crosswalk",
+                    id=repr(mine.id),
+                    scheme=repr(mine.scheme),
+                    member=other.member,
+                    id2=repr(other.id),
+                    scheme2=repr(other.scheme),
+                    where=where,
+                ),
                 pointer=_pointer_claim(mine),
                 related=[_related(other.location, f"{other.member}'s declared focus area {other.id!r}")],
             )
@@ -198,9 +219,16 @@ def check_claim_allocated_elsewhere(index: Index) -> Iterator[Finding]:
             claim.location.path,
             claim.location.line,
             claim.location.column,
-            f"declared focus area {claim.id!r} of {claim.member} still includes {_listed(sorted(set(hits[key])))}, "
-            f"allocated to {allocation.holder} by agreement {agreement.id!r} (in force "
-            f"{period_text(*interval)}); narrow the focus area or record why both operate there",
+            msg(
+                "declared focus area {id} of {member} still includes {listed}, allocated to {holder} by agreement "
+                "{id2} (in force {period_text}); narrow the focus area or record why both operate there",
+                id=repr(claim.id),
+                member=claim.member,
+                listed=_listed(sorted(set(hits[key]))),
+                holder=allocation.holder,
+                id2=repr(agreement.id),
+                period_text=period_text(*interval),
+            ),
             pointer=_pointer_claim(claim),
             related=[_related(allocation.location, f"the allocation to {allocation.holder} in {agreement.id!r}")],
         )
@@ -238,8 +266,16 @@ def check_allocation_self_overlap(index: Index) -> Iterator[Finding]:
                 second.location.path,
                 second.location.line,
                 second.location.column,
-                f"allocation {p2 + 1} (holder {_holder_text(second)}) overlaps allocation {p1 + 1} "
-                f"(holder {_holder_text(first)}) of {agreement.id!r} on {_listed(sorted(set(texts)))}",
+                msg(
+                    "allocation {value} (holder {second}) overlaps allocation {value2} (holder {first}) of {id} on "
+                    "{listed}",
+                    value=p2 + 1,
+                    second=_holder_text(second),
+                    value2=p1 + 1,
+                    first=_holder_text(first),
+                    id=repr(agreement.id),
+                    listed=_listed(sorted(set(texts))),
+                ),
                 pointer=_pointer_allocation(second),
                 related=[_related(first.location, f"allocation {p1 + 1} of {agreement.id!r}")],
             )
@@ -279,8 +315,14 @@ def check_allocation_contradiction(index: Index) -> Iterator[Finding]:
                 al.location.path,
                 al.location.line,
                 al.location.column,
-                f"{ag.id!r} allocates {where} to {_holder_text(al)}, but {other_ag.id!r} (in force at the same time) "
-                f"allocates it to {_holder_text(other_al)}",
+                msg(
+                    "{id} allocates {where} to {al}, but {id2} (in force at the same time) allocates it to {other_al}",
+                    id=repr(ag.id),
+                    where=where,
+                    al=_holder_text(al),
+                    id2=repr(other_ag.id),
+                    other_al=_holder_text(other_al),
+                ),
                 pointer=_pointer_allocation(al),
                 related=[_related(other_al.location, f"allocation {other_al.position + 1} of {other_ag.id!r}")],
             )
@@ -322,7 +364,12 @@ def check_allocation_pre_emptive(index: Index) -> Iterator[Finding]:
                 allocation.location.path,
                 allocation.location.line,
                 allocation.location.column,
-                f"allocation {allocation.position + 1} of {agreement.id!r} gives a box to {allocation.holder} where "
-                "the parties' declared focus areas do not overlap: a pre-emptive allocation (see R1)",
+                msg(
+                    "allocation {value} of {id} gives a box to {holder} where the parties' declared focus areas do "
+                    "not overlap: a pre-emptive allocation (see R1)",
+                    value=allocation.position + 1,
+                    id=repr(agreement.id),
+                    holder=allocation.holder,
+                ),
                 pointer=_pointer_allocation(allocation),
             )

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from qtgov.dates import previous_day
 from qtgov.economics.ownership import for_index, over_total_periods, pct_text
 from qtgov.findings import Finding, Related, Severity
+from qtgov.messages import msg
 from qtgov.records.index import Index
 from qtgov.rules import rule
 
@@ -43,9 +44,19 @@ def check_ownership_total(index: Index) -> Iterator[Finding]:
             last.path,
             last.line,
             last.column,
-            f"the holdings of {over.issuer} in force from {start.isoformat()} {until} add up to "
-            f"{' and '.join(what)} ({parts}): a company's shares cannot add up to more than 100%; "
-            "record the termination of a holding that ended, or correct the stake",
+            msg(
+                "the holdings of {issuer} in force from {isoformat} {until} add up to {what} ({parts}): a company's "
+                "shares cannot add up to more than 100%; record the termination of a holding that ended, or correct "
+                "the stake",
+                issuer=over.issuer,
+                isoformat=start.isoformat(),
+                until=until,
+                what=" and ".join(what),
+                parts=parts,
+            ),
             pointer="/terms/equity_pct",
-            related=[Related(h.path, h.line, h.column, f"holding {h.agreement}") for h in involved[:-1]],
+            related=[
+                Related(h.path, h.line, h.column, msg("holding {agreement}", agreement=h.agreement))
+                for h in involved[:-1]
+            ],
         )

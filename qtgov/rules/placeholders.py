@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from qtgov.findings import Finding, Severity
+from qtgov.messages import msg
 from qtgov.records.index import Index, Record
 from qtgov.rules import rule
 
@@ -71,7 +72,7 @@ def check_placeholders(index: Index) -> Iterator[Finding]:
                 record.path,
                 line,
                 column,
-                f"placeholder in {field}: {what}",
+                msg("placeholder in {field}: {what}", field=field, what=what),
                 pointer="".join(f"/{p}" for p in path),
                 severity=severity,
             )

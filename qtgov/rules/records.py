@@ -11,6 +11,7 @@ from typing import Any
 
 from qtgov.dates import is_zero, parse_date, parse_duration, previous_day
 from qtgov.findings import Finding, Related, Severity
+from qtgov.messages import msg
 from qtgov.records.agreements import Interval, effective_date, execution_date, in_force_interval
 from qtgov.records.index import Index, Record, party_ids
 from qtgov.records.schema_messages import did_you_mean
@@ -49,11 +50,22 @@ def check_record_id(index: Index) -> Iterator[Finding]:
     ]:
         written = record.get("id")
         if written != record.id:
-            message = f"id {written!r} differs from the file name; use {record.id!r}"
+            rename = ""
             if isinstance(written, str) and written:
                 # The id may be the right one and the file misnamed: renaming keeps git's history.
                 folder = record.path.rsplit("/", 1)[0]
-                message += f", or rename the file: git mv {record.path} {folder}/{written}.yaml"
+                rename = msg(
+                    ", or rename the file: git mv {path} {folder}/{written}.yaml",
+                    path=record.path,
+                    folder=folder,
+                    written=written,
+                )
+            message = msg(
+                "id {get} differs from the file name; use {id}{rename}",
+                get=repr(written),
+                id=repr(record.id),
+                rename=rename,
+            )
             yield check_record_id.finding(*_at(record, "id"), message, pointer="/id")
     hubs = sorted(m.id for m in index.members.values() if m.get("kind") == "hub")
     alliance = index.alliance
@@ -62,14 +74,18 @@ def check_record_id(index: Index) -> Iterator[Finding]:
         hub = index.members.get(hub_id)
         if hub is not None and hub.get("kind") != "hub":
             yield check_record_id.finding(
-                *_at(alliance, "hub"), f"the hub {hub_id!r} is a member whose kind is not 'hub'", pointer="/hub"
+                *_at(alliance, "hub"),
+                msg("the hub {hub_id} is a member whose kind is not 'hub'", hub_id=repr(hub_id)),
+                pointer="/hub",
             )
         named = f"names {hub_id!r}" if hub_id else "names no hub"
         for other in hubs:
             if other != hub_id:
                 yield check_record_id.finding(
                     *_at(index.members[other], "kind"),
-                    f"{other!r} says it is the hub, but charter/alliance.yaml {named}",
+                    msg(
+                        "{other} says it is the hub, but charter/alliance.yaml {named}", other=repr(other), named=named
+                    ),
                     pointer="/kind",
                 )
 
@@ -82,7 +98,7 @@ def check_alliance_file(index: Index) -> Iterator[Finding]:
     taxonomy a claim uses. `qtgov init` writes one.
     """
     if index.alliance is None and not index.known["alliance"]:
-        yield check_alliance_file.finding("charter/alliance.yaml", 1, 1, "charter/alliance.yaml is missing")
+        yield check_alliance_file.finding("charter/alliance.yaml", 1, 1, msg("charter/alliance.yaml is missing"))
 
 
 @rule("reference", Severity.ERROR, "References name existing records", REFS)
@@ -101,7 +117,11 @@ def check_references(index: Index) -> Iterator[Finding]:
         if hub and not index.is_known("member", hub):
             yield check_references.finding(
                 *_at(alliance, "hub"),
-                f"the hub {hub!r} has no file members/{hub}.yaml{did_you_mean(hub, index.members)}",
+                msg(
+                    "the hub {hub} has no file members/{hub}.yaml{hub2}",
+                    hub=repr(hub),
+                    hub2=did_you_mean(hub, index.members),
+                ),
                 pointer="/hub",
             )
     for agreement in index.agreements.values():
@@ -115,14 +135,16 @@ def _agreement_references(index: Index, agreement: Record) -> Iterator[Finding]:
         if member in seen:
             yield check_references.finding(
                 *_at(agreement, "parties", i, "member"),
-                f"{member!r} is listed twice as a party",
+                msg("{member} is listed twice as a party", member=repr(member)),
                 pointer=_pointer("parties", i, "member"),
             )
         seen.add(member)
         if not index.is_known("member", member):
             yield check_references.finding(
                 *_at(agreement, "parties", i, "member"),
-                f"unknown member {member!r}{did_you_mean(member, index.members)}",
+                msg(
+                    "unknown member {member}{member2}", member=repr(member), member2=did_you_mean(member, index.members)
+                ),
                 pointer=_pointer("parties", i, "member"),
             )
     refs: list[tuple[tuple[str | int, ...], str]] = []
@@ -138,12 +160,16 @@ def _agreement_references(index: Index, agreement: Record) -> Iterator[Finding]:
     for path, target in refs:
         if target == agreement.id:
             yield check_references.finding(
-                *_at(agreement, *path), "an agreement cannot refer to itself", pointer=_pointer(*path)
+                *_at(agreement, *path), msg("an agreement cannot refer to itself"), pointer=_pointer(*path)
             )
         elif not index.is_known("agreement", target):
             yield check_references.finding(
                 *_at(agreement, *path),
-                f"unknown agreement {target!r}{did_you_mean(target, index.agreements)}",
+                msg(
+                    "unknown agreement {target}{target2}",
+                    target=repr(target),
+                    target2=did_you_mean(target, index.agreements),
+                ),
                 pointer=_pointer(*path),
             )
     for path, member in _members_in_terms(agreement):
@@ -152,13 +178,15 @@ def _agreement_references(index: Index, agreement: Record) -> Iterator[Finding]:
         if not index.is_known("member", member):
             yield check_references.finding(
                 *_at(agreement, *path),
-                f"unknown member {member!r}{did_you_mean(member, index.members)}",
+                msg(
+                    "unknown member {member}{member2}", member=repr(member), member2=did_you_mean(member, index.members)
+                ),
                 pointer=_pointer(*path),
             )
         elif member not in parties:
             yield check_references.finding(
                 *_at(agreement, *path),
-                f"{member!r} is named in the terms but is not a party to this agreement",
+                msg("{member} is named in the terms but is not a party to this agreement", member=repr(member)),
                 pointer=_pointer(*path),
             )
 
@@ -222,7 +250,7 @@ def check_signature_authority(index: Index) -> Iterator[Finding]:
             if member not in parties:
                 yield check_signature_authority.finding(
                     *_at(agreement, "signatures", i, "member"),
-                    f"{member!r} signed but is not a party",
+                    msg("{member} signed but is not a party", member=repr(member)),
                     pointer=_pointer("signatures", i, "member"),
                 )
                 continue
@@ -234,20 +262,35 @@ def check_signature_authority(index: Index) -> Iterator[Finding]:
                 reps = [r.get("id") for r in index.members[member].get("representatives") or [] if isinstance(r, dict)]
                 yield check_signature_authority.finding(
                     *where,
-                    f"{signatory!r} is not a representative of {member!r}{did_you_mean(signatory, reps)}",
+                    msg(
+                        "{signatory} is not a representative of {member}{signatory2}",
+                        signatory=repr(signatory),
+                        member=repr(member),
+                        signatory2=did_you_mean(signatory, reps),
+                    ),
                     pointer=pointer,
                 )
             elif not rep.get("can_sign"):
                 yield check_signature_authority.finding(
                     *where,
-                    f"{signatory!r} of {member!r} has no signing authority (can_sign is false)",
+                    msg(
+                        "{signatory} of {member} has no signing authority (can_sign is false)",
+                        signatory=repr(signatory),
+                        member=repr(member),
+                    ),
                     pointer=pointer,
                 )
             elif day is not None and not can_sign_on(rep, day):
                 window = f"{rep.get('since', '…')} to {rep.get('until', 'now')}"
                 yield check_signature_authority.finding(
                     *where,
-                    f"{signatory!r} could sign for {member!r} only from {window}, not on {day}",
+                    msg(
+                        "{signatory} could sign for {member} only from {window}, not on {day}",
+                        signatory=repr(signatory),
+                        member=repr(member),
+                        window=window,
+                        day=day,
+                    ),
                     pointer=pointer,
                 )
 
@@ -270,14 +313,17 @@ def check_counsel(index: Index) -> Iterator[Finding]:
             if status != "requested":
                 yield check_counsel.finding(
                     *_at(agreement, "legal_review", "status"),
-                    f"a legal review with status {status!r} names no reviewer",
+                    msg("a legal review with status {status} names no reviewer", status=repr(status)),
                     pointer="/legal_review/status",
                 )
         elif reviewer not in counsel:
             yield check_counsel.finding(
                 *_at(agreement, "legal_review", "reviewer"),
-                f"{reviewer!r} is not one of the alliance's counsel (charter/alliance.yaml legal.counsel)"
-                f"{did_you_mean(reviewer, counsel)}",
+                msg(
+                    "{reviewer} is not one of the alliance's counsel (charter/alliance.yaml legal.counsel){reviewer2}",
+                    reviewer=repr(reviewer),
+                    reviewer2=did_you_mean(reviewer, counsel),
+                ),
                 pointer="/legal_review/reviewer",
             )
 
@@ -298,7 +344,9 @@ def _order(
 
     a, b = parse_date(get(first)), parse_date(get(second))
     if a and b and (b < a or (strict and b == a)):
-        return check_dates.finding(*_at(record, *second), f"{what}: {b} is before {a}", pointer=_pointer(*second))
+        return check_dates.finding(
+            *_at(record, *second), msg("{what}: {b} is before {a}", what=what, b=b, a=a), pointer=_pointer(*second)
+        )
     return None
 
 
@@ -350,8 +398,13 @@ def _agreement_dates(agreement: Record) -> Iterator[Finding]:
         if start and last and last < previous_day(start):
             yield check_dates.finding(
                 *_at(agreement, "termination", "date"),
-                f"terminated before it took effect: termination.date is the last day in force, {last} is before "
-                f"{start}; to record that it never took effect, write {previous_day(start)}",
+                msg(
+                    "terminated before it took effect: termination.date is the last day in force, {last} is before "
+                    "{start}; to record that it never took effect, write {start2}",
+                    last=last,
+                    start=start,
+                    start2=previous_day(start),
+                ),
                 pointer="/termination/date",
             )
     for i, _ in enumerate((agreement.get("terms") or {}).get("allocations") or []):
@@ -369,35 +422,35 @@ def _agreement_dates(agreement: Record) -> Iterator[Finding]:
     term = agreement.get("term") or {}
     if term.get("end") and term.get("duration"):
         yield check_dates.finding(
-            *_at(agreement, "term"), "give either term.end or term.duration, not both", pointer="/term"
+            *_at(agreement, "term"), msg("give either term.end or term.duration, not both"), pointer="/term"
         )
     if is_zero(parse_duration(term.get("duration"))):
         yield check_dates.finding(
-            *_at(agreement, "term", "duration"), "a term of zero length never runs", pointer="/term/duration"
+            *_at(agreement, "term", "duration"), msg("a term of zero length never runs"), pointer="/term/duration"
         )
     renewal = agreement.get("renewal") or {}
     if renewal.get("auto"):
         if not renewal.get("period"):
             yield check_dates.finding(
-                *_at(agreement, "renewal"), "automatic renewal needs a renewal period", pointer="/renewal"
+                *_at(agreement, "renewal"), msg("automatic renewal needs a renewal period"), pointer="/renewal"
             )
         elif is_zero(parse_duration(renewal.get("period"))):
             yield check_dates.finding(
                 *_at(agreement, "renewal", "period"),
-                "automatic renewal needs a renewal period longer than zero",
+                msg("automatic renewal needs a renewal period longer than zero"),
                 pointer="/renewal/period",
             )
         if not term.get("duration") and not term.get("end"):
             yield check_dates.finding(
                 *_at(agreement, "renewal"),
-                "automatic renewal needs a term to renew (term.duration or term.end)",
+                msg("automatic renewal needs a term to renew (term.duration or term.end)"),
                 pointer="/renewal",
             )
     notice, period = parse_duration(renewal.get("notice")), parse_duration(renewal.get("period"))
     if notice and period and (notice[0] * 31 + notice[1]) > (period[0] * 31 + period[1]):
         yield check_dates.finding(
             *_at(agreement, "renewal", "notice"),
-            "the notice period is longer than the renewal period",
+            msg("the notice period is longer than the renewal period"),
             pointer="/renewal/notice",
         )
 
@@ -435,8 +488,12 @@ def check_termination_day(index: Index) -> Iterator[Finding]:
             continue
         yield check_termination_day.finding(
             *_at(agreement, "termination", "date"),
-            f"termination.date is the last day in force, so {why}; if it ended on {previous_day(last)} "
-            f"(the day before, as qtgov 0.1.0 read this date), write {previous_day(last)}",
+            msg(
+                "termination.date is the last day in force, so {why}; if it ended on {last} (the day before, as "
+                "qtgov 0.1.0 read this date), write {last}",
+                why=why,
+                last=previous_day(last),
+            ),
             pointer="/termination/date",
         )
 
@@ -463,18 +520,22 @@ def check_lifecycle(index: Index) -> Iterator[Finding]:
         status = member.get("status")
         if status == "withdrawn" and not member.get("left"):
             yield check_lifecycle.finding(
-                *_at(member, "status"), "a withdrawn member needs a 'left' date", pointer="/status"
+                *_at(member, "status"), msg("a withdrawn member needs a 'left' date"), pointer="/status"
             )
         if member.get("left") and status != "withdrawn":
             yield check_lifecycle.finding(
                 *_at(member, "left", key=True),
-                f"a member with a 'left' date is withdrawn, not {status}",
+                msg("a member with a 'left' date is withdrawn, not {status}", status=status),
                 pointer="/left",
             )
         if status in ("active", "suspended") and not member.get("joined") and member.get("kind") != "hub":
             yield check_lifecycle.finding(
                 *_at(member, "status"),
-                f"{'an' if status == 'active' else 'a'} {status} member needs a 'joined' date",
+                msg(
+                    "{value} {status} member needs a 'joined' date",
+                    value="an" if status == "active" else "a",
+                    status=status,
+                ),
                 pointer="/status",
             )
 
@@ -488,37 +549,39 @@ def _agreement_lifecycle(agreement: Record) -> Iterator[Finding]:
         if missing:
             yield check_lifecycle.finding(
                 *_at(agreement, "status"),
-                f"{status} but not signed by {', '.join(missing)}",
+                msg("{status} but not signed by {missing}", status=status, missing=", ".join(missing)),
                 pointer="/status",
             )
         elif agreement.get("effective") in (None, "on-execution") and execution_date(agreement) is None:
             yield check_lifecycle.finding(
-                *_at(agreement, "status"), "the execution date cannot be determined", pointer="/status"
+                *_at(agreement, "status"), msg("the execution date cannot be determined"), pointer="/status"
             )
         if agreement.get("visibility") != "restricted" and not agreement.get("terms"):
             yield check_lifecycle.finding(
-                *_at(agreement, "status"), f"{status} agreement has no terms", pointer="/status"
+                *_at(agreement, "status"), msg("{status} agreement has no terms", status=status), pointer="/status"
             )
     if status == "terminated" and not agreement.get("termination"):
         yield check_lifecycle.finding(
-            *_at(agreement, "status"), "terminated but no termination is recorded", pointer="/status"
+            *_at(agreement, "status"), msg("terminated but no termination is recorded"), pointer="/status"
         )
     if status != "terminated" and agreement.get("termination"):
         yield check_lifecycle.finding(
             *_at(agreement, "termination", key=True),
-            f"a termination is recorded but the status is {status}; set status: terminated",
+            msg("a termination is recorded but the status is {status}; set status: terminated", status=status),
             pointer="/termination",
         )
     review = agreement.get("legal_review") or {}
     if review.get("status") == "approved_with_conditions" and not review.get("conditions"):
         yield check_lifecycle.finding(
             *_at(agreement, "legal_review", "status"),
-            "approved_with_conditions needs its conditions",
+            msg("approved_with_conditions needs its conditions"),
             pointer="/legal_review/status",
         )
     if review.get("status") in APPROVED_REVIEWS and not review.get("date"):
         yield check_lifecycle.finding(
-            *_at(agreement, "legal_review", "status"), "an approved review needs a date", pointer="/legal_review/status"
+            *_at(agreement, "legal_review", "status"),
+            msg("an approved review needs a date"),
+            pointer="/legal_review/status",
         )
 
 
@@ -541,8 +604,13 @@ def check_signature_content(index: Index) -> Iterator[Finding]:
             if sig.get("content_sha256") != current:
                 yield check_signature_content.finding(
                     *_at(agreement, "signatures", i, "content_sha256"),
-                    f"signature of {sig.get('member')} ({sig.get('signatory')}) is for other content; "
-                    f"the content has changed since it was signed (now {current[:12]}…)",
+                    msg(
+                        "signature of {get} ({get2}) is for other content; the content has changed since it was "
+                        "signed (now {current}…)",
+                        get=sig.get("member"),
+                        get2=sig.get("signatory"),
+                        current=current[:12],
+                    ),
                     pointer=_pointer("signatures", i, "content_sha256"),
                     severity=severity,
                 )
@@ -550,7 +618,9 @@ def check_signature_content(index: Index) -> Iterator[Finding]:
         if review.get("status") in APPROVED_REVIEWS and review.get("content_sha256") != current:
             yield check_signature_content.finding(
                 *_at(agreement, "legal_review", "content_sha256" if review.get("content_sha256") else "status"),
-                "the legal review does not pin the current content; it approves nothing until counsel reviews again",
+                msg(
+                    "the legal review does not pin the current content; it approves nothing until counsel reviews again"
+                ),
                 pointer="/legal_review/content_sha256",
                 severity=Severity.WARNING,
             )
@@ -577,7 +647,7 @@ def check_terms(index: Index) -> Iterator[Finding]:
             if abs(total - 100) > 1e-9:
                 yield check_terms.finding(
                     *_at(agreement, "terms", "split"),
-                    f"the revenue split sums to {total:g}, not 100",
+                    msg("the revenue split sums to {total:g}, not 100", total=total),
                     pointer="/terms/split",
                 )
             names = [s.get("member") for s in split]
@@ -585,13 +655,15 @@ def check_terms(index: Index) -> Iterator[Finding]:
                 if name in names[:i]:
                     yield check_terms.finding(
                         *_at(agreement, "terms", "split", i, "member"),
-                        f"{name!r} appears twice in the split",
+                        msg("{name} appears twice in the split", name=repr(name)),
                         pointer=_pointer("terms", "split", i, "member"),
                     )
         elif kind == "shareholding" and terms:
             if terms.get("holder") == terms.get("issuer"):
                 yield check_terms.finding(
-                    *_at(agreement, "terms", "holder"), "a company cannot hold its own shares", pointer="/terms/holder"
+                    *_at(agreement, "terms", "holder"),
+                    msg("a company cannot hold its own shares"),
+                    pointer="/terms/holder",
                 )
             interval = in_force_interval(agreement, index) if terms.get("issuer") else None
             if interval is not None:
@@ -609,7 +681,7 @@ def check_terms(index: Index) -> Iterator[Finding]:
                 if key in seen:
                     yield check_terms.finding(
                         *_at(agreement, "terms", "commitments", i),
-                        f"{key[0]!r} has two {key[1]!r} commitments",
+                        msg("{key} has two {key2} commitments", key=repr(key[0]), key2=repr(key[1])),
                         pointer=_pointer("terms", "commitments", i),
                     )
                 seen.add(key)
@@ -644,13 +716,19 @@ def _overfull(issuer: str, holdings: list[_Holding]) -> Iterator[Finding]:
                 continue
             last = max(stated, key=lambda h: h.record.id)
             others = [
-                Related(h.record.path, *_at(h.record, "terms", field)[1:], f"{h.pct(field):g}%")
+                Related(h.record.path, *_at(h.record, "terms", field)[1:], msg("{field:g}%", field=h.pct(field)))
                 for h in current
                 if h is not last
             ]
             yield check_terms.finding(
                 *_at(last.record, "terms", field),
-                f"shareholdings in {issuer!r} in force on {day} add up to {total:g}% ({field})",
+                msg(
+                    "shareholdings in {issuer} in force on {day} add up to {total:g}% ({field})",
+                    issuer=repr(issuer),
+                    day=day,
+                    total=total,
+                    field=field,
+                ),
                 pointer=f"/terms/{field}",
                 related=others,
             )
@@ -658,11 +736,11 @@ def _overfull(issuer: str, holdings: list[_Holding]) -> Iterator[Finding]:
 
 
 HUB_FACTS = (
-    ("legal_name", "the registered legal name"),
-    ("identifiers", "the Unified Social Credit Code or another public identifier"),
-    ("jurisdiction", "the jurisdiction of registration"),
-    ("website", "the official website"),
-    ("sources", "public sources for the facts recorded"),
+    ("legal_name", msg("the registered legal name")),
+    ("identifiers", msg("the Unified Social Credit Code or another public identifier")),
+    ("jurisdiction", msg("the jurisdiction of registration")),
+    ("website", msg("the official website")),
+    ("sources", msg("public sources for the facts recorded")),
 )
 
 
@@ -680,5 +758,7 @@ def check_hub_facts(index: Index) -> Iterator[Finding]:
     for key, what in HUB_FACTS:
         if not hub.get(key):
             yield check_hub_facts.finding(
-                *_at(hub, "id"), f"hub record has no {key}: add {what} once verified", pointer=f"/{key}"
+                *_at(hub, "id"),
+                msg("hub record has no {key}: add {what} once verified", key=key, what=what),
+                pointer=f"/{key}",
             )

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from qtgov.findings import Finding, Severity
+from qtgov.messages import msg
 from qtgov.records.index import Index, Record
 from qtgov.records.trees import OLD_CN_CODES, ROOT, Taxonomy, regions
 from qtgov.rules import Rule, rule
@@ -62,7 +63,14 @@ def _check_paths(
                 record.path,
                 mark.line,
                 mark.column,
-                f"{what}: {field} {path!r} was retired from {scheme!r}; write {moved!r}",
+                msg(
+                    "{what}: {field} {path} was retired from {scheme}; write {moved}",
+                    what=what,
+                    field=field,
+                    path=repr(path),
+                    scheme=repr(scheme),
+                    moved=repr(moved),
+                ),
                 pointer=_pointer(at),
                 severity=Severity.INFO,
             )
@@ -71,7 +79,13 @@ def _check_paths(
                 record.path,
                 mark.line,
                 mark.column,
-                f"{what}: {field} {path!r} is not a node of the {scheme!r} taxonomy",
+                msg(
+                    "{what}: {field} {path} is not a node of the {scheme} taxonomy",
+                    what=what,
+                    field=field,
+                    path=repr(path),
+                    scheme=repr(scheme),
+                ),
                 pointer=_pointer(at),
             )
 
@@ -111,8 +125,14 @@ def check_taxonomy_path(index: Index) -> Iterator[Finding]:
                 record.path,
                 mark.line,
                 mark.column,
-                f"{what}: {field} scheme {dim_scheme!r}{source} has no taxonomy file "
-                f"charter/taxonomy/{dim_scheme}.yaml",
+                msg(
+                    "{what}: {field} scheme {dim_scheme}{source} has no taxonomy file "
+                    "charter/taxonomy/{dim_scheme}.yaml",
+                    what=what,
+                    field=field,
+                    dim_scheme=repr(dim_scheme),
+                    source=source,
+                ),
                 pointer=_pointer(at),
             )
 
@@ -149,7 +169,12 @@ def check_region_code(index: Index) -> Iterator[Finding]:
                 record.path,
                 mark.line,
                 mark.column,
-                f"{what}: {code!r} is the pre-2017 code of {OLD_CN_CODES[code]!r}; write {OLD_CN_CODES[code]!r}",
+                msg(
+                    "{what}: {code} is the pre-2017 code of {OLD_CN_CODES}; write {OLD_CN_CODES}",
+                    what=what,
+                    code=repr(code),
+                    OLD_CN_CODES=repr(OLD_CN_CODES[code]),
+                ),
                 pointer=_pointer(at),
                 severity=Severity.INFO,
             )
@@ -158,7 +183,7 @@ def check_region_code(index: Index) -> Iterator[Finding]:
                 record.path,
                 mark.line,
                 mark.column,
-                f"{what}: {code!r} is not an ISO 3166 country or subdivision code",
+                msg("{what}: {code} is not an ISO 3166 country or subdivision code", what=what, code=repr(code)),
                 pointer=_pointer(at),
             )
 

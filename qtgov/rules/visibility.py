@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from qtgov.findings import Finding, Severity
+from qtgov.messages import msg
 from qtgov.records.index import Index, Record
 from qtgov.rules import Rule, rule
 
@@ -148,15 +149,24 @@ def _field_findings(check: Rule, index: Index, record: Record, context: str) -> 
         what = "terms" if path == ("terms",) else "text"
         yield check.finding(
             *_where(record, path, key=True),
-            f"{context}: {_what(path)} is not allowed (only parties, type, status, dates and document hashes); "
-            f"keep the {what} in a document outside the repository, pinned by its sha256 in documents",
+            msg(
+                "{context}: {path} is not allowed (only parties, type, status, dates and document hashes); keep the "
+                "{what} in a document outside the repository, pinned by its sha256 in documents",
+                context=context,
+                path=_what(path),
+                what=what,
+            ),
             pointer=_pointer(path),
         )
     for path in _committed_files(index, record):
         yield check.finding(
             *_where(record, path, key=False),
-            f"{context}: {_value(record, path)} is committed to this repository, where it can be read; "
-            "keep the file outside and pin only its sha256",
+            msg(
+                "{context}: {record} is committed to this repository, where it can be read; keep the file outside "
+                "and pin only its sha256",
+                context=context,
+                record=_value(record, path),
+            ),
             pointer=_pointer(path),
         )
 
@@ -277,11 +287,11 @@ def _instances(data: Any, path: tuple[str, ...], prefix: Path = ()) -> Iterator[
 
 def _published_because(index: Index, record: Record) -> str | None:
     if record.kind == "alliance":
-        return "the charter is published"
+        return msg("the charter is published")
     if record.get("visibility") == "public":
-        return "this record is public"
+        return msg("this record is public")
     if index.settings.publish_repository == "public":
-        return "this repository is public (publish.repository: public)"
+        return msg("this repository is public (publish.repository: public)")
     return None
 
 
@@ -326,14 +336,16 @@ def check_personal_data(index: Index) -> Iterator[Finding]:
                     if isinstance(item, str) and item.lower().endswith(NOREPLY):
                         continue
                     hint = (
-                        f"set {personal.consent_key}: true only with the person's consent, or use a GitHub "
-                        "noreply address"
+                        msg(
+                            "set {key}: true only with the person's consent, or use a GitHub noreply address",
+                            key=personal.consent_key,
+                        )
                         if personal.consent_key
-                        else "keep it out of published records"
+                        else msg("keep it out of published records")
                     )
                     yield check_personal_data.finding(
                         *_where(record, at, key=False),
-                        f"personal data: {_what(at)} is published because {why}; {hint}",
+                        msg("personal data: {at} is published because {why}; {hint}", at=_what(at), why=why, hint=hint),
                         pointer=_pointer(at),
                     )
 
@@ -368,6 +380,10 @@ def check_prose_visibility(index: Index) -> Iterator[Finding]:
                 f"charter/{name}",
                 m.line,
                 m.column,
-                f"names the {m.kind} {m.record_id!r}, which is not public: the public handbook leaves this "
-                "passage out; mark it alliance-only (<!-- qtgov: alliance --> … <!-- qtgov: end -->) or reword it",
+                msg(
+                    "names the {kind} {record_id}, which is not public: the public handbook leaves this passage out; "
+                    "mark it alliance-only (<!-- qtgov: alliance --> … <!-- qtgov: end -->) or reword it",
+                    kind=m.kind,
+                    record_id=repr(m.record_id),
+                ),
             )

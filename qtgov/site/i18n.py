@@ -1,5 +1,9 @@
 """The handbook's words in Chinese and English: UI strings, labels for record values, dates, and
-the choice of language for bilingual record text (`{zh: …, en: …}` or a plain string)."""
+the choice of language for bilingual record text (`{zh: …, en: …}` or a plain string).
+
+Sentences that code composes (finding messages, rule titles, deadline notes) are not here: they
+are marked with `qtgov.messages.msg` and translated by the catalogue in `qtgov/locale/`
+(docs/design/i18n.md)."""
 
 from __future__ import annotations
 

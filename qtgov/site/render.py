@@ -18,6 +18,7 @@ from typing import Any
 
 import jinja2
 
+from qtgov import messages
 from qtgov.site import i18n
 from qtgov.site.escaping import Md, front_matter_title, html_attr, md, md_block, md_cell, md_inline, safe_url
 from qtgov.site.escaping import finalize as _finalize
@@ -52,6 +53,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters.update(
         tr=_tr,
+        say=_say,
         others=_others,
         label=_label,
         date=_date,
@@ -105,6 +107,13 @@ def _lang(ctx: Any) -> str:
 @jinja2.pass_context
 def _tr(ctx: Any, text: Any) -> str:
     return i18n.pick(text, _lang(ctx), ctx["languages"])
+
+
+@jinja2.pass_context
+def _say(ctx: Any, text: str) -> str:
+    """Text qtgov generated (a finding message, a rule title) in the page's language, through
+    the message catalogue; never for record-provided text."""
+    return messages.translate(text, _lang(ctx))
 
 
 @jinja2.pass_context
@@ -333,7 +342,8 @@ def _findings_table(ctx: Any, findings: Any) -> Md:
     for f in findings:
         location = record_link_str(ctx, f.path, f"{f.path}:{f.line}:{f.column}")
         rule = rule_link_str(ctx, f.rule)
-        rows.append(f"| {severity[str(f.severity)]} | {rule} | {location} | {md_cell(f.message)} |\n")
+        message = md_cell(messages.render(f.message, lang))
+        rows.append(f"| {severity[str(f.severity)]} | {rule} | {location} | {message} |\n")
     return Md("".join(rows))
 
 

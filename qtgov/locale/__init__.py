@@ -1,0 +1,1 @@
+"""Message catalogues, one module per language other than English (the message ids)."""
