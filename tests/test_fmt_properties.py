@@ -56,7 +56,11 @@ def agreements(draw: st.DrawFn) -> dict[str, Any]:
 
 def _scalar(value: Any, quote: bool) -> str:
     if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False) if quote or value in ("yes", "1.0", "on", "*") else value
+        return (
+            json.dumps(value, ensure_ascii=False)
+            if quote or value in ("yes", "1.0", "on", "*", "null", "true", "false", "no", "off", "y", "n", "nan", "inf")
+            else value
+        )
     return str(value)
 
 

@@ -168,6 +168,7 @@ def terms_template(kind: str, parties: tuple[str, ...]) -> dict[str, Any]:
             "kind": "training",
             "home": first,
             "host": second,
+            "trainer": first,
             TODO_KEY: "choose the kind (secondment, part-time, training, non-solicit) and add what it needs",
         }
     if kind == "contribution":
