@@ -64,7 +64,10 @@ def sizes(runs: int, large_claims: int) -> dict[str, Size]:
         "typical": Size("typical", 300, 1000, 10, runs, 5.0, 1.0),
         "large": Size("large", 10_000, 20_000, large_claims, 1, None, None),
         # The curve of issue 11: N members x 10 claims + 2 agreements per member.
-        **{f"{n // 1000}k": Size(f"{n // 1000}k", n, 2 * n, 10, runs, None, None) for n in (1_000, 3_000, 10_000, 30_000)},
+        **{
+            f"{n // 1000}k": Size(f"{n // 1000}k", n, 2 * n, 10, runs, None, None)
+            for n in (1_000, 3_000, 10_000, 30_000)
+        },
     }
 
 
@@ -205,7 +208,9 @@ def fmt_seconds(values: list[float]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="typical,large", help="comma-separated: small, typical, large, 1k, 3k, 10k, 30k")
+    parser.add_argument(
+        "--sizes", default="typical,large", help="comma-separated: small, typical, large, 1k, 3k, 10k, 30k"
+    )
     parser.add_argument("--runs", type=int, default=3, help="cold and warm runs per size, median reported (default 3)")
     parser.add_argument("--large-claims", type=int, default=1, help="claims per member at the large size (default 1)")
     parser.add_argument("--seed", type=int, default=0)
@@ -241,7 +246,8 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"  cold {[round(r.seconds, 2) for r in cold]} s (CPU {[round(r.cpu_seconds, 2) for r in cold]}), "
                 f"warm {[round(r.seconds, 2) for r in warm]} s (CPU {[round(r.cpu_seconds, 2) for r in warm]}), "
-                f"floor {[round(x, 2) for x in floor]} s, findings {cold[0].summary or '(not counted for this format)'}, "
+                f"floor {[round(x, 2) for x in floor]} s, "
+                f"findings {cold[0].summary or '(not counted for this format)'}, "
                 f"report {cold[0].report_bytes / 1e6:.1f} MB",
                 flush=True,
             )
