@@ -64,7 +64,7 @@ def test_one_file_change_gives_the_findings_of_a_cold_run(
     cache = tmp_path / "cache"
     before = _report(root, cache)
     assert _report(root, cache) == before  # warm, unchanged
-    assert (cache / next(p.name for p in cache.iterdir() if p.name.endswith(".results.json"))).stat().st_size > 0
+    assert len(list((cache / "runs").glob("*.json"))) == 1
     if change == "drop-claims":
         _drop_claims(root)
     elif change == "delete-member":
@@ -95,7 +95,7 @@ def copy_tree() -> Callable[[Path, Path], Path]:
 
 def _poison(cache: Path) -> None:
     """Replace the cached findings with one no rule makes, keeping the entry's key."""
-    (path,) = [p for p in cache.iterdir() if p.name.endswith(".results.json")]
+    (path,) = (cache / "runs").glob("*.json")
     entry = json.loads(path.read_text("utf-8"))
     entry["findings"] = [["members/x.yaml", 7, 3, "poisoned", int(Severity.ERROR), "from the cache", "", []]]
     path.write_text(json.dumps(entry), "utf-8")

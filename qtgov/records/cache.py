@@ -134,7 +134,7 @@ class ResultCache:
         if os.environ.get("QTGOV_NO_CACHE"):
             return cls(None, salt)
         key = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:24]
-        return cls(cache_dir() / f"{key}.results.json", salt)
+        return cls(cache_dir() / "runs" / f"{key}.json", salt)
 
     def key(self, digest: str) -> str:
         return hashlib.sha256(self.salt.encode() + digest.encode()).hexdigest()
