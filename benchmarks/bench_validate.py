@@ -11,6 +11,10 @@ Sizes (members / agreements / claims per member):
   claims for each of 10,000 members gives millions of overlap pairs (see benchmarks/README.md);
   ``--large-claims 10`` runs that case anyway.
 - ``small``: 30 / 100 / 10, for a quick check of the script.
+- ``1k``, ``3k``, ``10k``, ``30k``: N / 2N / 10, the curve of issue 11; ``--runs`` runs each.
+
+Each round also times the floor: a bare libyaml parse (``yaml.CSafeLoader``) of the same record
+files in a child process; the table gives the ratio of cold to floor and the report's size.
 
 Cold = `QTGOV_CACHE_DIR` set to a fresh empty directory; warm = the same directory, once a first
 run has filled it. Each run is its own child process: wall time from `time.perf_counter` around
