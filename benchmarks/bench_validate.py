@@ -11,6 +11,10 @@ Sizes (members / agreements / claims per member):
   claims for each of 10,000 members gives millions of overlap pairs (see benchmarks/README.md);
   ``--large-claims 10`` runs that case anyway.
 - ``small``: 30 / 100 / 10, for a quick check of the script.
+- ``1k``, ``3k``, ``10k``, ``30k``: N / 2N / 10, the curve of issue 11; ``--runs`` runs each.
+
+Each round also times the floor: a bare libyaml parse (``yaml.CSafeLoader``) of the same record
+files in a child process; the table gives the ratio of cold to floor and the report's size.
 
 Cold = `QTGOV_CACHE_DIR` set to a fresh empty directory; warm = the same directory, once a first
 run has filled it. Each run is its own child process: wall time from `time.perf_counter` around
@@ -63,6 +67,11 @@ def sizes(runs: int, large_claims: int) -> dict[str, Size]:
         "small": Size("small", 30, 100, 10, runs, None, None),
         "typical": Size("typical", 300, 1000, 10, runs, 5.0, 1.0),
         "large": Size("large", 10_000, 20_000, large_claims, 1, None, None),
+        # The curve of issue 11: N members x 10 claims + 2 agreements per member.
+        **{
+            f"{n // 1000}k": Size(f"{n // 1000}k", n, 2 * n, 10, runs, None, None)
+            for n in (1_000, 3_000, 10_000, 30_000)
+        },
     }
 
 
@@ -73,6 +82,7 @@ class Run:
     rss_mb: float
     exit_code: int
     summary: dict[str, int]
+    report_bytes: int = 0
 
 
 def qtgov_command() -> list[str]:
@@ -87,18 +97,19 @@ def run_validate(repo: Path, cache_dir: Path, fmt: str) -> Run:
     env.pop("GITHUB_ACTIONS", None)
     with tempfile.TemporaryFile() as out:
         started = time.perf_counter()
-        proc = subprocess.Popen([*qtgov_command(), "validate", str(repo), "--format", fmt], stdout=out, env=env)
+        proc = subprocess.Popen([*qtgov_command(), "validate", "-C", str(repo), "--format", fmt], stdout=out, env=env)
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - started
         proc.returncode = os.waitstatus_to_exitcode(status)
         code = proc.returncode
         if code not in (0, 1):
             raise SystemExit(f"qtgov validate {repo} exited {code}")
+        report_bytes = out.tell()
         out.seek(0)
         summary = parse_summary(out.read(), fmt)
     # ru_maxrss is in KiB on Linux (bytes on macOS).
     rss = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
-    return Run(seconds, usage.ru_utime + usage.ru_stime, rss, code, summary)
+    return Run(seconds, usage.ru_utime + usage.ru_stime, rss, code, summary, report_bytes)
 
 
 def parse_summary(output: bytes, fmt: str) -> dict[str, int]:
@@ -112,6 +123,34 @@ def parse_summary(output: bytes, fmt: str) -> dict[str, int]:
         if found:
             return dict(zip(("error", "warning", "info"), map(int, found.groups()), strict=True))
     return {}
+
+
+FLOOR_SCRIPT = """
+import sys, time, yaml
+paths = sys.argv[1:]
+started = time.perf_counter()
+for path in paths:
+    with open(path, "rb") as fh:
+        yaml.load(fh.read(), Loader=yaml.CSafeLoader)
+print(time.perf_counter() - started)
+"""
+
+
+def record_paths(repo: Path) -> list[str]:
+    paths = [str(repo / "charter" / "alliance.yaml")] if (repo / "charter" / "alliance.yaml").exists() else []
+    for folder in ("charter/taxonomy", "members", "agreements"):
+        paths.extend(str(p) for p in sorted((repo / folder).glob("*.yaml")))
+    return paths
+
+
+def run_floor(repo: Path) -> tuple[float, float]:
+    """The floor: a bare libyaml parse (`yaml.CSafeLoader`) of the same record files, in a child
+    process. Returns (wall seconds of the whole child, seconds of the parse loop alone)."""
+    started = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-c", FLOOR_SCRIPT, *record_paths(repo)], capture_output=True, text=True, check=True
+    )
+    return time.perf_counter() - started, float(proc.stdout.strip())
 
 
 def record_files(repo: Path) -> int:
@@ -133,16 +172,18 @@ def ensure_alliance(workdir: Path, size: Size, seed: int) -> tuple[Path, dict[st
     return repo, stats
 
 
-def measure(repo: Path, size: Size, fmt: str, scratch: Path) -> tuple[list[Run], list[Run]]:
+def measure(repo: Path, size: Size, fmt: str, scratch: Path) -> tuple[list[Run], list[Run], list[float]]:
     cold: list[Run] = []
     warm: list[Run] = []
+    floor: list[float] = []
     for i in range(size.runs):
+        floor.append(run_floor(repo)[0])
         cache = scratch / f"cache-{size.name}-{i}"
         shutil.rmtree(cache, ignore_errors=True)
         cache.mkdir(parents=True)
         cold.append(run_validate(repo, cache, fmt))
         warm.append(run_validate(repo, cache, fmt))
-    return cold, warm
+    return cold, warm, floor
 
 
 def profile(repo: Path, scratch: Path, top: int, fmt: str) -> None:
@@ -153,7 +194,7 @@ def profile(repo: Path, scratch: Path, top: int, fmt: str) -> None:
     env.pop("QTGOV_NO_CACHE", None)
     for label in ("cold", "warm"):
         out = scratch / f"profile-{label}.pstats"
-        command = [sys.executable, "-m", "cProfile", "-o", str(out), "-m", "qtgov", "validate", str(repo)]
+        command = [sys.executable, "-m", "cProfile", "-o", str(out), "-m", "qtgov", "validate", "-C", str(repo)]
         proc = subprocess.run([*command, "--format", fmt], stdout=subprocess.DEVNULL, env=env, check=False)
         if proc.returncode not in (0, 1):
             raise SystemExit(f"profiled validate exited {proc.returncode}")
@@ -171,7 +212,9 @@ def fmt_seconds(values: list[float]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="typical,large", help="comma-separated: small, typical, large")
+    parser.add_argument(
+        "--sizes", default="typical,large", help="comma-separated: small, typical, large, 1k, 3k, 10k, 30k"
+    )
     parser.add_argument("--runs", type=int, default=3, help="cold and warm runs per size, median reported (default 3)")
     parser.add_argument("--large-claims", type=int, default=1, help="claims per member at the large size (default 1)")
     parser.add_argument("--seed", type=int, default=0)
@@ -202,22 +245,24 @@ def main(argv: list[str] | None = None) -> int:
                 f"({time.perf_counter() - started:.1f} s to generate or reuse) in {repo}",
                 flush=True,
             )
-            cold, warm = measure(repo, size, args.format, scratch)
-            rows.append((size, stats, record_files(repo), cold, warm))
+            cold, warm, floor = measure(repo, size, args.format, scratch)
+            rows.append((size, stats, record_files(repo), cold, warm, floor))
             print(
                 f"  cold {[round(r.seconds, 2) for r in cold]} s (CPU {[round(r.cpu_seconds, 2) for r in cold]}), "
                 f"warm {[round(r.seconds, 2) for r in warm]} s (CPU {[round(r.cpu_seconds, 2) for r in warm]}), "
-                f"findings {cold[0].summary or '(not counted for this format)'}",
+                f"floor {[round(x, 2) for x in floor]} s, "
+                f"findings {cold[0].summary or '(not counted for this format)'}, "
+                f"report {cold[0].report_bytes / 1e6:.1f} MB",
                 flush=True,
             )
         print()
         header = (
             f"{'size':<34} {'files':>6} {'cold s':>18} {'warm s':>18} {'CPU s cold/warm':>16} "
-            f"{'RSS MB cold/warm':>17}  targets"
+            f"{'RSS MB cold/warm':>17} {'floor s':>6} {'cold/floor':>10} {'report MB':>9}  targets"
         )
         print(header)
         print("-" * len(header))
-        for size, stats, files, cold, warm in rows:
+        for size, stats, files, cold, warm, floor in rows:
             label = f"{size.name} {stats['members']}m/{stats['agreements']}a/{stats['claims']}c"
             targets = []
             for name, runs, target in (("cold", cold, size.cold_target), ("warm", warm, size.warm_target)):
@@ -231,7 +276,10 @@ def main(argv: list[str] | None = None) -> int:
             )
             print(
                 f"{label:<34} {files:>6} {fmt_seconds([r.seconds for r in cold]):>18} "
-                f"{fmt_seconds([r.seconds for r in warm]):>18} {cpu:>16} {rss:>17}  {', '.join(targets)}"
+                f"{fmt_seconds([r.seconds for r in warm]):>18} {cpu:>16} {rss:>17} "
+                f"{statistics.median(floor):>6.2f} "
+                f"{statistics.median(r.seconds for r in cold) / statistics.median(floor):>10.1f} "
+                f"{cold[0].report_bytes / 1e6:>9.1f}  {', '.join(targets)}"
             )
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         print(f"\npeak RSS of any child (getrusage RUSAGE_CHILDREN): {peak:.0f} MB")

@@ -12,7 +12,7 @@ docs/design/i18n.md.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 #: Languages findings and generated text can be rendered in.
@@ -116,9 +116,13 @@ def from_json(value: Any) -> str:
     return str(value)
 
 
-def resolve_lang(option: str | None, alliance_languages: tuple[str, ...] = ()) -> str:
+def resolve_lang(
+    option: str | None, alliance_languages: tuple[str, ...] | Callable[[], tuple[str, ...]] = ()
+) -> str:
     """The language of the report: `--lang`, else `QTGOV_LANG`, else a zh/en locale
-    (`LC_ALL`, `LC_MESSAGES`, `LANG`), else the alliance's first language, else English."""
+    (`LC_ALL`, `LC_MESSAGES`, `LANG`), else the alliance's first language, else English.
+    `alliance_languages` may be a function, called only when nothing before it decides (reading
+    the alliance's settings can mean loading the records)."""
     for value in (option, os.environ.get("QTGOV_LANG")):
         if value:
             return _known(value) or "en"
@@ -129,7 +133,7 @@ def resolve_lang(option: str | None, alliance_languages: tuple[str, ...] = ()) -
             if found:
                 return found
             break  # the first locale variable set decides (POSIX); C or another language: go on
-    for value in alliance_languages:
+    for value in alliance_languages() if callable(alliance_languages) else alliance_languages:
         found = _known(value)
         if found:
             return found

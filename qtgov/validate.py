@@ -1,20 +1,38 @@
-"""`qtgov validate`: every finding of a repository in one run, sorted."""
+"""`qtgov validate`: every finding of a repository in one run, sorted.
+
+A run's findings are cached as a whole (docs/design/performance.md): when no input changed since
+the last run, they are reused and the records are not even parsed; the index is then loaded only
+if a caller asks for it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 
 from qtgov.findings import Finding, failing, sort_findings, summarize
 from qtgov.records.index import Index
-from qtgov.records.repo import load_repository
+from qtgov.records.repo import input_digest, load_repository
 from qtgov.rules import checks
 
 
-@dataclass
 class Validation:
-    index: Index
-    findings: list[Finding]
+    """The findings of a run and the index they were found in (loaded on first use when the
+    findings came from the cache)."""
+
+    def __init__(
+        self, index: Index | Callable[[], Index], findings: list[Finding], *, site_url: str | None = None
+    ) -> None:
+        self._index = index if isinstance(index, Index) else None
+        self._load = None if isinstance(index, Index) else index
+        self.findings = findings
+        self.site_url = self._index.settings.url if self._index is not None else site_url
+
+    @property
+    def index(self) -> Index:
+        if self._index is None:
+            assert self._load is not None
+            self._index = self._load()
+        return self._index
 
     @property
     def summary(self) -> dict[str, int]:
@@ -33,7 +51,26 @@ def run_checks(index: Index) -> list[Finding]:
     return out
 
 
+def _rules_salt() -> str:
+    """The rules that run and their default severities: part of the result cache's key."""
+    return ",".join(f"{rule.id}:{int(rule.severity)}" for rule in checks())
+
+
 def validate(root: Path, *, use_cache: bool = True) -> Validation:
-    loaded = load_repository(root, use_cache=use_cache)
-    findings = loaded.findings + run_checks(loaded.index)
-    return Validation(loaded.index, sort_findings(findings))
+    root = Path(root)
+    if not use_cache:
+        loaded = load_repository(root, use_cache=False)
+        return Validation(loaded.index, sort_findings(loaded.findings + run_checks(loaded.index)))
+    from qtgov.records.cache import ResultCache
+
+    cache = ResultCache.open(root, _rules_salt())
+    digest = input_digest(root)
+    hit = cache.get(root, digest)
+    if hit is not None:
+        findings, url = hit
+        return Validation(lambda: load_repository(root).index, findings, site_url=url)
+    loaded = load_repository(root)
+    findings = sort_findings(loaded.findings + run_checks(loaded.index))
+    validation = Validation(loaded.index, findings)
+    cache.put(digest, findings, validation.site_url, loaded.index.observed)
+    return validation

@@ -110,13 +110,13 @@ def validate(
 
         clones = parse_clone_settings(validation.index, contribution_clones)
         validation.findings = sort_findings(override_clones(validation.index, validation.findings, clones))
-    settings = validation.index.settings
-    help_base = (settings.url.rstrip("/") + "/rules/") if settings.url else None
+    site_url = validation.site_url  # not validation.index: a cached run never loads the records
+    help_base = (site_url.rstrip("/") + "/rules/") if site_url else None
     ctx = ReportContext(
         color=color(sys.stdout) and output is None,
         strict=strict,
         changed_paths=changed,
-        lang=resolve_lang(lang, settings.languages),
+        lang=resolve_lang(lang, lambda: validation.index.settings.languages),
         **({"help_base": help_base} if help_base else {}),
     )
     text = FORMATS[fmt](validation.findings, ctx)

@@ -119,3 +119,63 @@ class FileCache:
             os.replace(tmp, self.path)
         except OSError:
             pass  # a cache that cannot be written only costs time
+
+
+class ResultCache:
+    """The findings of a whole `validate` run, kept under one key: the digest of every input
+    (`repo.input_digest`: each record file's path and bytes, the layout findings) and of the
+    rules that ran, plus the state of every other file a rule looked at (`Index.observed`),
+    re-checked before the findings are reused. One entry per repository; a miss replaces it."""
+
+    def __init__(self, path: Path | None, salt: str) -> None:
+        self.path = path
+        self.salt = f"{_FORMAT}\0{__version__}\0{LOADER_RULES}\0{fingerprint()}\0{salt}\0"
+
+    @classmethod
+    def open(cls, root: Path, salt: str) -> ResultCache:
+        if os.environ.get("QTGOV_NO_CACHE"):
+            return cls(None, salt)
+        key = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:24]
+        return cls(cache_dir() / "runs" / f"{key}.json", salt)
+
+    def key(self, digest: str) -> str:
+        return hashlib.sha256(self.salt.encode() + digest.encode()).hexdigest()
+
+    def get(self, root: Path, digest: str) -> tuple[list[Finding], str | None] | None:
+        """(findings, the alliance's site URL) of an earlier run on the same inputs, or None."""
+        from qtgov.records.index import path_state
+
+        if self.path is None:
+            return None
+        try:
+            entry = json.loads(self.path.read_text("utf-8"))
+            if not isinstance(entry, dict) or entry.get("key") != self.key(digest):
+                return None
+            for observed, state in entry["observed"].items():
+                relpath, content = (observed[7:], False) if observed.startswith("exists:") else (observed, True)
+                if path_state(root, relpath, content=content) != state:
+                    return None
+            findings = [_finding_from_json(v) for v in entry["findings"]]
+            url = entry["url"]
+        except (OSError, KeyError, TypeError, ValueError, IndexError, AttributeError):
+            return None
+        return findings, url if isinstance(url, str) else None
+
+    def put(self, digest: str, findings: list[Finding], url: str | None, observed: dict[str, str]) -> None:
+        if self.path is None:
+            return
+        entry = {
+            "key": self.key(digest),
+            "url": url,
+            "observed": observed,
+            "findings": [_finding_to_json(f) for f in findings],
+        }
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-", suffix=".json")
+            text = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+            os.replace(tmp, self.path)
+        except OSError:
+            pass  # a cache that cannot be written only costs time

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import functools
+import hashlib
+import os
+import stat
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -10,6 +13,33 @@ from pathlib import Path
 from typing import Any
 
 from qtgov.records.yamlload import Document, Mark
+
+
+def path_state(root: Path, relpath: str, *, content: bool = True) -> str:
+    """What a rule can learn of a path: absent, a link and its target, a regular file and the
+    sha256 of its bytes, or another kind of file (only present or absent when not `content`)."""
+    full = root / relpath
+    try:
+        st = os.lstat(full)
+    except (OSError, ValueError):
+        return "absent"
+    if not content:
+        return "present"
+    if stat.S_ISLNK(st.st_mode):
+        try:
+            return f"link {os.readlink(full)}"
+        except OSError:
+            return "link"
+    if stat.S_ISREG(st.st_mode):
+        digest = hashlib.sha256()
+        try:
+            with open(full, "rb") as fh:
+                while chunk := fh.read(1 << 20):
+                    digest.update(chunk)
+        except OSError:
+            return "unreadable"
+        return f"file {digest.hexdigest()}"
+    return f"mode {st.st_mode:o}"
 
 
 @dataclass
@@ -107,6 +137,16 @@ class Index:
     retrospectives: dict[str, Record] = field(default_factory=dict)
     known: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     charter_pages: list[str] = field(default_factory=list)
+    # Files outside the record files that rules looked at, with their state when they did
+    # (`path_state`): the result cache re-checks them before reusing a run's findings.
+    observed: dict[str, str] = field(default_factory=dict)
+
+    def observe(self, relpath: str, *, content: bool = True) -> None:
+        """Note that a rule's findings depend on the file at `relpath`: its kind and bytes, or
+        only whether it exists (`content=False`)."""
+        key = relpath if content else f"exists:{relpath}"
+        if key not in self.observed:
+            self.observed[key] = path_state(self.root, relpath, content=content)
 
     @functools.cached_property
     def settings(self) -> Settings:

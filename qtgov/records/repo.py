@@ -3,6 +3,7 @@ included). A bad file never stops the run: it becomes findings and an entry in `
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import stat
@@ -189,13 +190,44 @@ def find_root(start: Path) -> Path:
     return start
 
 
-def load_repository(root: Path, *, use_cache: bool = True) -> LoadedRepository:
-    """Load every record file of the repository at `root`."""
-    root = Path(root)
+def check_root(root: Path) -> None:
+    """Raise RepositoryError unless `root` looks like an alliance repository."""
     if not root.is_dir():
         raise RepositoryError(f"{root}: not a directory")
     if not (root / ALLIANCE_FILE).exists() and not (root / "members").is_dir():
         raise RepositoryError(f"{root}: not an alliance repository (no {ALLIANCE_FILE} and no members/ directory)")
+
+
+def input_digest(root: Path) -> str:
+    """A digest of everything `load_repository` reads: the layout findings, every record file's
+    path and bytes (or why it cannot be read) and the charter pages' names. Equal digests give an
+    equal index, so a run's findings can be reused (`cache.ResultCache`); files outside the
+    records that rules read are checked separately (`Index.observed`)."""
+    root = Path(root)
+    check_root(root)
+    digest = hashlib.sha256()
+    for finding in _directory_findings(root) + hidden_records(root):
+        digest.update(f"{finding!r}\n".encode("utf-8", "surrogateescape"))
+    for kind, relpath in discover(root):
+        digest.update(f"{kind}\0{relpath}\0".encode("utf-8", "surrogateescape"))
+        _ident, name_findings = check_file_name(kind, relpath)
+        if name_findings:
+            digest.update(b"bad name\n")
+            continue
+        raw, read_findings = read_raw(root, relpath)
+        if raw is None:
+            digest.update(f"{read_findings!r}\n".encode("utf-8", "surrogateescape"))
+        else:
+            digest.update(f"{len(raw)}\0".encode() + hashlib.sha256(raw).digest() + b"\n")
+    pages, page_findings = _charter_pages(root)
+    digest.update(f"{pages!r}{page_findings!r}".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
+
+
+def load_repository(root: Path, *, use_cache: bool = True) -> LoadedRepository:
+    """Load every record file of the repository at `root`."""
+    root = Path(root)
+    check_root(root)
     cache = FileCache.open(root) if use_cache else None
     index = Index(root=root)
     findings = _directory_findings(root) + hidden_records(root)

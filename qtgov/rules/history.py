@@ -139,6 +139,7 @@ def check_codeowners(index: Index) -> Iterator[Finding]:
     from qtgov.gitgov.codeowners import CODEOWNERS_PATH, is_generated, render
 
     path = index.root / CODEOWNERS_PATH
+    index.observe(CODEOWNERS_PATH)
     try:
         if path.is_symlink() or not path.is_file():
             return

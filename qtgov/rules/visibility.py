@@ -123,6 +123,8 @@ def _committed_files(index: Index, record: Record) -> Iterator[Path]:
         candidates.append(("legal_review", "memo", "path"))
     for path in candidates:
         value = _value(record, path)
+        if isinstance(value, str) and value:
+            index.observe(value, content=False)
         if isinstance(value, str) and value and os.path.lexists(index.root / value):
             yield path
 
@@ -371,6 +373,7 @@ def check_prose_visibility(index: Index) -> Iterator[Finding]:
     if terms.pattern is None:
         return
     for name in index.charter_pages:
+        index.observe(f"charter/{name}")
         try:
             text = (index.root / "charter" / name).read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError):
