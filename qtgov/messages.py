@@ -116,9 +116,7 @@ def from_json(value: Any) -> str:
     return str(value)
 
 
-def resolve_lang(
-    option: str | None, alliance_languages: tuple[str, ...] | Callable[[], tuple[str, ...]] = ()
-) -> str:
+def resolve_lang(option: str | None, alliance_languages: tuple[str, ...] | Callable[[], tuple[str, ...]] = ()) -> str:
     """The language of the report: `--lang`, else `QTGOV_LANG`, else a zh/en locale
     (`LC_ALL`, `LC_MESSAGES`, `LANG`), else the alliance's first language, else English.
     `alliance_languages` may be a function, called only when nothing before it decides (reading
