@@ -191,7 +191,7 @@ def test_without_a_terminal_a_missing_value_is_a_usage_error(alliance: Path) -> 
 PLACEHOLDERS = {
     "market-boundary": [(5, 8), (19, 7)],
     "revenue-share": [(5, 8), (15, 11), (16, 15), (25, 3)],
-    "talent": [(5, 8), (17, 3)],
+    "talent": [(5, 8), (18, 3)],
     "contribution": [(5, 8), (15, 11), (18, 5), (30, 3)],
     "shareholding": [(5, 8), (19, 3)],
 }

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import run_qtgov
+from tests.conftest import ALLIANCE, run_qtgov
 
 MakeRepo = Callable[..., Path]
 Row = tuple[str, int, int, str, str]
@@ -368,6 +368,33 @@ def test_joint_bid_between_members_claiming_the_same_box(make_repo: MakeRepo) ->
 # ---------------------------------------------------------------- qtgov new project, qtgov status
 
 
+def test_alliance_only_records_are_refused_in_a_public_repository(make_repo: MakeRepo) -> None:
+    # The test alliance's repository is public: anyone could read an "alliance" record there.
+    root = make_repo({"members/acme.yaml": ACME})
+    for args, kind in (
+        (("project", "city-data", "--origin", "breakdown", "--prime", "acme"), "project"),
+        (("agreement", "deal", "--type", "market-boundary", "--parties", "hub,acme"), "agreement"),
+    ):
+        result = run_qtgov("new", *args, "--visibility", "alliance", "-C", root)
+        assert (result.returncode, result.stdout) == (2, "")
+        assert result.stderr == (
+            "qtgov: --visibility alliance: this repository is public (publish.repository in "
+            f"charter/alliance.yaml), so anyone could read the {kind}; use --visibility public, or restricted "
+            "to keep its terms in a pinned document; nothing written\n"
+        )
+    assert not (root / "projects").exists() and not (root / "agreements/deal.yaml").exists()
+    private = make_repo(
+        {
+            "members/acme.yaml": ACME,
+            "charter/alliance.yaml": ALLIANCE.replace("repository: public", "repository: private"),
+        },
+        name="private",
+    )
+    result = run_qtgov("new", "project", "city-data", "--origin", "breakdown", "--prime", "acme", "-C", private)
+    assert result.returncode == 0, result.stderr
+    assert "visibility: alliance\n" in (private / "projects/city-data.yaml").read_text("utf-8")
+
+
 def test_new_project_writes_a_record_that_validates_with_placeholders(make_repo: MakeRepo) -> None:
     root = make_repo({"members/acme.yaml": ACME})
     result = run_qtgov(
@@ -384,7 +411,7 @@ def test_new_project_writes_a_record_that_validates_with_placeholders(make_repo:
         "title: City data\n"
         "origin: breakdown\n"
         "status: bid\n"
-        "visibility: alliance\n"
+        "visibility: public\n"
         "prime: acme\n"
         "brought_by: acme\n"
         "packages:\n"

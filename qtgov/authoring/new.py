@@ -130,10 +130,26 @@ class NewAgreement:
 SENSITIVE = {"revenue-share": "the split", "contribution": "each commitment's amount"}
 
 
-def _default_visibility(index: Any) -> str:
+def _public_repository(index: Any) -> bool:
+    """Whether anyone can read the repository (`publish.repository`; public unless it says private)."""
     publish = index.alliance.get("publish") if index.alliance is not None else None
     repository = publish.get("repository") if isinstance(publish, dict) else None
-    return "public" if repository == "public" else "alliance"
+    return repository != "private"
+
+
+def _default_visibility(index: Any) -> str:
+    return "public" if _public_repository(index) else "alliance"
+
+
+def _refuse_alliance_in_public(index: Any, visibility: str, kind: str) -> None:
+    """An alliance-only record in a repository anyone can read is not alliance-only at all
+    (the `visibility-public-repository` rule): refuse to write one."""
+    if visibility == "alliance" and _public_repository(index):
+        raise UsageError(
+            f"--visibility alliance: this repository is public (publish.repository in charter/alliance.yaml), "
+            f"so anyone could read the {kind}; use --visibility public, or restricted to keep its terms in a "
+            "pinned document; nothing written"
+        )
 
 
 def _split(parties: tuple[str, ...]) -> list[dict[str, Any]]:
@@ -217,6 +233,7 @@ def new_agreement(start: Path, opts: NewAgreement) -> common.Outcome:
     visibility = opts.visibility or _default_visibility(index)
     if visibility not in VISIBILITIES:
         raise UsageError(f"--visibility {visibility!r}: one of {', '.join(VISIBILITIES)}")
+    _refuse_alliance_in_public(index, visibility, "agreement")
     if len(opts.parties) < 2:
         raise UsageError("an agreement has at least two parties: --parties a,b")
     common.members_known(index, list(opts.parties))
@@ -297,7 +314,7 @@ class NewProject:
     brought_by: str | None = None
     title: str | None = None
     title_en: str | None = None
-    visibility: str = "alliance"
+    visibility: str | None = None  # default: public in a public repository, else alliance
 
 
 def new_project(start: Path, opts: NewProject) -> common.Outcome:
@@ -307,8 +324,10 @@ def new_project(start: Path, opts: NewProject) -> common.Outcome:
     common.check_new_id("project", opts.ident)
     if opts.origin not in PROJECT_ORIGINS:
         raise UsageError(f"--origin {opts.origin!r}: one of {', '.join(PROJECT_ORIGINS)}")
-    if opts.visibility not in VISIBILITIES:
-        raise UsageError(f"--visibility {opts.visibility!r}: one of {', '.join(VISIBILITIES)}")
+    visibility = opts.visibility or _default_visibility(index)
+    if visibility not in VISIBILITIES:
+        raise UsageError(f"--visibility {visibility!r}: one of {', '.join(VISIBILITIES)}")
+    _refuse_alliance_in_public(index, visibility, "project")
     prime = opts.prime or index.settings.hub
     if not prime:
         raise UsageError("the alliance names no hub: give the prime contractor with --prime")
@@ -329,7 +348,7 @@ def new_project(start: Path, opts: NewProject) -> common.Outcome:
         "title": title,
         "origin": opts.origin,
         "status": "bid",
-        "visibility": opts.visibility,
+        "visibility": visibility,
         "prime": prime,
     }
     if brought_by:
@@ -358,7 +377,7 @@ def new_project(start: Path, opts: NewProject) -> common.Outcome:
         trailers=[("Qtgov-Record", relpath), ("Qtgov-Event", "project recorded")],
         notes=[
             "the project's and packages' values are competitively sensitive: validate flags them "
-            f"(r5-sensitive-data) in a{'n' if opts.visibility == 'alliance' else ''} {opts.visibility} record",
+            f"(r5-sensitive-data) in a{'n' if visibility == 'alliance' else ''} {visibility} record",
             "fill in the placeholders (qtgov validate lists them)",
         ],
         root=root,

@@ -217,9 +217,7 @@ def new_member(
 @click.option(
     "--visibility",
     type=click.Choice(["public", "alliance", "restricted"]),
-    default="alliance",
-    show_default=True,
-    help="Who may read it.",
+    help="Who may read it (default: public in a public repository, else alliance).",
 )
 @repo_option
 def new_project(
@@ -229,7 +227,7 @@ def new_project(
     brought_by: str | None,
     title: str | None,
     title_en: str | None,
-    visibility: str,
+    visibility: str | None,
     repo: Path,
 ) -> None:
     """Write projects/ID.yaml for a big project at the bid stage.

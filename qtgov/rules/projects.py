@@ -10,6 +10,7 @@ from typing import Any
 
 from qtgov.dates import parse_date
 from qtgov.findings import Finding, Related, Severity
+from qtgov.messages import joined, msg
 from qtgov.records.index import Index, Record
 from qtgov.records.schema_messages import did_you_mean
 from qtgov.records.trees import path_is_ancestor_or_self, regions
@@ -134,9 +135,9 @@ def check_project_references(index: Index) -> Iterator[Finding]:
             for j, dep in enumerate(package.get("depends_on") or []):
                 path: tuple[str | int, ...] = ("packages", i, "depends_on", j)
                 if dep == package.get("id"):
-                    message = f"package {dep!r} cannot depend on itself"
+                    message = msg("package {dep} cannot depend on itself", dep=repr(dep))
                 elif dep not in package_ids:
-                    message = f"unknown package {dep!r}: depends_on names packages of this project"
+                    message = msg("unknown package {dep}: depends_on names packages of this project", dep=repr(dep))
                 else:
                     continue
                 yield check_project_references.finding(*_at(project, *path), message, pointer=_pointer(*path))
@@ -144,14 +145,22 @@ def check_project_references(index: Index) -> Iterator[Finding]:
             if isinstance(member, str) and not index.is_known("member", member):
                 yield check_project_references.finding(
                     *_at(project, *where),
-                    f"unknown member {member!r}{did_you_mean(member, index.members)}",
+                    msg(
+                        "unknown member {member}{member2}",
+                        member=repr(member),
+                        member2=did_you_mean(member, index.members),
+                    ),
                     pointer=_pointer(*where),
                 )
         for where, agreement in agreements:
             if isinstance(agreement, str) and not index.is_known("agreement", agreement):
                 yield check_project_references.finding(
                     *_at(project, *where),
-                    f"unknown agreement {agreement!r}{did_you_mean(agreement, index.agreements)}",
+                    msg(
+                        "unknown agreement {agreement}{agreement2}",
+                        agreement=repr(agreement),
+                        agreement2=did_you_mean(agreement, index.agreements),
+                    ),
                     pointer=_pointer(*where),
                 )
 
@@ -174,8 +183,14 @@ def check_project_values(index: Index) -> Iterator[Finding]:
                 if isinstance(total, (int, float)) and value_sum > total:
                     yield check_project_values.finding(
                         *_at(project, "packages", i, "value"),
-                        f"packages up to {package.get('id')!r} add up to {value_sum:g} {currency}, more than the "
-                        f"project's value of {total:g} {currency}",
+                        msg(
+                            "packages up to {id} add up to {sum} {currency}, more than the project's value of "
+                            "{total} {currency}",
+                            id=repr(package.get("id")),
+                            sum=f"{value_sum:g}",
+                            currency=currency,
+                            total=f"{total:g}",
+                        ),
                         pointer=_pointer("packages", i, "value"),
                     )
                     total = None  # once is enough
@@ -184,7 +199,11 @@ def check_project_values(index: Index) -> Iterator[Finding]:
                 if share_sum > 100 and share_sum - package["share"] <= 100:
                     yield check_project_values.finding(
                         *_at(project, "packages", i, "share"),
-                        f"packages up to {package.get('id')!r} add up to {share_sum:g}% of the project, more than 100%",
+                        msg(
+                            "packages up to {id} add up to {sum}% of the project, more than 100%",
+                            id=repr(package.get("id")),
+                            sum=f"{share_sum:g}",
+                        ),
                         pointer=_pointer("packages", i, "share"),
                     )
 
@@ -200,7 +219,9 @@ def check_project_dates(index: Index) -> Iterator[Finding]:
         p_start, p_end = parse_date(project.get("start")), parse_date(project.get("end"))
         if p_start and p_end and p_end < p_start:
             yield check_project_dates.finding(
-                *_at(project, "end"), f"the project ends ({p_end}) before it starts ({p_start})", pointer="/end"
+                *_at(project, "end"),
+                msg("the project ends ({end}) before it starts ({start})", end=p_end, start=p_start),
+                pointer="/end",
             )
         for i, package in _packages(project):
             start, end = parse_date(package.get("start")), parse_date(package.get("end"))
@@ -208,20 +229,34 @@ def check_project_dates(index: Index) -> Iterator[Finding]:
             if start and end and end < start:
                 yield check_project_dates.finding(
                     *_at(project, "packages", i, "end"),
-                    f"package {name!r} ends ({end}) before it starts ({start})",
+                    msg(
+                        "package {name} ends ({end}) before it starts ({start})", name=repr(name), end=end, start=start
+                    ),
                     pointer=_pointer("packages", i, "end"),
                 )
             for key, day in (("start", start), ("end", end)):
                 if day is not None and p_end is not None and day > p_end:
                     yield check_project_dates.finding(
                         *_at(project, "packages", i, key),
-                        f"package {name!r} {key}s on {day}, after the project's end ({p_end})",
+                        msg(
+                            "package {name} starts on {day}, after the project's end ({end})"
+                            if key == "start"
+                            else "package {name} ends on {day}, after the project's end ({end})",
+                            name=repr(name),
+                            day=day,
+                            end=p_end,
+                        ),
                         pointer=_pointer("packages", i, key),
                     )
             if start is not None and p_start is not None and start < p_start:
                 yield check_project_dates.finding(
                     *_at(project, "packages", i, "start"),
-                    f"package {name!r} starts on {start}, before the project's start ({p_start})",
+                    msg(
+                        "package {name} starts on {start}, before the project's start ({p_start})",
+                        name=repr(name),
+                        start=start,
+                        p_start=p_start,
+                    ),
                     pointer=_pointer("packages", i, "start"),
                 )
 
@@ -256,7 +291,7 @@ def check_dependency_cycles(index: Index) -> Iterator[Finding]:
                             i = position[first]
                             yield check_dependency_cycles.finding(
                                 *_at(project, "packages", i, "depends_on"),
-                                "packages depend on each other in a circle: " + " → ".join(ordered),
+                                msg("packages depend on each other in a circle: {circle}", circle=" → ".join(ordered)),
                                 pointer=_pointer("packages", i, "depends_on"),
                             )
                     elif dep not in seen and dep != start:
@@ -281,15 +316,17 @@ def check_assignee_membership(index: Index) -> Iterator[Finding]:
             name, who = package.get("id"), member.id
             problem = None
             if member.get("status") == "prospective":
-                problem = f"{who} is only a prospective member"
+                problem = msg("{who} is only a prospective member", who=who)
             elif joined is not None and start is not None and start < joined:
-                problem = f"{who} joins on {joined}, after the package starts ({start})"
+                problem = msg(
+                    "{who} joins on {joined}, after the package starts ({start})", who=who, joined=joined, start=start
+                )
             elif left is not None and end is not None and end > left:
-                problem = f"{who} leaves on {left}, before the package ends ({end})"
+                problem = msg("{who} leaves on {left}, before the package ends ({end})", who=who, left=left, end=end)
             if problem:
                 yield check_assignee_membership.finding(
                     *_at(project, "packages", i, "assignee"),
-                    f"package {name!r} is given to a non-member: {problem}",
+                    msg("package {name} is given to a non-member: {problem}", name=repr(name), problem=problem),
                     pointer=_pointer("packages", i, "assignee"),
                 )
 
@@ -309,15 +346,25 @@ def check_departed_assignee(index: Index) -> Iterator[Finding]:
             if member.get("status") == "withdrawn" or member.get("left"):
                 yield check_departed_assignee.finding(
                     *_at(project, "packages", i, "status"),
-                    f"package {package.get('id')!r} is still {package.get('status')} but its assignee "
-                    f"{member.id} has left the alliance: reassign it or close it",
+                    msg(
+                        "package {id} is still {status} but its assignee {member} has left the alliance: "
+                        "reassign it or close it",
+                        id=repr(package.get("id")),
+                        status=package.get("status"),
+                        member=member.id,
+                    ),
                     pointer=_pointer("packages", i, "status"),
                 )
 
 
 def _claim_related(index: Index, member: Record, position: int, claim: dict[str, Any]) -> Related:
     mark = member.mark("claims", position)
-    return Related(member.path, mark.line, mark.column, f"{member.id}'s declared focus area {claim.get('id')!r}")
+    return Related(
+        member.path,
+        mark.line,
+        mark.column,
+        msg("{member}'s declared focus area {claim}", member=member.id, claim=repr(claim.get("id"))),
+    )
 
 
 def _others_claiming(
@@ -353,8 +400,13 @@ def check_assignee_claim(index: Index) -> Iterator[Finding]:
                 continue
             yield check_assignee_claim.finding(
                 *_at(project, "packages", i, "assignee"),
-                f"package {package.get('id')!r} is in {box.text()}, which none of {member.id}'s declared focus "
-                "areas covers on the package's dates",
+                msg(
+                    "package {id} is in {box}, which none of {member}'s declared focus areas covers on the "
+                    "package's dates",
+                    id=repr(package.get("id")),
+                    box=box.text(),
+                    member=member.id,
+                ),
                 pointer=_pointer("packages", i, "assignee"),
             )
 
@@ -393,9 +445,17 @@ def check_package_overlap(index: Index) -> Iterator[Finding]:
             names = ", ".join(sorted({m.id for m, _, _ in others}))
             yield check_package_overlap.finding(
                 *_at(project, "packages", i, "assignee"),
-                f"package {package.get('id')!r} gives work in {box.text()} to {member.id}, outside its declared "
-                f"focus areas, while {names} declare{'s' if len({m.id for m, _, _ in others}) == 1 else ''} a focus "
-                "area covering it: an overlap to coordinate with them, not a verdict",
+                msg(
+                    "package {id} gives work in {box} to {member}, outside its declared focus areas, while "
+                    "{names} declares a focus area covering it: an overlap to coordinate with them, not a verdict"
+                    if len({m.id for m, _, _ in others}) == 1
+                    else "package {id} gives work in {box} to {member}, outside its declared focus areas, while "
+                    "{names} declare a focus area covering it: an overlap to coordinate with them, not a verdict",
+                    id=repr(package.get("id")),
+                    box=box.text(),
+                    member=member.id,
+                    names=names,
+                ),
                 pointer=_pointer("packages", i, "assignee"),
                 related=[_claim_related(index, m, pos, c) for m, pos, c in others],
             )
@@ -434,12 +494,17 @@ def check_bid_coordination(index: Index) -> Iterator[Finding]:
         claiming = [(b, c) for b, c in claiming if c]
         if len(claiming) < 2:
             continue
-        names = " and ".join(b for b, _ in claiming)
+        names = joined(" and ", [b for b, _ in claiming])
         yield check_bid_coordination.finding(
             *_at(project, "bidders"),
-            f"HIGH risk: {names} bid together for {project.id!r} while each declares a focus area covering "
-            f"{box.text()}: a joint bid between potential competitors can be bid coordination; record in the "
-            "note why none could bid alone, exchange no prices outside the bid, and have counsel review it",
+            msg(
+                "HIGH risk: {names} bid together for {project} while each declares a focus area covering {box}: "
+                "a joint bid between potential competitors can be bid coordination; record in the note why none "
+                "could bid alone, exchange no prices outside the bid, and have counsel review it",
+                names=names,
+                project=repr(project.id),
+                box=box.text(),
+            ),
             pointer="/bidders",
             related=[_claim_related(index, index.members[b], pos, c) for b, found in claiming for pos, c in found[:1]],
         )
@@ -472,7 +537,15 @@ def check_retrospective_references(index: Index) -> Iterator[Finding]:
             if not index.is_known(kind, target):
                 yield check_retrospective_references.finding(
                     *_at(retro, *path),
-                    f"unknown {kind} {target!r}{did_you_mean(target, known)}",
+                    msg(
+                        "unknown member {target}{hint}"
+                        if kind == "member"
+                        else "unknown project {target}{hint}"
+                        if kind == "project"
+                        else "unknown agreement {target}{hint}",
+                        target=repr(target),
+                        hint=did_you_mean(target, known),
+                    ),
                     pointer=_pointer(*path),
                 )
         day = parse_date(retro.get("date"))
@@ -482,6 +555,11 @@ def check_retrospective_references(index: Index) -> Iterator[Finding]:
             if day is not None and start is not None and day < start:
                 yield check_retrospective_references.finding(
                     *_at(retro, "date"),
-                    f"written on {day}, before project {target!r} starts ({start})",
+                    msg(
+                        "written on {day}, before project {target} starts ({start})",
+                        day=day,
+                        target=repr(target),
+                        start=start,
+                    ),
                     pointer="/date",
                 )

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from qtgov.findings import Finding, Related, Severity
+from qtgov.messages import msg
 from qtgov.records.index import Index, Record, party_ids
 from qtgov.records.schema_messages import did_you_mean
 from qtgov.rules import rule
@@ -54,7 +55,7 @@ def check_training(index: Index) -> Iterator[Finding]:
                 agreement.path,
                 mark.line,
                 mark.column,
-                "a training engagement names its trainer (terms.trainer), the member that trains",
+                msg("a training engagement names its trainer (terms.trainer), the member that trains"),
                 pointer="/terms/kind",
                 severity=Severity.WARNING,
             )
@@ -65,7 +66,11 @@ def check_training(index: Index) -> Iterator[Finding]:
             if not found:
                 yield check_training.finding(
                     *where,
-                    f"course {course!r} is listed in no revenue-share agreement{did_you_mean(course, listings)}",
+                    msg(
+                        "course {course} is listed in no revenue-share agreement{hint}",
+                        course=repr(course),
+                        hint=did_you_mean(course, listings),
+                    ),
                     pointer=_pointer("terms", "courses", j),
                 )
                 continue
@@ -77,8 +82,20 @@ def check_training(index: Index) -> Iterator[Finding]:
             other = listing.mark("terms", "items", i, "id")
             yield check_training.finding(
                 *where,
-                f"course {course!r} belongs to {item.get('owner')} and {trainer} does not co-list it: the trainer "
-                "uses courses it owns or is a party to listing",
+                msg(
+                    "course {course} belongs to {owner} and {trainer} does not co-list it: the trainer uses "
+                    "courses it owns or is a party to listing",
+                    course=repr(course),
+                    owner=item.get("owner"),
+                    trainer=trainer,
+                ),
                 pointer=_pointer("terms", "courses", j),
-                related=[Related(listing.path, other.line, other.column, f"course {course!r} in {listing.id!r}")],
+                related=[
+                    Related(
+                        listing.path,
+                        other.line,
+                        other.column,
+                        msg("course {course} in {listing}", course=repr(course), listing=repr(listing.id)),
+                    )
+                ],
             )
