@@ -51,9 +51,7 @@ def new_member(start: Path, opts: NewMember) -> common.Outcome:
         _check_text("--name-en", opts.name_en)
     if opts.visibility not in VISIBILITIES:
         raise UsageError(f"--visibility {opts.visibility!r}: one of {', '.join(VISIBILITIES)}")
-    relpath = common.record_path(root, "member", opts.ident)
-    if opts.ident in index.members or (root / relpath).exists():
-        raise UsageError(f"member {opts.ident!r} already exists ({relpath}); nothing written")
+    relpath = _fresh_path(root, index, "member", opts.ident, index.members)
     data: dict[str, Any] = {
         "id": opts.ident,
         "kind": "member",
@@ -152,6 +150,22 @@ def _refuse_alliance_in_public(index: Any, visibility: str, kind: str) -> None:
         )
 
 
+def _fresh_path(root: Path, index: Any, kind: str, ident: str, existing: Any) -> str:
+    """The path a new record of `kind` goes to; refused when the id or the file exists."""
+    relpath = common.record_path(root, kind, ident)
+    if ident in existing or (root / relpath).exists():
+        raise UsageError(f"{kind} {ident!r} already exists ({relpath}); nothing written")
+    return relpath
+
+
+def _title(index: Any, title: str | None, title_en: str | None, kind: str) -> Any:
+    """The record's title from --title/--title-en, or a placeholder that validate reports."""
+    if title is None:
+        return f"TODO: the {kind}'s title"
+    _check_text("--title", title)
+    return _text(title, title_en, _default_language(index))
+
+
 def _split(parties: tuple[str, ...]) -> list[dict[str, Any]]:
     share, rest = divmod(100, len(parties))
     return [{"member": p, "pct": share + (rest if i == 0 else 0)} for i, p in enumerate(parties)]
@@ -237,14 +251,8 @@ def new_agreement(start: Path, opts: NewAgreement) -> common.Outcome:
     if len(opts.parties) < 2:
         raise UsageError("an agreement has at least two parties: --parties a,b")
     common.members_known(index, list(opts.parties))
-    relpath = common.record_path(root, "agreement", opts.ident)
-    if opts.ident in index.agreements or (root / relpath).exists():
-        raise UsageError(f"agreement {opts.ident!r} already exists ({relpath}); nothing written")
-    if opts.title is not None:
-        _check_text("--title", opts.title)
-        title: Any = _text(opts.title, opts.title_en, _default_language(index))
-    else:
-        title = "TODO: the agreement's title"
+    relpath = _fresh_path(root, index, "agreement", opts.ident, index.agreements)
+    title = _title(index, opts.title, opts.title_en, "agreement")
     data: dict[str, Any] = {
         "id": opts.ident,
         "type": opts.type,
@@ -335,14 +343,8 @@ def new_project(start: Path, opts: NewProject) -> common.Outcome:
     if opts.brought_by and opts.origin != "breakdown":
         raise UsageError("--brought-by is for a breakdown (--origin breakdown)")
     common.members_known(index, [prime] + ([brought_by] if brought_by else []))
-    relpath = common.record_path(root, "project", opts.ident)
-    if opts.ident in index.projects or (root / relpath).exists():
-        raise UsageError(f"project {opts.ident!r} already exists ({relpath}); nothing written")
-    if opts.title is not None:
-        _check_text("--title", opts.title)
-        title: Any = _text(opts.title, opts.title_en, _default_language(index))
-    else:
-        title = "TODO: the project's title"
+    relpath = _fresh_path(root, index, "project", opts.ident, index.projects)
+    title = _title(index, opts.title, opts.title_en, "project")
     data: dict[str, Any] = {
         "id": opts.ident,
         "title": title,

@@ -17,6 +17,17 @@ if TYPE_CHECKING:
     from qtgov.authoring.common import Outcome
 
 
+#: A representative's commit addresses, for `init` and `new member` alike.
+rep_commit_email_option = click.option(
+    "--rep-commit-email",
+    "rep_commit_emails",
+    multiple=True,
+    metavar="EMAIL",
+    help="An address their git commits use (repeatable), so that provenance can vouch for their "
+    "signatures; prefer their GitHub noreply address (ID+NAME@users.noreply.github.com).",
+)
+
+
 @click.command()
 @click.argument("directory", metavar="DIR", type=click.Path(path_type=Path))
 @click.option("--id", "alliance_id", required=True, metavar="ALLIANCE_ID", help="The alliance's id (a slug).")
@@ -31,14 +42,7 @@ if TYPE_CHECKING:
     "--rep-github", "rep_github", required=True, metavar="HANDLE", help="Their GitHub user name (for approvals)."
 )
 @click.option("--rep-email", "rep_email", metavar="EMAIL", help="Their contact address (personal data).")
-@click.option(
-    "--rep-commit-email",
-    "rep_commit_emails",
-    multiple=True,
-    metavar="EMAIL",
-    help="An address their git commits use (repeatable), so that provenance can vouch for their "
-    "signatures; prefer their GitHub noreply address (ID+NAME@users.noreply.github.com).",
-)
+@rep_commit_email_option
 @click.option(
     "--languages", default="zh,en", show_default=True, metavar="LANGS", help="Handbook languages; the first is default."
 )
@@ -150,14 +154,7 @@ def new() -> None:
 @click.option("--rep-name", "rep_name", metavar="NAME", help="Their name.")
 @click.option("--rep-github", "rep_github", metavar="HANDLE", help="Their GitHub user name (for approvals).")
 @click.option("--rep-email", "rep_email", metavar="EMAIL", help="Their contact address (personal data).")
-@click.option(
-    "--rep-commit-email",
-    "rep_commit_emails",
-    multiple=True,
-    metavar="EMAIL",
-    help="An address their git commits use (repeatable), so that provenance can vouch for their "
-    "signatures; prefer their GitHub noreply address (ID+NAME@users.noreply.github.com).",
-)
+@rep_commit_email_option
 @click.option("--since", metavar="DATE", help="First day of their authority (default: today).")
 @repo_option
 def new_member(
