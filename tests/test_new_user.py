@@ -198,7 +198,7 @@ TRANSCRIPT_EXPECT = {
     "qtgov new member": ["wrote members/harbor-cloud.yaml"],
     "qtgov review main..HEAD": ["member harbor-cloud added", "@wangfang-tide (tide-wang)"],
     "qtgov build": ["built the public handbook as of ", " into site (zh, en; "],
-    "qtgov serve": ["qtgov: stopped\n", "<title>潮汐联盟 - 潮汐联盟</title>", "left: []"],
+    "qtgov serve": ["qtgov: stopped\n", "<title>潮汐联盟</title>", "left: []"],
 }
 
 

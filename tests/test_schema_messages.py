@@ -46,6 +46,12 @@ LONG = "x" * 90_000
 
 # keyword -> (kind, record, [(line, column, pointer, message)])
 CASES: dict[str, tuple[str, str, list[tuple[int, int, str, str]]]] = {
+    "not-both": (
+        "project",
+        "id: big\ntitle: Big\norigin: subcontract\nstatus: bid\nvisibility: public\nprime: hub\n"
+        "packages:\n  - {id: build, assignee: hub, status: planned, value: 10, share: 50}\n",
+        [(8, 5, "/packages/0", "entry 1 of packages gives both value and share: give only one of them")],
+    ),
     "type-null": ("member", MEMBER + "joined:\n", [(6, 8, "/joined", "joined is empty: give a date YYYY-MM-DD")]),
     "type-number-for-date": (
         "member",

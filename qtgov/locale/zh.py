@@ -372,4 +372,5 @@ CATALOGUE: dict[str, str] = {
     "course {course} is listed in no revenue-share agreement{hint}": "课程 {course} 不在任何收入分成协议中{hint}",
     "course {course} belongs to {owner} and {trainer} does not co-list it: the trainer uses courses it owns or is a party to listing": "课程 {course} 属于 {owner}，而 {trainer} 没有联合上架它：培训方只能使用自己拥有或参与上架的课程",
     "course {course} in {listing}": "{listing} 中的课程 {course}",
+    "{name} gives both {a} and {b}: give only one of them": "{name} 同时给出了 {a} 和 {b}：只能给出其中之一",
 }

@@ -221,6 +221,10 @@ def message(error: Any, path: Sequence[str | int]) -> str:
             schema=expected(schema),
         )
     if kw == "not":
+        both = arg.get("required") if isinstance(arg, dict) else None
+        if isinstance(both, list) and len(both) == 2 and set(arg) == {"required"}:
+            # `not: {required: [a, b]}`: a and b exclude each other.
+            return msg("{name} gives both {a} and {b}: give only one of them", name=name, a=both[0], b=both[1])
         return msg("{name} is {value}, which is not allowed here", name=name, value=show(value))
     if kw == "false" or kw == "additionalProperties":
         return msg("{name} is not allowed here", name=name)
