@@ -457,6 +457,8 @@ def test_the_lifecycle_demo_ends_terminated_and_clean(tmp_path: Path) -> None:
     lines = result.stdout.splitlines()
     assert lines[1].startswith("$ qtgov init alliance --id demo")
     assert "$ qtgov execute acme-hub-boundary-2" in lines
+    # The people's commit addresses were registered as they joined: git vouches for every signature.
+    assert "4 of 4 vouched for by git" in lines
     assert lines[-1] == "0 errors, 0 warnings, 5 infos"
     repo = tmp_path / "demo" / "alliance"
     agreement = (repo / "agreements/acme-hub-boundary-2.yaml").read_text("utf-8")
