@@ -23,13 +23,32 @@ class Message(str):
     """An English sentence that knows the template and parameters it was made from."""
 
     template: str
-    params: Mapping[str, Any]
+    _params: Mapping[str, Any] | None
+    _raw: Mapping[str, Any] | None  # parameters as the cache stored them, decoded on first use
 
     def __new__(cls, template: str, params: Mapping[str, Any]) -> Message:
         self = super().__new__(cls, template.format_map(params))
         self.template = template
-        self.params = dict(params)
+        self._params = dict(params)
+        self._raw = None
         return self
+
+    @classmethod
+    def cached(cls, text: str, template: str, raw: Mapping[str, Any]) -> Message:
+        """A message read back from the cache: its English text as stored, its parameters
+        decoded only when someone renders it in another language (a warm run mostly never does)."""
+        self = str.__new__(cls, text)
+        self.template = template
+        self._params = None
+        self._raw = raw
+        return self
+
+    @property
+    def params(self) -> Mapping[str, Any]:
+        if self._params is None:
+            raw = self._raw or {}
+            self._params = {k: from_json(v) if isinstance(v, (str, dict)) else v for k, v in raw.items()}
+        return self._params
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (Message, (self.template, self.params))
@@ -44,7 +63,8 @@ class Joined(Message):
     def __new__(cls, separator: str, items: tuple[str, ...]) -> Joined:
         self = str.__new__(cls, separator.join(items))
         self.template = ""
-        self.params = {}
+        self._params = {}
+        self._raw = None
         self.separator = separator
         self.items = items
         return self
@@ -103,7 +123,7 @@ def to_json(text: str) -> Any:
     if not isinstance(text, Message):
         return str(text)
     params = {k: to_json(v) if isinstance(v, str) else v for k, v in text.params.items()}
-    return {"template": text.template, "params": params}
+    return {"template": text.template, "params": params, "text": str(text)}
 
 
 def from_json(value: Any) -> str:
@@ -111,8 +131,7 @@ def from_json(value: Any) -> str:
     if isinstance(value, dict) and "join" in value:
         return Joined(value["join"], tuple(from_json(item) for item in value["items"]))
     if isinstance(value, dict):
-        params = {k: from_json(v) if isinstance(v, (str, dict)) else v for k, v in value["params"].items()}
-        return Message(value["template"], params)
+        return Message.cached(value["text"], value["template"], value["params"])
     return str(value)
 
 

@@ -20,7 +20,7 @@ from qtgov.messages import from_json, to_json
 from qtgov.records.schemas import fingerprint
 from qtgov.records.yamlload import LOADER_RULES, Document, LoadResult
 
-_FORMAT = 3  # 3: messages keep their template and parameters
+_FORMAT = 4  # 3: messages keep their template and parameters; 4: and their English text
 
 
 def cache_dir() -> Path:
