@@ -20,6 +20,12 @@ def atomic_write_text(path: Path, text: str) -> None:
 
 
 def _atomic_write_text(path: Path, text: str) -> None:
+    if path.exists() and not path.is_file():
+        # A device or a pipe (`--output /dev/null`, `/dev/stdout`, a FIFO): write into it.
+        # Renaming a temporary file over it would replace the device with a regular file.
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

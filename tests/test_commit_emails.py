@@ -1,6 +1,7 @@
 """A representative's commit addresses from the first command (`init`, `new member
---rep-commit-email`), so that `qtgov provenance` can vouch for the signatures they commit; and a
-reader that goes away (`qtgov … | head`) stops qtgov quietly."""
+--rep-commit-email`), so that `qtgov provenance` can vouch for the signatures they commit; a
+reader that goes away (`qtgov … | head`) stops qtgov quietly; `--output` into a device or a pipe
+writes into it instead of replacing it."""
 
 from __future__ import annotations
 
@@ -126,3 +127,25 @@ def test_the_advice_stages_the_file_as_seen_from_a_subdirectory(tmp_path: Path) 
     assert (
         "Now commit it yourself: git add ../agreements/deal.yaml && git commit -m 'Sign deal for hub'" in result.stdout
     )
+
+
+def test_output_to_a_device_writes_into_it_and_leaves_it_a_device(tmp_path: Path) -> None:
+    # `qtgov validate --output /dev/null` once renamed a regular file over /dev/null. A FIFO
+    # stands in for the device here: the report must arrive through it, and it stays a FIFO.
+    import stat
+    import threading
+
+    fifo = tmp_path / "report.fifo"
+    os.mkfifo(fifo)
+    received: list[str] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_text("utf-8")), daemon=True)
+    reader.start()
+    root = tmp_path / "a"
+    init = run_qtgov("init", root, "--id", "demo", "--name", "Demo", "--hub", "hub", "--hub-name", "Hub Co",
+                     "--rep", "ann", "--rep-name", "Ann", "--rep-github", "ann-gh", "--languages", "en")  # fmt: skip
+    assert init.returncode == 0, init.stderr
+    validate = run_qtgov("validate", "-C", root, "--format", "json", "--output", fifo)
+    reader.join(timeout=60)
+    assert validate.returncode == 0, validate.stderr
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert received and '"findings"' in received[0]
