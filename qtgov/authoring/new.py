@@ -128,26 +128,22 @@ class NewAgreement:
 SENSITIVE = {"revenue-share": "the split", "contribution": "each commitment's amount"}
 
 
-def _public_repository(index: Any) -> bool:
-    """Whether anyone can read the repository (`publish.repository`; public unless it says private)."""
-    publish = index.alliance.get("publish") if index.alliance is not None else None
-    repository = publish.get("repository") if isinstance(publish, dict) else None
-    return repository != "private"
-
-
-def _default_visibility(index: Any) -> str:
-    return "public" if _public_repository(index) else "alliance"
-
-
-def _refuse_alliance_in_public(index: Any, visibility: str, kind: str) -> None:
-    """An alliance-only record in a repository anyone can read is not alliance-only at all
-    (the `visibility-public-repository` rule): refuse to write one."""
-    if visibility == "alliance" and _public_repository(index):
+def _visibility(index: Any, requested: str | None, kind: str) -> str:
+    """The visibility of a new record: as requested, else public in a public repository
+    (`publish.repository`) and alliance in a private one. An alliance-only record in a repository
+    anyone can read is not alliance-only at all (the `visibility-public-repository` rule):
+    refused."""
+    public = index.settings.publish_repository == "public"
+    visibility = requested or ("public" if public else "alliance")
+    if visibility not in VISIBILITIES:
+        raise UsageError(f"--visibility {visibility!r}: one of {', '.join(VISIBILITIES)}")
+    if visibility == "alliance" and public:
         raise UsageError(
             f"--visibility alliance: this repository is public (publish.repository in charter/alliance.yaml), "
             f"so anyone could read the {kind}; use --visibility public, or restricted to keep its terms in a "
             "pinned document; nothing written"
         )
+    return visibility
 
 
 def _fresh_path(root: Path, index: Any, kind: str, ident: str, existing: Any) -> str:
@@ -244,10 +240,7 @@ def new_agreement(start: Path, opts: NewAgreement) -> common.Outcome:
     common.check_new_id("agreement", opts.ident)
     if opts.type not in AGREEMENT_TYPES:
         raise UsageError(f"--type {opts.type!r}: one of {', '.join(AGREEMENT_TYPES)}")
-    visibility = opts.visibility or _default_visibility(index)
-    if visibility not in VISIBILITIES:
-        raise UsageError(f"--visibility {visibility!r}: one of {', '.join(VISIBILITIES)}")
-    _refuse_alliance_in_public(index, visibility, "agreement")
+    visibility = _visibility(index, opts.visibility, "agreement")
     if len(opts.parties) < 2:
         raise UsageError("an agreement has at least two parties: --parties a,b")
     common.members_known(index, list(opts.parties))
@@ -332,10 +325,7 @@ def new_project(start: Path, opts: NewProject) -> common.Outcome:
     common.check_new_id("project", opts.ident)
     if opts.origin not in PROJECT_ORIGINS:
         raise UsageError(f"--origin {opts.origin!r}: one of {', '.join(PROJECT_ORIGINS)}")
-    visibility = opts.visibility or _default_visibility(index)
-    if visibility not in VISIBILITIES:
-        raise UsageError(f"--visibility {visibility!r}: one of {', '.join(VISIBILITIES)}")
-    _refuse_alliance_in_public(index, visibility, "project")
+    visibility = _visibility(index, opts.visibility, "project")
     prime = opts.prime or index.settings.hub
     if not prime:
         raise UsageError("the alliance names no hub: give the prime contractor with --prime")

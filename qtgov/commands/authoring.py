@@ -17,6 +17,16 @@ if TYPE_CHECKING:
     from qtgov.authoring.common import Outcome
 
 
+#: One value of an agreement's terms, for `new agreement` and `amend` alike.
+set_terms_option = click.option(
+    "--set",
+    "settings",
+    multiple=True,
+    metavar="terms.PATH=VALUE",
+    help="Set one value of the terms, e.g. terms.allocations.0.scope.sector=[edu]; repeatable. "
+    "It clears the x-todo notes on its way.",
+)
+
 #: A representative's commit addresses, for `init` and `new member` alike.
 rep_commit_email_option = click.option(
     "--rep-commit-email",
@@ -270,14 +280,7 @@ def new_project(
     type=click.Path(dir_okay=False, path_type=Path),
     help="A YAML file with the terms (default: the type's terms with placeholders).",
 )
-@click.option(
-    "--set",
-    "settings",
-    multiple=True,
-    metavar="terms.PATH=VALUE",
-    help="Set one value of the terms, e.g. terms.allocations.0.scope.sector=[edu]; repeatable. "
-    "It clears the x-todo notes on its way.",
-)
+@set_terms_option
 @repo_option
 def new_agreement(
     agreement_id: str,
@@ -350,14 +353,7 @@ def execute(agreement_id: str, repo: Path) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="A YAML file with the amended terms (default: copy the terms).",
 )
-@click.option(
-    "--set",
-    "settings",
-    multiple=True,
-    metavar="terms.PATH=VALUE",
-    help="Set one value of the terms, e.g. terms.allocations.0.scope.sector=[edu]; repeatable. "
-    "It clears the x-todo notes on its way.",
-)
+@set_terms_option
 @repo_option
 def amend(
     agreement_id: str, new_id: str | None, terms_file: Path | None, settings: tuple[str, ...], repo: Path

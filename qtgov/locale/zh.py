@@ -344,7 +344,6 @@ CATALOGUE: dict[str, str] = {
     "A training engagement uses courses its trainer offers": "定向培养使用培训方提供的课程",
     "package {dep} cannot depend on itself": "工作包 {dep} 不能依赖自身",
     "unknown package {dep}: depends_on names packages of this project": "未知工作包 {dep}：depends_on 只能填写本项目的工作包",
-    "unknown agreement {agreement}{agreement2}": "未知协议 {agreement}{agreement2}",
     "packages up to {id} add up to {sum} {currency}, more than the project's value of {total} {currency}": "截至工作包 {id}，各包金额合计 {sum} {currency}，超过项目总额 {total} {currency}",
     "packages up to {id} add up to {sum}% of the project, more than 100%": "截至工作包 {id}，各包份额合计为项目的 {sum}%，超过 100%",
     "the project ends ({end}) before it starts ({start})": "项目的结束日（{end}）早于开始日（{start}）",

@@ -10,7 +10,7 @@ from typing import Any
 
 from qtgov.dates import parse_date
 from qtgov.findings import Finding, Related, Severity
-from qtgov.messages import joined, msg
+from qtgov.messages import Message, joined, msg
 from qtgov.records.index import Index, Record
 from qtgov.records.schema_messages import did_you_mean
 from qtgov.records.trees import path_is_ancestor_or_self, regions
@@ -143,26 +143,22 @@ def check_project_references(index: Index) -> Iterator[Finding]:
                 yield check_project_references.finding(*_at(project, *path), message, pointer=_pointer(*path))
         for where, member in members:
             if isinstance(member, str) and not index.is_known("member", member):
-                yield check_project_references.finding(
-                    *_at(project, *where),
-                    msg(
-                        "unknown member {member}{member2}",
-                        member=repr(member),
-                        member2=did_you_mean(member, index.members),
-                    ),
-                    pointer=_pointer(*where),
-                )
+                message = _unknown("member", member, index.members)
+                yield check_project_references.finding(*_at(project, *where), message, pointer=_pointer(*where))
         for where, agreement in agreements:
             if isinstance(agreement, str) and not index.is_known("agreement", agreement):
-                yield check_project_references.finding(
-                    *_at(project, *where),
-                    msg(
-                        "unknown agreement {agreement}{agreement2}",
-                        agreement=repr(agreement),
-                        agreement2=did_you_mean(agreement, index.agreements),
-                    ),
-                    pointer=_pointer(*where),
-                )
+                message = _unknown("agreement", agreement, index.agreements)
+                yield check_project_references.finding(*_at(project, *where), message, pointer=_pointer(*where))
+
+
+def _unknown(kind: str, target: str, known: dict[str, Record]) -> Message:
+    """ "unknown member 'x' (did you mean 'y'?)" for a reference to a record that does not exist."""
+    hint = did_you_mean(target, known)
+    if kind == "member":
+        return msg("unknown member {target}{hint}", target=repr(target), hint=hint)
+    if kind == "project":
+        return msg("unknown project {target}{hint}", target=repr(target), hint=hint)
+    return msg("unknown agreement {target}{hint}", target=repr(target), hint=hint)
 
 
 @rule("project-values", Severity.ERROR, "Packages share out at most the project's value", PROJECTS)
@@ -535,19 +531,8 @@ def check_retrospective_references(index: Index) -> Iterator[Finding]:
         ]
         for path, kind, target, known in refs:
             if not index.is_known(kind, target):
-                yield check_retrospective_references.finding(
-                    *_at(retro, *path),
-                    msg(
-                        "unknown member {target}{hint}"
-                        if kind == "member"
-                        else "unknown project {target}{hint}"
-                        if kind == "project"
-                        else "unknown agreement {target}{hint}",
-                        target=repr(target),
-                        hint=did_you_mean(target, known),
-                    ),
-                    pointer=_pointer(*path),
-                )
+                message = _unknown(kind, target, known)
+                yield check_retrospective_references.finding(*_at(retro, *path), message, pointer=_pointer(*path))
         day = parse_date(retro.get("date"))
         for target in concerns.get("projects") or []:
             project = index.projects.get(target)
