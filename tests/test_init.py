@@ -257,3 +257,13 @@ def test_shipped_copies_equal_the_repository(shipped: str, source: str) -> None:
 def test_shipped_taxonomies_are_the_repository_taxonomies() -> None:
     shipped = {name for _, name in scaffold.TAXONOMIES}
     assert shipped == {p.name for p in (ROOT / "charter" / "taxonomy").glob("*.yaml")}
+
+
+def test_the_next_step_names_the_directory_only_when_it_is_elsewhere(tmp_path: Path) -> None:
+    args = ("--id", "demo", "--name", "Demo", "--hub", "hub", "--hub-name", "Hub Co",
+            "--rep", "ann", "--rep-name", "Ann", "--rep-github", "ann-gh")  # fmt: skip
+    (tmp_path / "here").mkdir()
+    here = run_qtgov("init", ".", *args, cwd=tmp_path / "here")
+    assert "Next: git init && qtgov validate (the hub's missing facts are info findings).\n" in here.stdout
+    there = run_qtgov("init", "my alliance", *args, cwd=tmp_path)
+    assert "Next: cd 'my alliance' && git init && qtgov validate" in there.stdout

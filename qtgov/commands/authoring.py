@@ -109,7 +109,11 @@ def init(
     written = run(options)
     for relpath in written:
         click.echo(f"wrote {directory / relpath}")
-    click.echo(f"Next: cd {directory} && git init && qtgov validate (the hub's missing facts are info findings).")
+    import shlex
+
+    here = directory.resolve() == Path.cwd().resolve()
+    go = "" if here else f"cd {shlex.quote(str(directory))} && "
+    click.echo(f"Next: {go}git init && qtgov validate (the hub's missing facts are info findings).")
     click.echo(
         "Then commit these files straight to main as the starting point; every later change is a pull "
         f"request, and the first ones need the approval of {rep_id} (GitHub @{rep_github})."
