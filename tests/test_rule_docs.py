@@ -101,6 +101,12 @@ def test_translations_have_no_english_sentence() -> None:
     assert not found, "English left in the Chinese rule documents:\n" + "\n".join(found)
 
 
+def test_translations_cite_no_design_note() -> None:
+    # Readers have the handbook, not the developers' notes (as for the docstrings, tests/test_unreadable.py).
+    cited = [rule_id for rule_id, _english, chinese in _translated() if re.search(r"SPEC|docs/design", chinese)]
+    assert cited == []
+
+
 def test_english_sentence_detector_sees_a_rule_document() -> None:
     # The same detector as the handbook check: an untranslated sentence is caught, code is not.
     text = "**说明。** 协议的 `term.end` 是最后一天。 Rename the file; fix every reference.\n"
