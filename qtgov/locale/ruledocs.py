@@ -20,15 +20,21 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from qtgov.rules import Rule
+from typing import Protocol
 
 #: Where the translations live: `<lang>/<rule id>.md`.
 DOCS_DIR = Path(__file__).resolve().parent / "rules"
 
 _HEADER = re.compile(r"<!-- en: ([0-9a-f]{16}) -->\n\n")
+
+
+class DocumentedRule(Protocol):
+    """What a translation needs of a rule (`qtgov.rules.Rule`, which sits above the catalogues)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def doc(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -61,13 +67,13 @@ def translation(rule_id: str, lang: str) -> Translation | None:
     return Translation(header.group(1), text[header.end() :].strip("\n"))
 
 
-def is_translated(rule: Rule, lang: str) -> bool:
+def is_translated(rule: DocumentedRule, lang: str) -> bool:
     """Whether `lang` has a translation of the rule's current English documentation."""
     found = translation(rule.id, lang)
     return found is not None and found.source_hash == source_hash(rule.doc)
 
 
-def rule_doc(rule: Rule, lang: str) -> str:
+def rule_doc(rule: DocumentedRule, lang: str) -> str:
     """The rule's documentation (Markdown) in `lang`: the translation when it translates the
     current docstring, else the docstring itself (English is the docstring)."""
     if _lang(lang) == "en" or not is_translated(rule, lang):
