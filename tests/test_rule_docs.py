@@ -41,7 +41,7 @@ def _spans(text: str) -> list[str]:
 
 def test_every_rule_has_a_chinese_document() -> None:
     have = _files()
-    missing = [r.id for r in all_rules() if r.id not in have]
+    missing = [f"{r.id}.md  first line: <!-- en: {source_hash(r.doc)} -->" for r in all_rules() if r.id not in have]
     assert not missing, f"rules without qtgov/locale/rules/zh/<id>.md ({len(missing)}):\n" + "\n".join(missing)
 
 
