@@ -384,3 +384,26 @@ def test_search_ranks_the_exact_title_first_and_shows_clean_titles(
     titles = _search(p, engine, demo_url, lang, query)
     assert titles[0] == first, titles[:5]
     assert not [t for t in titles if "\u200b" in t]
+
+
+def test_a_rule_page_reads_in_chinese_and_search_finds_its_text(
+    engine: str, demo_url: str, page: tuple[Any, Watch]
+) -> None:
+    # The rule's document in the zh edition is its translation (qtgov/locale/rules/zh/), the
+    # English docstring in the en edition; the table survives translation.
+    p, _ = page
+    p.goto(f"{demo_url}/zh/rules/yaml-punctuation/")
+    article = p.locator("article")
+    assert "用中文（或日文）输入法时" in article.inner_text()
+    assert p.locator("article table tbody tr").count() == 6
+    assert p.locator("article table thead th").all_inner_texts() == ["输入的", "本意"]
+    p.goto(f"{demo_url}/en/rules/yaml-punctuation/")
+    assert "A Chinese (or Japanese) input method" in p.locator("article").inner_text()
+    # A phrase only the Chinese explanation of R2 holds leads to its page.
+    p.goto(f"{demo_url}/zh/")
+    _type_search(p, engine, "轴辐式")
+    result = p.locator(f"{SEARCH[engine]['item']} a[href*='rules/r2-hub-facilitation/']")
+    result.first.wait_for(timeout=15000)
+    result.first.click()
+    p.wait_for_url(re.compile(r"/zh/rules/r2-hub-facilitation/"))
+    assert "R2 枢纽促成" in p.locator("article h1").inner_text()

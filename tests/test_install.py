@@ -61,6 +61,9 @@ def test_package_is_installed_not_linked(venv: Path, tmp_path: Path) -> None:
         ROOT / "schemas" / "member.schema.json"
     ).read_bytes()
     assert (package / "py.typed").is_file()
+    # The rules' Chinese documentation is package data too (qtgov/locale/ruledocs.py reads it).
+    zh_docs = sorted(p.name for p in (package / "locale" / "rules" / "zh").glob("*.md"))
+    assert zh_docs and zh_docs == sorted(p.name for p in (ROOT / "qtgov" / "locale" / "rules" / "zh").glob("*.md"))
 
 
 def test_installed_help(venv: Path, tmp_path: Path) -> None:

@@ -214,15 +214,20 @@ def test_the_english_sentence_heuristic() -> None:
 def test_zh_handbook_generated_text_has_no_english_sentence(zh_docs: Path) -> None:
     from english_text import english_runs, record_texts, visible_text
 
+    from qtgov.locale.ruledocs import is_translated
+    from qtgov.rules import all_rules
+
     provided = record_texts(DEMO)
+    untranslated = {r.id for r in all_rules() if not is_translated(r, "zh")}
     pages = sorted(zh_docs.rglob("*.md"))
     assert len(pages) > 30 and (zh_docs / "validation.md") in pages
     found = []
     for page in pages:
         name = page.relative_to(zh_docs).as_posix()
-        # A rule's page is its docstring, not yet translated (docs/design/i18n.md, "Not yet"):
-        # the rule index and the validation page are checked, the rule documents are not.
-        if name.startswith("rules/") and name != "rules/index.md":
+        # A rule's page is its zh document (qtgov/locale/rules/zh/); a rule without a current one
+        # shows its English docstring, and tests/test_rule_docs.py names it. Those pages are
+        # left out here so that this test checks the generated text, not the translators' backlog.
+        if name.startswith("rules/") and name.removesuffix(".md").removeprefix("rules/") in untranslated:
             continue
         runs = list(english_runs(visible_text(page.read_text(encoding="utf-8"), provided)))
         found.extend(f"{name}: {run}" for run in runs)

@@ -290,8 +290,16 @@ def overlaps(repo: Path, as_of: str | None, member: str | None, fmt: str, lang: 
 
 @click.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-def rules(fmt: str) -> None:
+@click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default=None,
+    help="Language of the text list's severities and titles (default: QTGOV_LANG, else a zh or en locale, "
+    "else en). JSON stays in English.",
+)
+def rules(fmt: str, lang: str | None) -> None:
     """List every rule: id, default severity and title."""
+    from qtgov.messages import resolve_lang, translate
     from qtgov.rules import all_rules, help_url
 
     items = all_rules()
@@ -314,8 +322,12 @@ def rules(fmt: str) -> None:
             + "\n"
         )
         return
+    said = resolve_lang(lang)
     width = max(len(r.id) for r in items)
-    emit("\n".join(f"{r.id:<{width}}  {r.severity!s:<7}  {r.title}" for r in items) + "\n")
+    # The severity column is as wide as the language's longest word ("warning"; 错误, 警告 and 提示 alike).
+    words = {r.severity: translate(str(r.severity), said) for r in items}
+    pad = max(len(w) for w in words.values())
+    emit("\n".join(f"{r.id:<{width}}  {words[r.severity]:<{pad}}  {translate(r.title, said)}" for r in items) + "\n")
 
 
 COMMANDS = (

@@ -908,6 +908,7 @@ def changelog_page(site: Site) -> PageSpec:
 
 
 def rules_pages(site: Site) -> Iterator[PageSpec]:
+    from qtgov.locale.ruledocs import rule_doc
     from qtgov.rules import all_rules
 
     rules = all_rules()
@@ -916,11 +917,11 @@ def rules_pages(site: Site) -> Iterator[PageSpec]:
         counts[f.rule] = counts.get(f.rule, 0) + 1
     yield PageSpec("rules/index.md", "rules.md.j2", {"rules": rules, "counts": counts})
     for rule in rules:
-        # The docstring is qtgov's own documentation (Markdown), not record data. The rule's
-        # findings are listed once, on the validation page, which the rule page links to.
-        yield PageSpec(
-            f"rules/{rule.id}.md", "rule.md.j2", {"rule": rule, "doc": Md(rule.doc), "count": counts[rule.id]}
-        )
+        # The docstring (or its translation, qtgov/locale/rules/) is qtgov's own documentation
+        # (Markdown), not record data. The rule's findings are listed once, on the validation
+        # page, which the rule page links to.
+        docs = {lang: Md(rule_doc(rule, lang)) for lang in site.languages}
+        yield PageSpec(f"rules/{rule.id}.md", "rule.md.j2", {"rule": rule, "docs": docs, "count": counts[rule.id]})
 
 
 # -- how-to pages and the field reference ----------------------------------------------------------
