@@ -1,0 +1,169 @@
+"""`qtgov review` on projects and retrospectives: the events, exactly whose approval each change
+needs (computed from the base), `--check-approvals`, CODEOWNERS and `qtgov hash` refusing them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from test_git_support import Story, founding, member
+
+from qtgov.gitgov.review import check_approvals, review
+
+PROJECT = """\
+id: big
+title: Big project
+origin: breakdown
+status: won
+visibility: alliance
+prime: hub
+brought_by: acme
+bidders: [hub, acme]
+market: {sector: cloud/compute, region: CN-ZJ}
+start: 2025-03-01
+end: 2025-12-31
+packages:
+  - {id: infra, title: Infrastructure, assignee: acme, share: 60, status: planned}
+  - {id: ops, title: Operations, assignee: beta, share: 20, status: planned, start: 2025-06-01}
+"""
+
+RETRO = """\
+id: big-retro
+title: Big project, looking back
+date: 2025-12-31
+authors: [acme]
+visibility: alliance
+concerns: {projects: [big]}
+happened: It went well.
+learned: Start earlier.
+"""
+
+
+def groups(result: Any) -> dict[str, tuple[str, list[str]]]:
+    return {g.group: (g.reason, sorted(a.representative for a in g.any_of)) for g in result.approvals}
+
+
+def with_gamma(tmp_path: Path) -> Story:
+    story = founding(tmp_path)
+    story.commit("Gamma joins", files={"members/gamma.yaml": member("gamma", "gamma-gus", "gus")})
+    return story
+
+
+def test_a_new_project_needs_prime_bringer_bidders_and_assignees(tmp_path: Path) -> None:
+    story = with_gamma(tmp_path)
+    story.branch("big")
+    story.commit("Record the big project", person="ann", files={"projects/big.yaml": PROJECT})
+    result = review(story.root, "main..big")
+    assert [(e.kind, e.summary) for e in result.events] == [
+        ("project-added", "project added (breakdown, status won)"),
+        ("package-added", "package infra added (assignee acme)"),
+        ("package-added", "package ops added (assignee beta)"),
+    ]
+    assert groups(result) == {
+        "member:acme": ("brought big to the alliance; bidder for big; assignee of package infra of big", ["acme-ann"]),
+        "member:beta": ("assignee of package ops of big", ["beta-bob"]),
+        "member:hub": ("prime of big; bidder for big", ["hub-hu"]),
+    }
+    assert result.notes == []
+
+
+def test_a_reassignment_needs_old_and_new_assignee_and_untouched_packages_need_nobody(tmp_path: Path) -> None:
+    story = with_gamma(tmp_path)
+    story.commit("Record the big project", files={"projects/big.yaml": PROJECT})
+    story.branch("reassign")
+    story.edit("projects/big.yaml", "assignee: beta, share: 20", "assignee: gamma, share: 20")
+    story.commit("Ops goes to gamma", person="gus")
+    result = review(story.root, "main..reassign")
+    assert [(e.kind, e.summary) for e in result.events] == [("package-assignee", "package ops reassigned beta → gamma")]
+    assert groups(result) == {
+        "member:acme": ("brought big to the alliance; bidder for big", ["acme-ann"]),
+        "member:beta": ("assignee of package ops of big", ["beta-bob"]),
+        "member:gamma": ("assignee of package ops of big", ["gamma-gus"]),
+        "member:hub": ("prime of big; bidder for big", ["hub-hu"]),
+    }
+
+    # The project's end moves: only packages without an end of their own move with it.
+    story.checkout("main")
+    story.branch("later")
+    story.edit("projects/big.yaml", "end: 2025-12-31", "end: 2026-03-31")
+    story.edit(
+        "projects/big.yaml",
+        "share: 20, status: planned, start: 2025-06-01}",
+        "share: 20, status: planned, start: 2025-06-01, end: 2025-12-31}",
+    )
+    story.commit("Extend the project, ops keeps its end")
+    result = review(story.root, "main..later")
+    assert [(e.kind, e.summary) for e in result.events] == [
+        ("package-changed", "package infra: end changed"),
+        ("project-edited", "end changed"),
+    ]
+    assert sorted(groups(result)) == ["member:acme", "member:hub"]
+
+    # A value change is the assignee's business; a title is not.
+    story.checkout("main")
+    story.branch("share")
+    story.edit(
+        "projects/big.yaml", "title: Operations, assignee: beta, share: 20", "title: Ops, assignee: beta, share: 25"
+    )
+    story.commit("More for ops")
+    result = review(story.root, "main..share")
+    assert [e.summary for e in result.events] == ["package ops: share changed"]
+    assert groups(result)["member:beta"] == ("assignee of package ops of big", ["beta-bob"])
+
+
+def test_a_departed_assignee_is_not_asked_and_check_approvals_counts_the_rest(tmp_path: Path) -> None:
+    story = with_gamma(tmp_path)
+    story.commit("Record the big project", files={"projects/big.yaml": PROJECT})
+    story.edit("members/beta.yaml", "status: active", "status: withdrawn\nleft: 2025-02-01")
+    story.commit("Beta leaves")
+    story.branch("handover")
+    story.edit("projects/big.yaml", "assignee: beta, share: 20", "assignee: gamma, share: 20")
+    story.commit("Ops goes to gamma", person="gus")
+    result = review(story.root, "main..handover", as_of=__import__("datetime").date(2025, 3, 1))
+    assert sorted(groups(result)) == ["member:acme", "member:gamma", "member:hub"]
+    note = (
+        "beta left the alliance on 2025-02-01: it is not asked to approve (assignee of package ops of big), "
+        "and its approval would not count"
+    )
+    assert result.notes == [note]
+    head = story.git("rev-parse", "handover")
+    reviews = [
+        {"user": {"login": login}, "state": "APPROVED", "commit_id": head, "submitted_at": "2025-03-01T10:00:00Z"}
+        for login in ("hu-hub", "ann-gh", "bob-gh")
+    ]
+    checked = check_approvals(result, reviews)
+    assert not checked.satisfied
+    assert [(g.group, g.satisfied) for g in checked.approvals] == [
+        ("member:acme", True),
+        ("member:gamma", False),
+        ("member:hub", True),
+    ]
+    assert checked.notes[0] == note
+    assert any("@bob-gh approved" in n for n in checked.notes)
+    reviews.append({**reviews[0], "user": {"login": "gus-gh"}})
+    assert check_approvals(
+        review(story.root, "main..handover", as_of=__import__("datetime").date(2025, 3, 1)), reviews
+    ).satisfied
+
+
+def test_a_retrospective_needs_its_authors_and_the_cli_says_so(tmp_path: Path) -> None:
+    story = with_gamma(tmp_path)
+    story.commit("Record the big project", files={"projects/big.yaml": PROJECT})
+    story.branch("retro")
+    story.commit("Look back", person="ann", files={"retrospectives/big-retro.yaml": RETRO})
+    result = review(story.root, "main..retro")
+    assert [(e.kind, e.summary) for e in result.events] == [("retrospective-added", "retrospective added (by acme)")]
+    assert groups(result) == {"member:acme": ("author of retrospective big-retro", ["acme-ann"])}
+    story.merge("retro")
+    story.branch("coauthor")
+    story.edit("retrospectives/big-retro.yaml", "authors: [acme]", "authors: [acme, beta]")
+    story.commit("Beta signs on", person="bob")
+    run = story.qtgov("review", "main..coauthor", "--format", "json")
+    assert run.returncode == 0, run.stderr
+    data = json.loads(run.stdout)
+    assert [e["summary"] for e in data["events"]] == ["authors changed"]
+    assert [(g["group"], g["reason"]) for g in data["approvals"]] == [
+        ("member:acme", "author of retrospective big-retro"),
+        ("member:beta", "author of retrospective big-retro"),
+    ]
