@@ -167,3 +167,58 @@ def test_a_retrospective_needs_its_authors_and_the_cli_says_so(tmp_path: Path) -
         ("member:acme", "author of retrospective big-retro"),
         ("member:beta", "author of retrospective big-retro"),
     ]
+
+
+def test_codeowners_names_project_people_and_authors_and_goes_stale(tmp_path: Path) -> None:
+    story = with_gamma(tmp_path)
+    story.commit(
+        "Record the big project and look back",
+        files={"projects/big.yaml": PROJECT, "retrospectives/big-retro.yaml": RETRO},
+    )
+    run = story.qtgov("codeowners", ".")
+    assert run.returncode == 0, run.stderr
+    text = (story.root / ".github/CODEOWNERS").read_text("utf-8")
+    assert text.splitlines()[4:] == [
+        "/charter/ @hu-hub",
+        "/schemas/ @hu-hub",
+        "/.github/ @hu-hub",
+        "/members/ @hu-hub",
+        "/agreements/ @hu-hub",
+        "/projects/ @hu-hub",
+        "/retrospectives/ @hu-hub",
+        "/members/acme.yaml @ann-gh",
+        "/members/beta.yaml @bob-gh",
+        "/members/gamma.yaml @gus-gh",
+        "/members/hub.yaml @hu-hub",
+        "/projects/big.yaml @ann-gh @bob-gh @hu-hub",
+        "/retrospectives/big-retro.yaml @ann-gh",
+    ]
+    assert story.qtgov("codeowners", ".", "--check").returncode == 0
+    story.edit("projects/big.yaml", "assignee: beta, share: 20", "assignee: gamma, share: 20")
+    stale = story.qtgov("validate", ".", "--format", "json")
+    rows = [(f["path"], f["rule"]) for f in json.loads(stale.stdout)["findings"] if f["rule"] == "codeowners-stale"]
+    assert rows == [(".github/CODEOWNERS", "codeowners-stale")]
+    assert story.qtgov("codeowners", ".", "--check").returncode == 1
+
+
+def test_hash_refuses_projects_and_retrospectives_and_provenance_says_they_are_unsigned(tmp_path: Path) -> None:
+    story = with_gamma(tmp_path)
+    story.commit(
+        "Record the big project and look back",
+        files={"projects/big.yaml": PROJECT, "retrospectives/big-retro.yaml": RETRO},
+    )
+    for path, kind in (("projects/big.yaml", "a project"), ("retrospectives/big-retro.yaml", "a retrospective")):
+        run = story.qtgov("hash", path)
+        assert run.returncode == 2
+        assert run.stdout == ""
+        assert run.stderr == (
+            f"qtgov: {path} is {kind}, which nobody signs, so it has no content_sha256 to pin; signatures pin an "
+            f"agreement's (agreements/*.yaml). To name this version of it, use its git commit: "
+            f"git log -1 --format=%H -- {path}\n"
+        )
+    run = story.qtgov("provenance", ".")
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.endswith(
+        "No signatures or legal reviews.\n"
+        "Not checked: 1 project and 1 retrospective, which carry no signatures (only agreements are signed).\n"
+    )
