@@ -11,6 +11,7 @@ from typing import Any
 from tests.conftest import ALLIANCE, run_qtgov
 
 MakeRepo = Callable[..., Path]
+PRIVATE = ALLIANCE.replace("repository: public", "repository: private")
 Row = tuple[str, int, int, str, str]
 
 PROJECT_RULES = (
@@ -58,6 +59,8 @@ packages:
 
 def _repo(make_repo: MakeRepo, packages: str, *, head: str = HEAD, **members: str) -> Path:
     files = {"members/acme.yaml": ACME, "members/beta.yaml": BETA, "members/gamma.yaml": GAMMA}
+    # An alliance-visible project belongs in a private repository (visibility-public-repository).
+    files["charter/alliance.yaml"] = PRIVATE
     files.update({f"members/{k}.yaml": v for k, v in members.items()})
     files["projects/big.yaml"] = head + packages
     return make_repo(files)
