@@ -349,3 +349,32 @@ def test_a_public_retrospective_naming_a_hidden_record(make_repo: MakeRepo) -> N
         path = root / "retrospectives" / name
         path.write_text(path.read_text("utf-8").replace("visibility: public", "visibility: alliance"), "utf-8")
     assert _rows(root, ("prose-visibility",)) == []
+
+
+def test_fmt_formats_the_front_matter_and_leaves_the_body_byte_identical(make_repo: MakeRepo) -> None:
+    body = "# What happened   \n\n*  odd   list\n\n\n| a |b|\n---\nnot front matter\n"
+    messy = (
+        "---\nvisibility: public\nconcerns:   {agreements: [deal]}\nid: look-back\nauthors: [acme]  # who wrote it\n"
+        "date: 2026-01-20\ntitle: Looking back\n---\n" + body
+    )
+    root = _repo(make_repo, {"retrospectives/look-back.md": messy})
+    check = run_qtgov("fmt", "--check", "-C", root, "retrospectives")
+    assert (check.returncode, check.stdout) == (
+        1,
+        "retrospectives/look-back.md:2: not in canonical form (run qtgov fmt retrospectives/look-back.md)\n",
+    )
+    done = run_qtgov("fmt", "-C", root, "retrospectives/look-back.md")
+    assert (done.returncode, done.stdout) == (0, "formatted retrospectives/look-back.md\n1 formatted, 0 unchanged\n")
+    assert (root / "retrospectives/look-back.md").read_bytes() == (
+        "---\nid: look-back\ntitle: Looking back\ndate: 2026-01-20\nauthors: [acme]  # who wrote it\n"
+        "visibility: public\nconcerns: {agreements: [deal]}\n---\n" + body
+    ).encode()
+    assert run_qtgov("fmt", "--check", "-C", root, "retrospectives").stdout == "1 files in canonical form\n"
+    assert _rows(root) == []
+    # A file without front matter is skipped and left alone; validate says why.
+    (root / "retrospectives/look-back.md").write_text(body, "utf-8")
+    skipped = run_qtgov("fmt", "-C", root, "retrospectives")
+    assert skipped.stderr == (
+        "qtgov: skipped retrospectives/look-back.md has no front matter between two --- lines; run qtgov validate\n"
+    )
+    assert (root / "retrospectives/look-back.md").read_text("utf-8") == body

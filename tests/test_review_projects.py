@@ -207,7 +207,14 @@ def test_hash_refuses_projects_and_retrospectives_and_provenance_says_they_are_u
         "Record the big project and look back",
         files={"projects/big.yaml": PROJECT, "retrospectives/big-retro.yaml": RETRO},
     )
-    for path, kind in (("projects/big.yaml", "a project"), ("retrospectives/big-retro.yaml", "a retrospective")):
+    markdown = RETRO.replace("id: big-retro", "id: md-retro").split("happened:")[0]
+    story.write({"retrospectives/md-retro.md": f"---\n{markdown}---\nIt went well.\n"})
+    cases = (
+        ("projects/big.yaml", "a project"),
+        ("retrospectives/big-retro.yaml", "a retrospective"),
+        ("retrospectives/md-retro.md", "a retrospective"),
+    )
+    for path, kind in cases:
         run = story.qtgov("hash", path)
         assert run.returncode == 2
         assert run.stdout == ""
@@ -220,5 +227,25 @@ def test_hash_refuses_projects_and_retrospectives_and_provenance_says_they_are_u
     assert run.returncode == 0, run.stderr
     assert run.stdout.endswith(
         "No signatures or legal reviews.\n"
-        "Not checked: 1 project and 1 retrospective, which carry no signatures (only agreements are signed).\n"
+        "Not checked: 1 project and 2 retrospectives, which carry no signatures (only agreements are signed).\n"
     )
+
+
+def test_a_markdown_retrospective_is_reviewed_like_a_yaml_one(tmp_path: Path) -> None:
+    story = with_gamma(tmp_path)
+    front = RETRO.split("happened:")[0]
+    story.commit("Look back", person="ann", files={"retrospectives/big-retro.md": f"---\n{front}---\nIt went well.\n"})
+    story.branch("body")
+    story.edit("retrospectives/big-retro.md", "It went well.", "It went well, mostly.")
+    story.commit("Say more", person="ann")
+    result = review(story.root, "main..body")
+    assert [(e.path, e.summary) for e in result.events] == [("retrospectives/big-retro.md", "body changed")]
+    assert groups(result) == {"member:acme": ("author of retrospective big-retro", ["acme-ann"])}
+    assert result.errors == []
+    # A Markdown retrospective that stops reading as a record fails the review at file:line:col.
+    story.edit("retrospectives/big-retro.md", "---\nIt went well", "It went well")
+    story.commit("Break the front matter", person="ann")
+    result = review(story.root, "main..body")
+    assert [(f.path, f.line, f.column, f.rule) for f in result.errors] == [
+        ("retrospectives/big-retro.md", 1, 1, "front-matter")
+    ]

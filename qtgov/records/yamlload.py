@@ -587,36 +587,52 @@ _LINE = re.compile(r"([^\r\n]*)(\r\n|\n|\r|\Z)")
 FRONT_MATTER = "front-matter"
 
 
+class FrontMatter(NamedTuple):
+    """Where a Markdown record's front matter is: the end of its opening `---` line, the start
+    and end of its closing one (-1 when it is never closed) and that line's number."""
+
+    opened: int
+    start: int
+    end: int
+    line: int
+
+
+def front_matter(text: str) -> FrontMatter | None:
+    """The front matter's place in `text`, or None when the first line is not `---`."""
+    opening = _LINE.match(text)
+    assert opening is not None  # the pattern matches any text
+    if opening.group(1).rstrip() != "---":
+        return None
+    position, line = opening.end(), 1
+    while position < len(text):
+        match = _LINE.match(text, position)
+        assert match is not None
+        line += 1
+        if match.group(1).rstrip() == "---":
+            return FrontMatter(opening.end(), match.start(), match.end(), line)
+        if match.end() == position:
+            break
+        position = match.end()
+    return FrontMatter(opening.end(), -1, -1, -1)
+
+
 def parse_markdown(relpath: str, text: str) -> LoadResult:
     """A Markdown record (`retrospectives/<id>.md`): YAML front matter between two `---` lines,
     then the body. The record is the front matter's fields plus `body`, the text after the
     closing line as written; positions are those of the .md file (the front matter is parsed
     in place, opening line included). A missing, unclosed, empty or non-mapping front matter is a
     `front-matter` finding."""
-    opening = _LINE.match(text)
-    assert opening is not None  # the pattern matches any text
-    if opening.group(1).rstrip() != "---":
+    bounds = front_matter(text)
+    if bounds is None:
         problem = msg("a Markdown record starts with its front matter: a line ---, its fields in YAML, then a line ---")
         return LoadResult(None, [_finding(relpath, 1, 1, FRONT_MATTER, problem)])
-    position = opening.end()
-    line = 1
-    closing = None
-    while position < len(text):
-        match = _LINE.match(text, position)
-        assert match is not None
-        line += 1
-        if match.group(1).rstrip() == "---":
-            closing = match
-            break
-        if match.end() == position:
-            break
-        position = match.end()
-    if closing is None:
+    if bounds.start < 0:
         return LoadResult(
             None,
             [_finding(relpath, 1, 1, FRONT_MATTER, msg("the front matter opened on line 1 has no closing --- line"))],
         )
-    result = parse_text(relpath, text[: closing.start()])
+    line = bounds.line
+    result = parse_text(relpath, text[: bounds.start])
     doc = result.document
     if doc is None or result.findings:
         return result
@@ -635,7 +651,7 @@ def parse_markdown(relpath: str, text: str) -> LoadResult:
         return LoadResult(None, [_finding(relpath, mark.line, mark.column, FRONT_MATTER, problem)])
     marks = dict(doc.marks)
     marks[("body",)] = Mark(line + 1, 1)
-    data = {**doc.data, "body": text[closing.end() :]}
+    data = {**doc.data, "body": text[bounds.end :]}
     return LoadResult(Document(relpath, data, marks, dict(doc.key_marks)), [])
 
 
