@@ -387,4 +387,6 @@ CATALOGUE: dict[str, str] = {
     "retrospective": "复盘",
     "Published prose names no non-public record": "公开的文字不提及不公开的记录",
     "A Markdown record opens with its fields as front matter": "Markdown 记录以前置元数据写明字段",
+    "package {id} gives work in {box} to {member}, which records a capability covering it but declares no focus area there, while a declared focus area of {names} covers it: an overlap to coordinate with them, not a verdict": "工作包 {id} 把 {box} 的工作交给 {member}，它记录了覆盖该处的能力，但没有在那里声明业务范围，而 {names} 声明的业务范围覆盖它：这是需要与对方协调的重叠，不是裁决",
+    "{member}'s capability {capability}": "{member} 的能力 {capability}",
 }

@@ -247,8 +247,8 @@ def check_restricted(index: Index) -> Iterator[Finding]:
     A restricted **member** may carry its identity and public facts (`id`, `kind`, `name`,
     `legal_name`, `identifiers`, `jurisdiction`, `website`, `sources`), `status`, `visibility`,
     its dates (`joined`, `left`, `antitrust_policy_acknowledged`) and the `representatives` who
-    sign and approve for it — not its `claims` (declared focus areas are competitive strategy),
-    `description` or `x-` fields.
+    sign and approve for it — not its `claims` or `capabilities` (declared focus areas and what
+    it can deliver are competitive strategy), `description` or `x-` fields.
 
     A document or legal memo that a restricted record pins must not itself be committed to the
     repository: the finding points at its `path`. Keep the file in the parties' own document
