@@ -249,3 +249,27 @@ def test_a_markdown_retrospective_is_reviewed_like_a_yaml_one(tmp_path: Path) ->
     assert [(f.path, f.line, f.column, f.rule) for f in result.errors] == [
         ("retrospectives/big-retro.md", 1, 1, "front-matter")
     ]
+
+
+def test_validate_base_marks_only_the_projects_findings_the_change_made_new(tmp_path: Path) -> None:
+    story = with_gamma(tmp_path)
+    # infra in cloud/compute × CN-ZJ: nobody declares it, so project-assignee-claim warns on main already.
+    story.commit("Record the big project", files={"projects/big.yaml": PROJECT})
+    story.branch("more")
+    story.edit("projects/big.yaml", "status: planned, start: 2025-06-01}", "status: planned, start: 2025-06-01}\n"
+               "  - {id: late, assignee: gamma, share: 10, status: planned, start: 2024-01-01}")  # fmt: skip
+    story.commit("A package that starts before the project", person="gus")
+    run = story.qtgov("validate", "--base", "main", "--format", "json", ".")
+    rows = [
+        (f["line"], f["rule"], f["new"])
+        for f in json.loads(run.stdout)["findings"]
+        if f["path"] == "projects/big.yaml" and f["rule"].startswith("project-")
+    ]
+    assert rows == [
+        (13, "project-assignee-claim", False),
+        (14, "project-assignee-claim", False),
+        (15, "project-assignee-membership", True),  # gamma joined on 2024-06-01
+        (15, "project-assignee-claim", True),
+        (15, "project-dates", True),
+    ]
+    assert run.returncode == 1
