@@ -168,10 +168,18 @@ def test_bad_front_matter_is_a_finding_never_a_traceback(make_repo: MakeRepo) ->
     root = _repo(make_repo, {f"retrospectives/{name}": text for name, (text, *_rest) in cases.items()})
     root.joinpath("retrospectives/broken.md").write_text("---\nid: [unclosed\n---\nBody.\n", "utf-8")
     root.joinpath("retrospectives/notes.txt").write_text("x", "utf-8")
+    root.joinpath("retrospectives/.draft.md").write_text(MD, "utf-8")
     rows = _rows(root)
-    assert rows[0] == ("retrospectives/bodied.md", 3, 1, "front-matter", cases["bodied.md"][3])
-    assert rows[1][:4] == ("retrospectives/broken.md", 3, 1, "yaml-syntax")
-    assert rows[2:] == [
+    assert rows[0] == (
+        "retrospectives/.draft.md",
+        1,
+        1,
+        "file-name",
+        "hidden file '.draft.md' is not read as a record; rename it to 'draft.md' or delete it",
+    )
+    assert rows[1] == ("retrospectives/bodied.md", 3, 1, "front-matter", cases["bodied.md"][3])
+    assert rows[2][:4] == ("retrospectives/broken.md", 3, 1, "yaml-syntax")
+    assert rows[3:] == [
         *[
             (f"retrospectives/{name}", line, column, "front-matter", message)
             for name, (_text, line, column, message) in sorted(cases.items())
