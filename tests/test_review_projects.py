@@ -273,3 +273,28 @@ def test_validate_base_marks_only_the_projects_findings_the_change_made_new(tmp_
         (15, "project-dates", True),
     ]
     assert run.returncode == 1
+
+
+def test_a_retrospective_whose_authors_all_left_goes_to_the_hub(tmp_path: Path) -> None:
+    story = with_gamma(tmp_path)
+    story.commit(
+        "Look back",
+        files={
+            "retrospectives/big-retro.yaml": RETRO.replace(
+                "concerns: {projects: [big]}", "concerns: {agreements: [none-yet]}"
+            )
+        },
+    )
+    story.edit("members/acme.yaml", "status: active", "status: withdrawn")
+    story.commit("Acme leaves")
+    story.branch("fix")
+    story.edit("retrospectives/big-retro.yaml", "Start earlier.", "Start much earlier.")
+    story.commit("Reword", person="hub")
+    result = review(story.root, "main..fix")
+    assert groups(result) == {
+        "member:hub": ("retrospective big-retro changed and names no member who can approve", ["hub-hu"])
+    }
+    assert result.notes == [
+        "acme left the alliance: it is not asked to approve (author of retrospective big-retro), and its approval "
+        "would not count"
+    ]

@@ -315,20 +315,21 @@ class _Groups:
             return left.isoformat() if left else ""
         return None
 
-    def member_unless_departed(self, member: str, reason: str) -> None:
-        """A group for `member`, or, when it has left the alliance, a note that it is not asked:
-        a member that has left is no voter (as in a quorum), and asking it would block the
-        change that hands its work to someone else."""
+    def member_unless_departed(self, member: str, reason: str) -> bool:
+        """A group for `member` (True), or, when it has left the alliance, a note that it is not
+        asked (False): a member that has left is no voter (as in a quorum), and asking it would
+        block the change that hands its work to someone else."""
         last = self.departed(member)
         if last is None:
             self.member(member, reason)
-            return
+            return True
         when = f" on {last}" if last else ""
         note = (
             f"{member} left the alliance{when}: it is not asked to approve ({reason}), and its approval would not count"
         )
         if note not in self.notes:
             self.notes.append(note)
+        return False
 
     def representatives(self, member: str) -> list[Approver]:
         path = _member_path(member)
@@ -500,16 +501,20 @@ def _required(base: Snapshot, changes: list[Any], head_data: dict[str, Any], as_
                 for party in dict.fromkeys([*before, *after]):
                     if _member_path(party):
                         groups.member(party, f"visibility of {ident} changes")
-        elif cls is not None and cls[0] == "project":
+        elif cls is not None and cls[0] in ("project", "retrospective"):
             ident = cls[1]
-            for member, why in _project_people(ident, old, new):
-                if _member_path(member):
-                    groups.member_unless_departed(member, why)
-        elif cls is not None and cls[0] == "retrospective":
-            ident = cls[1]
-            for member in _authors(old, new):
-                if _member_path(member):
-                    groups.member_unless_departed(member, f"author of retrospective {ident}")
+            if cls[0] == "project":
+                people = _project_people(ident, old, new)
+            else:
+                people = [(m, f"author of retrospective {ident}") for m in _authors(old, new)]
+            asked = [m for m, why in people if _member_path(m) and groups.member_unless_departed(m, why)]
+            if not asked:
+                # Nobody who may approve is named (all left, or the file names no member that can
+                # be read): the change still needs someone, and the hub answers for the records.
+                if groups.hub:
+                    groups.member(groups.hub, f"{cls[0]} {ident} changed and names no member who can approve")
+                else:
+                    groups.hub_and_quorum(f"{cls[0]} {ident} changed and names no member who can approve")
         else:
             groups.hub_and_quorum(f"{path} changed")
     return groups
