@@ -298,3 +298,16 @@ def test_a_retrospective_whose_authors_all_left_goes_to_the_hub(tmp_path: Path) 
         "acme left the alliance: it is not asked to approve (author of retrospective big-retro), and its approval "
         "would not count"
     ]
+
+
+def test_the_hooks_watch_projects_and_markdown_retrospectives() -> None:
+    import re
+
+    import yaml
+    from conftest import ROOT
+
+    hooks = {h["id"]: re.compile(h["files"]) for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
+    for path in ("projects/big.yaml", "retrospectives/big-retro.yaml", "retrospectives/big-retro.md"):
+        # CODEOWNERS names their people, fmt formats them, validate checks them.
+        assert all(pattern.search(path) for pattern in hooks.values()), path
+    assert not hooks["qtgov-fmt"].search("retrospectives/notes.txt")
