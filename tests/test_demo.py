@@ -124,12 +124,34 @@ def test_every_agreement_type_and_status() -> None:
 def test_talent_kinds_reviews_and_visibility() -> None:
     agreements = _agreements().values()
     kinds = {a["terms"]["kind"] for a in agreements if a["type"] == "talent" and "terms" in a}
-    assert {"secondment", "part-time", "non-solicit"} <= kinds
+    assert {"secondment", "part-time", "non-solicit", "training"} <= kinds
     reviews = {(a.get("legal_review") or {}).get("status") for a in agreements}
     assert {"approved", "approved_with_conditions", "requested"} <= reviews
     assert {a["visibility"] for a in agreements} == {"public", "alliance", "restricted"}
     restricted = [a for a in agreements if a["visibility"] == "restricted"]
     assert restricted and all("terms" not in a and a.get("documents") for a in restricted)
+
+
+def test_a_training_engagement_uses_a_co_listed_course_and_passes_its_rule() -> None:
+    agreements = _agreements()
+    training = {i: a for i, a in agreements.items() if (a.get("terms") or {}).get("kind") == "training"}
+    assert list(training) == ["tl-training-bank-analysts"]
+    terms = training["tl-training-bank-analysts"]["terms"]
+    listings = sorted(
+        (item["id"], agreement_id, item["owner"])
+        for agreement_id, a in agreements.items()
+        if a["type"] == "revenue-share" and a["status"] not in ("cancelled", "rejected")
+        for item in (a.get("terms") or {}).get("items", [])
+        if item["id"] in terms["courses"]
+    )
+    # The course is Chitu Data's own, co-listed on the hub's platform (and proposed for the bundle).
+    assert listings == [
+        ("practical-data-analysis", "rs-analytics-course", "chitu-data"),
+        ("practical-data-analysis", "rs-course-bundle", "chitu-data"),
+    ]
+    assert terms["trainer"] == "chitu-data"
+    on_it = [f for f in _validate_json()["findings"] if f["path"] == "agreements/tl-training-bank-analysts.yaml"]
+    assert on_it == []
 
 
 def test_lifecycle_features() -> None:

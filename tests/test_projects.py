@@ -11,6 +11,7 @@ from typing import Any
 from tests.conftest import ALLIANCE, run_qtgov
 
 MakeRepo = Callable[..., Path]
+PRIVATE = ALLIANCE.replace("repository: public", "repository: private")
 Row = tuple[str, int, int, str, str]
 
 PROJECT_RULES = (
@@ -58,6 +59,8 @@ packages:
 
 def _repo(make_repo: MakeRepo, packages: str, *, head: str = HEAD, **members: str) -> Path:
     files = {"members/acme.yaml": ACME, "members/beta.yaml": BETA, "members/gamma.yaml": GAMMA}
+    # An alliance-visible project belongs in a private repository (visibility-public-repository).
+    files["charter/alliance.yaml"] = PRIVATE
     files.update({f"members/{k}.yaml": v for k, v in members.items()})
     files["projects/big.yaml"] = head + packages
     return make_repo(files)
@@ -336,6 +339,84 @@ def test_package_in_another_members_focus_area(make_repo: MakeRepo) -> None:
         ("members/acme.yaml", 8, "acme's declared focus area 'compute'"),
         ("members/beta.yaml", 8, "beta's declared focus area 'cloud'"),
     ]
+
+
+CAPABLE_GAMMA = member(
+    "gamma",
+    "claims:\n  - {id: edu, sector: [edu], region: [CN]}\n"
+    "capabilities:\n  - {id: data-ops, sector: [cloud], region: [CN], period: {start: 2026-01-01}}\n"
+    "  - {id: french-edu, sector: [edu], region: [FR]}\n",
+)
+
+
+def test_a_capability_satisfies_the_assignee_check_but_not_the_overlap(make_repo: MakeRepo) -> None:
+    # gamma's capability french-edu covers edu × FR, which nobody declares: no finding at all.
+    packages = (
+        "  - {id: course, assignee: gamma, status: planned, market: {sector: edu, region: FR}}\n"
+        "  - {id: infra, assignee: gamma, status: planned}\n"
+    )
+    root = _repo(make_repo, packages, gamma=CAPABLE_GAMMA)
+    report = _report(root)
+    rows = [f for f in report["findings"] if f["rule"] in PROJECT_RULES]
+    # infra sits in acme's and beta's declared focus areas: still an overlap to coordinate, and the
+    # capability is named as what explains the choice.
+    assert [(f["line"], f["column"], f["rule"], f["message"]) for f in rows] == [
+        (
+            13,
+            27,
+            "project-package-overlap",
+            "package 'infra' gives work in cloud/compute × CN-ZJ × smb to gamma, which records a capability "
+            "covering it but declares no focus area there, while a declared focus area of acme, beta covers it: "
+            "an overlap to coordinate with them, not a verdict",
+        )
+    ]
+    assert [(r["path"], r["line"], r["column"], r["message"]) for r in rows[0]["related"]] == [
+        ("members/gamma.yaml", 10, 5, "gamma's capability 'data-ops'"),
+        ("members/acme.yaml", 8, 5, "acme's declared focus area 'compute'"),
+        ("members/beta.yaml", 8, 5, "beta's declared focus area 'cloud'"),
+    ]
+    # Capabilities make no overlaps and no antitrust flags of their own.
+    assert not [f for f in report["findings"] if f["path"] == "members/gamma.yaml"]
+    # A capability that starts after the package's days does not cover it.
+    later = CAPABLE_GAMMA.replace("start: 2026-01-01", "start: 2027-01-01").replace(
+        "{id: french-edu, sector: [edu], region: [FR]}", "{id: french-edu, sector: [edu], region: [DE]}"
+    )
+    root = _repo(make_repo, packages, gamma=later)
+    rules = [(f["line"], f["rule"]) for f in _report(root)["findings"] if f["rule"] in PROJECT_RULES]
+    assert rules == [(12, "project-assignee-claim"), (13, "project-package-overlap")]
+
+
+def test_capabilities_are_checked_by_the_schema_and_formatted_after_claims(make_repo: MakeRepo) -> None:
+    bad = member("gamma", "capabilities:\n  - {id: xx, region: [CN]}\n  - {id: xx, sector: [edu], region: [CN]}\n")
+    root = _repo(make_repo, "  - {id: infra, assignee: acme, status: planned}\n", gamma=bad)
+    rows = [(p, line, c, r, m) for p, line, c, r, m in _rows(root) if p == "members/gamma.yaml"]
+    assert rows == [
+        (
+            "members/gamma.yaml",
+            8,
+            5,
+            "schema",
+            "required field 'sector' is missing in entry 1 of capabilities (sector tree paths)",
+        ),
+    ]
+    (root / "members/gamma.yaml").write_text(bad.replace("{id: xx, region", "{id: xx, sector: [edu], region"), "utf-8")
+    rows = [(p, line, c, r, m) for p, line, c, r, m in _rows(root) if p == "members/gamma.yaml"]
+    assert rows == [
+        (
+            "members/gamma.yaml",
+            9,
+            10,
+            "duplicate-id",
+            "the id 'xx' is used twice in capabilities (first at line 8): give each entry its own id",
+        ),
+    ]
+    unordered = member("gamma", "capabilities:\n  - {id: c, sector: [edu], region: [CN]}\n") + (
+        "claims:\n  - {id: edu, sector: [edu], region: [CN]}\n"
+    )
+    (root / "members/gamma.yaml").write_text(unordered, "utf-8")
+    assert run_qtgov("fmt", "-C", root, "members/gamma.yaml").returncode == 0
+    text = (root / "members/gamma.yaml").read_text("utf-8")
+    assert text.index("claims:") < text.index("capabilities:")
 
 
 def test_joint_bid_between_members_claiming_the_same_box(make_repo: MakeRepo) -> None:

@@ -16,7 +16,7 @@ from qtgov.authoring import common, yamldoc
 from qtgov.errors import QtgovError, UsageError
 from qtgov.records.hashing import content_sha256
 from qtgov.records.repo import discover, find_root
-from qtgov.records.yamlload import parse_text
+from qtgov.records.yamlload import front_matter, parse_text
 
 
 @dataclass
@@ -63,7 +63,26 @@ def _targets(root: Path, paths: list[Path]) -> list[tuple[str, str]]:
 
 
 def canonical(kind: str, relpath: str, text: str) -> str:
-    """The canonical form of one file, refusing (QtgovError) any that would read differently."""
+    """The canonical form of one file, refusing (QtgovError) any that would read differently.
+    A Markdown record gets its front matter formatted and keeps its body byte for byte: the body
+    is prose its authors laid out, and Markdown has no one canonical form."""
+    if relpath.endswith(".md"):
+        return _canonical_markdown(kind, relpath, text)
+    return _canonical_yaml(kind, relpath, text)
+
+
+def _canonical_markdown(kind: str, relpath: str, text: str) -> str:
+    bom = "\ufeff" if text.startswith("\ufeff") else ""
+    body = text.removeprefix(bom)
+    bounds = front_matter(body)
+    if bounds is None or bounds.start < 0:
+        raise UsageError(f"{relpath} has no front matter between two --- lines; run qtgov validate")
+    fields = body[bounds.opened : bounds.start]
+    new = _canonical_yaml(kind, relpath, fields)
+    return bom + body[: bounds.opened] + new + body[bounds.start :]
+
+
+def _canonical_yaml(kind: str, relpath: str, text: str) -> str:
     new = yamldoc.canonical_text(kind, relpath, text)
     if new == text:
         return text

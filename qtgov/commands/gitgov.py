@@ -194,6 +194,7 @@ def provenance(
         identities,
         provenance_report,
         render_text,
+        unsigned_note,
     )
     from qtgov.records.repo import load_repository
 
@@ -211,7 +212,7 @@ def provenance(
         emit(json_text({"provenance": [p.as_dict() for p in items]}))
     else:
         # A report like validate's: the disclaimer comes first.
-        emit(f"{disclaimer.TEXT}\n\n{render_text(items)}")
+        emit(f"{disclaimer.TEXT}\n\n{render_text(items)}{unsigned_note(index)}")
     # Signatories' identities come from member files, signatures from agreement files.
     unreadable = report_unreadable(
         loaded.findings, "this report may leave out signatures and reviews", ("members/", "agreements/")

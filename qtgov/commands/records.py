@@ -135,8 +135,8 @@ def hash_command(file: Path) -> None:
     """Print the content_sha256 an agreement's signatures must pin.
 
     The hash covers the RFC 8785 canonical JSON of the record without signatures, status,
-    termination, legal_review and visibility. Members, the alliance's settings and taxonomies
-    are never signed, so for them qtgov refuses (exit 2) rather than print a hash nobody pins.
+    termination, legal_review and visibility. Members, projects, retrospectives, the alliance's
+    settings and taxonomies are never signed, so for them qtgov refuses (exit 2) rather than print a hash nobody pins.
     """
     from dataclasses import replace
 
@@ -179,6 +179,10 @@ def _unsigned_kind(data: dict[str, object]) -> str | None:
         return None
     if data.get("kind") in ("member", "hub"):
         return "a member record"
+    if "packages" in data and "origin" in data:
+        return "a project"
+    if "concerns" in data and "authors" in data:
+        return "a retrospective"
     if "hub" in data and "languages" in data:
         return "the alliance's settings"
     if "scheme" in data and "nodes" in data:

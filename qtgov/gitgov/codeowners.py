@@ -6,8 +6,9 @@ is `qtgov review --check-approvals` run as a required check.
 
 Owners are the GitHub users of representatives with signing authority whose authority has not
 been closed (`until`): a member's own file goes to its representatives, an agreement to the
-representatives of every party and to the reviewing counsel, and the charter, taxonomies, schemas
-and CI configuration to the hub's.
+representatives of every party and to the reviewing counsel, a project to its prime, the member
+that brought it, its bidders and its packages' assignees, a retrospective to its authors, and the
+charter, taxonomies, schemas and CI configuration to the hub's.
 """
 
 from __future__ import annotations
@@ -60,7 +61,12 @@ def render(index: Index) -> str:
         if unique:
             lines.append(f"{pattern} {' '.join(unique)}")
 
-    for pattern in ("/charter/", "/schemas/", "/.github/", "/members/", "/agreements/"):
+    folders = ["/charter/", "/schemas/", "/.github/", "/members/", "/agreements/"]
+    # Only when the alliance has such records: a CODEOWNERS written before projects existed stays current.
+    folders += [
+        f"/{d}/" for kind, d in (("project", "projects"), ("retrospective", "retrospectives")) if index.known[kind]
+    ]
+    for pattern in folders:
         rule(pattern, hub)
     for member in sorted(index.members):
         rule(f"/members/{member}.yaml", member_owners(index, member))
@@ -69,6 +75,13 @@ def render(index: Index) -> str:
         reviewer = (agreement.get("legal_review") or {}).get("reviewer")
         owners += counsel.get(reviewer, []) if reviewer else []
         rule(f"/agreements/{ident}.yaml", owners)
+    for ident, project in sorted(index.projects.items()):
+        people = [project.get("prime"), project.get("brought_by"), *(project.get("bidders") or [])]
+        people += [p.get("assignee") for p in project.get("packages") or [] if isinstance(p, dict)]
+        rule(f"/projects/{ident}.yaml", [o for m in people if isinstance(m, str) for o in member_owners(index, m)])
+    for _ident, retro in sorted(index.retrospectives.items()):
+        owners = [o for m in retro.get("authors") or [] if isinstance(m, str) for o in member_owners(index, m)]
+        rule(f"/{retro.path}", owners)
     return "\n".join(lines) + "\n"
 
 

@@ -31,8 +31,8 @@ from typing import Any
 from qtgov.errors import GitError
 
 #: Directories holding governance files, as passed to git pathspecs (constants, never data).
-RECORD_DIRS = ("charter", "members", "agreements")
-REVIEW_DIRS = ("charter", "members", "agreements", "schemas", ".github")
+RECORD_DIRS = ("charter", "members", "agreements", "projects", "retrospectives")
+REVIEW_DIRS = ("charter", "members", "agreements", "projects", "retrospectives", "schemas", ".github")
 
 _HEX = re.compile(r"[0-9a-f]{40}([0-9a-f]{24})?\Z")
 _FORMAT = "%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%cn%x1f%ce%x1f%cI%x1f%s"

@@ -29,6 +29,8 @@ ALLIANCE_FILE = "charter/alliance.yaml"
 _MEMBER = re.compile(r"members/([a-z0-9][a-z0-9-]{1,62})\.yaml\Z")
 _AGREEMENT = re.compile(r"agreements/([a-z0-9][a-z0-9-]{1,62})\.yaml\Z")
 _TAXONOMY = re.compile(r"charter/taxonomy/([^/]+)\.yaml\Z")
+_PROJECT = re.compile(r"projects/([a-z0-9][a-z0-9-]{1,62})\.yaml\Z")
+_RETROSPECTIVE = re.compile(r"retrospectives/([a-z0-9][a-z0-9-]{1,62})\.(?:yaml|md)\Z")
 ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{1,62}\Z")
 
 
@@ -123,7 +125,13 @@ def classify(path: str) -> tuple[str, str] | None:
     """(kind, id) of a record path, or None for other files."""
     if path == ALLIANCE_FILE:
         return "alliance", ""
-    for kind, pattern in (("member", _MEMBER), ("agreement", _AGREEMENT), ("taxonomy", _TAXONOMY)):
+    for kind, pattern in (
+        ("member", _MEMBER),
+        ("agreement", _AGREEMENT),
+        ("taxonomy", _TAXONOMY),
+        ("project", _PROJECT),
+        ("retrospective", _RETROSPECTIVE),
+    ):
         m = pattern.match(path)
         if m:
             return kind, m.group(1)
@@ -235,6 +243,10 @@ def describe_change(path: str, old: dict[str, Any] | None, new: dict[str, Any] |
         return _agreement_events(path, ident, old, new)
     if kind == "taxonomy":
         return _taxonomy_events(path, ident, old, new)
+    if kind == "project":
+        return _project_events(path, ident, old, new)
+    if kind == "retrospective":
+        return _retrospective_events(path, ident, old, new)
     return _alliance_events(path, old, new)
 
 
@@ -247,7 +259,7 @@ def file_event(path: str, *, added: bool, deleted: bool) -> list[Event]:
         kind, what = "schema-changed", "schema"
     elif path.startswith(".github/"):
         kind, what = "ci-changed", "CI configuration"
-    elif path.startswith(("members/", "agreements/")):
+    elif path.startswith(("members/", "agreements/", "projects/", "retrospectives/")):
         kind, what = "file-changed", "file"
     else:
         return []
@@ -400,6 +412,102 @@ def _agreement_events(path: str, ident: str, old: dict[str, Any] | None, new: di
         else:
             out.append(ev("termination", "termination removed"))
     return out
+
+
+#: What a package's assignee agreed to: a change to any of these needs the assignee's approval.
+PACKAGE_TERMS = ("assignee", "value", "share", "start", "end", "scope")
+
+
+def package_span(project: dict[str, Any], package: dict[str, Any]) -> tuple[Any, Any]:
+    """A package's first and last day as written, the project's when the package gives none."""
+    return package.get("start", project.get("start")), package.get("end", project.get("end"))
+
+
+def package_changes(old: dict[str, Any] | None, new: dict[str, Any] | None) -> dict[str, tuple[str, list[str]]]:
+    """Package id -> (added | changed | removed, the terms that changed) for every package whose
+    assignee's agreement a change needs: added, removed, or with another assignee, value,
+    share, scope or days (a package without days of its own moves with the project's)."""
+    old, new = old or {}, new or {}
+    before, after = _by_id(old.get("packages")), _by_id(new.get("packages"))
+    out: dict[str, tuple[str, list[str]]] = {}
+    for pid, package in after.items():
+        if pid not in before:
+            out[pid] = ("added", [])
+            continue
+        was = before[pid]
+        changed = [k for k in ("assignee", "value", "share", "scope") if was.get(k) != package.get(k)]
+        for key, a, b in zip(("start", "end"), package_span(old, was), package_span(new, package), strict=True):
+            if a != b:
+                changed.append(key)
+        if changed:
+            out[pid] = ("changed", changed)
+    for pid in before:
+        if pid not in after:
+            out[pid] = ("removed", [])
+    return out
+
+
+def _project_events(path: str, ident: str, old: dict[str, Any] | None, new: dict[str, Any] | None) -> list[Event]:
+    def ev(kind: str, summary: str, **detail: Any) -> Event:
+        return Event(kind, ident, path, summary, detail)
+
+    if old is None and new is None:
+        return [ev("project-changed", f"project {ident}: unreadable versions")]
+    if new is None:
+        return [ev("project-removed", f"project file of {ident} deleted")]
+    out: list[Event] = []
+    if old is None:
+        status, origin = _s(new.get("status")), _s(new.get("origin"))
+        out.append(ev("project-added", f"project added ({origin}, status {status})", status=status, origin=origin))
+    else:
+        if old.get("status") != new.get("status"):
+            a, b = _s(old.get("status")), _s(new.get("status"))
+            out.append(ev("project-status", f"status {a} → {b}", **{"from": a, "to": b}))
+        for key in ("prime", "brought_by"):
+            if old.get(key) != new.get(key):
+                a, b = _s(old.get(key)) or "none", _s(new.get(key)) or "none"
+                out.append(ev("project-party", f"{key} {a} → {b}", field=key, **{"from": a, "to": b}))
+        if (old.get("bidders") or []) != (new.get("bidders") or []):
+            a = ", ".join(map(_s, old.get("bidders") or [])) or "none"
+            b = ", ".join(map(_s, new.get("bidders") or [])) or "none"
+            out.append(ev("project-party", f"bidders {a} → {b}", field="bidders", **{"from": a, "to": b}))
+    before, after = _by_id((old or {}).get("packages")), _by_id(new.get("packages"))
+    for pid, (what, keys) in package_changes(old, new).items():
+        package = after.get(pid) or before.get(pid) or {}
+        if what == "added":
+            who = _s(package.get("assignee")) or "nobody"
+            out.append(ev("package-added", f"package {pid} added (assignee {who})", package=pid, assignee=who))
+        elif what == "removed":
+            out.append(ev("package-removed", f"package {pid} removed", package=pid))
+        elif "assignee" in keys:
+            a, b = _s(before[pid].get("assignee")) or "nobody", _s(package.get("assignee")) or "nobody"
+            rest = [k for k in keys if k != "assignee"]
+            also = f" ({', '.join(rest)} changed too)" if rest else ""
+            out.append(
+                ev("package-assignee", f"package {pid} reassigned {a} → {b}{also}", package=pid, **{"from": a, "to": b})
+            )
+        else:
+            out.append(ev("package-changed", f"package {pid}: {', '.join(keys)} changed", package=pid, fields=keys))
+    if old is not None:
+        other = _changed_keys(old, new, skip=("status", "prime", "brought_by", "bidders", "packages"))
+        if other:
+            out.append(ev("project-edited", f"{', '.join(other)} changed", fields=other))
+    return out
+
+
+def _retrospective_events(path: str, ident: str, old: dict[str, Any] | None, new: dict[str, Any] | None) -> list[Event]:
+    def ev(kind: str, summary: str, **detail: Any) -> Event:
+        return Event(kind, ident, path, summary, detail)
+
+    if old is None and new is None:
+        return [ev("retrospective-changed", f"retrospective {ident}: unreadable versions")]
+    if new is None:
+        return [ev("retrospective-removed", f"retrospective file of {ident} deleted")]
+    if old is None:
+        authors = ", ".join(map(_s, new.get("authors") or [])) or "nobody"
+        return [ev("retrospective-added", f"retrospective added (by {authors})", authors=new.get("authors") or [])]
+    keys = _changed_keys(old, new)
+    return [ev("retrospective-edited", f"{', '.join(keys)} changed", fields=keys)] if keys else []
 
 
 def _taxonomy_events(path: str, ident: str, old: dict[str, Any] | None, new: dict[str, Any] | None) -> list[Event]:

@@ -420,3 +420,15 @@ def render_text(items: list[Provenance]) -> str:
     vouched = sum(p.vouched for p in items)
     lines.append(f"{vouched} of {len(items)} vouched for by git")
     return "\n".join(lines) + "\n"
+
+
+def unsigned_note(index: Any) -> str:
+    """A line saying which records were not looked at because nobody signs them, so that a
+    report without a word on projects is not read as "their signatures are fine"."""
+    counts = [
+        (len(index.known[kind]), word) for kind, word in (("project", "project"), ("retrospective", "retrospective"))
+    ]
+    parts = [f"{n} {word}{'s' if n != 1 else ''}" for n, word in counts if n]
+    if not parts:
+        return ""
+    return f"Not checked: {' and '.join(parts)}, which carry no signatures (only agreements are signed).\n"

@@ -157,7 +157,12 @@ class Review:
 class Snapshot:
     """The record files of one commit, read on demand (all reads batched by `prefetch`)."""
 
-    def __init__(self, repo: Any, commit: str, dirs: tuple[str, ...] = ("charter", "members", "agreements")):
+    def __init__(
+        self,
+        repo: Any,
+        commit: str,
+        dirs: tuple[str, ...] = ("charter", "members", "agreements", "projects", "retrospectives"),
+    ):
         self.repo = repo
         self.commit = commit
         self.files = {p: sha for p, (_mode, sha) in repo.tree(commit, dirs).items()}
@@ -235,6 +240,49 @@ def _restates(data: dict[str, Any] | None) -> list[str]:
     return [t for t in dict.fromkeys(targets) if isinstance(t, str) and ID_RE.match(t)]
 
 
+def _people(data: dict[str, Any] | None) -> list[str]:
+    """Members a project or retrospective names (for reading their files in one batch)."""
+    if not data:
+        return []
+    out = [data[k] for k in ("prime", "brought_by") if isinstance(data.get(k), str)]
+    out += _ids(data.get("bidders")) + _ids(data.get("authors"))
+    out += [
+        p["assignee"] for p in data.get("packages") or [] if isinstance(p, dict) and isinstance(p.get("assignee"), str)
+    ]
+    return out
+
+
+def _ids(value: Any) -> list[str]:
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def _project_people(ident: str, old: dict[str, Any] | None, new: dict[str, Any] | None) -> list[tuple[str, str]]:
+    """(member, why) for everyone whose approval a change to a project needs, from both
+    versions: its prime, the member that brought it, its bidders, and the old and new assignee of
+    each package that is added, removed, or changes assignee, value, share, scope or days."""
+    from qtgov.gitgov.history import package_changes
+
+    out: list[tuple[str, str]] = []
+    for data in (old, new):
+        if not data:
+            continue
+        if isinstance(data.get("prime"), str):
+            out.append((data["prime"], f"prime of {ident}"))
+        if isinstance(data.get("brought_by"), str):
+            out.append((data["brought_by"], f"brought {ident} to the alliance"))
+        out += [(b, f"bidder for {ident}") for b in _ids(data.get("bidders"))]
+    for pid, (_what, _keys) in package_changes(old, new).items():
+        for data in (old, new):
+            for package in (data or {}).get("packages") or []:
+                if isinstance(package, dict) and package.get("id") == pid and isinstance(package.get("assignee"), str):
+                    out.append((package["assignee"], f"assignee of package {pid} of {ident}"))
+    return list(dict.fromkeys(out))
+
+
+def _authors(old: dict[str, Any] | None, new: dict[str, Any] | None) -> list[str]:
+    return list(dict.fromkeys([*_ids((old or {}).get("authors")), *_ids((new or {}).get("authors"))]))
+
+
 # -- approvals --------------------------------------------------------------------------------------
 
 
@@ -253,6 +301,35 @@ class _Groups:
         self.counsel = {c["id"]: c for c in counsel or [] if isinstance(c, dict) and "id" in c}
         self.groups: dict[str, ApprovalGroup] = {}
         self.quorum_excluded: set[str] = set()
+        self.notes: list[str] = []
+
+    def departed(self, member: str) -> str | None:
+        """The member's last day when it has left the alliance by the review's day (withdrawn,
+        or a `left` day before it; "" when withdrawn without one), else None."""
+        path = _member_path(member)
+        data = self.base.data(path) if path else None
+        if not data:
+            return None
+        left = parse_date(data.get("left"))
+        if data.get("status") == "withdrawn" or (left is not None and left < self.as_of):
+            return left.isoformat() if left else ""
+        return None
+
+    def member_unless_departed(self, member: str, reason: str) -> bool:
+        """A group for `member` (True), or, when it has left the alliance, a note that it is not
+        asked (False): a member that has left is no voter (as in a quorum), and asking it would
+        block the change that hands its work to someone else."""
+        last = self.departed(member)
+        if last is None:
+            self.member(member, reason)
+            return True
+        when = f" on {last}" if last else ""
+        note = (
+            f"{member} left the alliance{when}: it is not asked to approve ({reason}), and its approval would not count"
+        )
+        if note not in self.notes:
+            self.notes.append(note)
+        return False
 
     def representatives(self, member: str) -> list[Approver]:
         path = _member_path(member)
@@ -371,6 +448,10 @@ class _Groups:
 
 def required_approvals(base: Snapshot, changes: list[Any], head_data: dict[str, Any], as_of: dt.date) -> list[Any]:
     """The approval groups for `changes` (from `git diff --raw`), computed from `base`."""
+    return _required(base, changes, head_data, as_of).finish()
+
+
+def _required(base: Snapshot, changes: list[Any], head_data: dict[str, Any], as_of: dt.date) -> _Groups:
     groups = _Groups(base, as_of)
     for change in changes:
         path = change.path
@@ -420,9 +501,23 @@ def required_approvals(base: Snapshot, changes: list[Any], head_data: dict[str, 
                 for party in dict.fromkeys([*before, *after]):
                     if _member_path(party):
                         groups.member(party, f"visibility of {ident} changes")
+        elif cls is not None and cls[0] in ("project", "retrospective"):
+            ident = cls[1]
+            if cls[0] == "project":
+                people = _project_people(ident, old, new)
+            else:
+                people = [(m, f"author of retrospective {ident}") for m in _authors(old, new)]
+            asked = [m for m, why in people if _member_path(m) and groups.member_unless_departed(m, why)]
+            if not asked:
+                # Nobody who may approve is named (all left, or the file names no member that can
+                # be read): the change still needs someone, and the hub answers for the records.
+                if groups.hub:
+                    groups.member(groups.hub, f"{cls[0]} {ident} changed and names no member who can approve")
+                else:
+                    groups.hub_and_quorum(f"{cls[0]} {ident} changed and names no member who can approve")
         else:
             groups.hub_and_quorum(f"{path} changed")
-    return groups.finish()
+    return groups
 
 
 # -- the review ---------------------------------------------------------------------------------
@@ -463,7 +558,8 @@ def review(root: Path, spec: str, *, as_of: dt.date | None = None) -> Review:
     parties |= {p for c in changes for p in _parties(base.data(c.path))}
     alliance = base.data(ALLIANCE_FILE) or {}
     hub = alliance.get("hub") if isinstance(alliance.get("hub"), str) else None
-    base.prefetch(p for m in [*parties, *([hub] if hub else [])] if (p := _member_path(m)))
+    people = {m for c in changes for d in (base.data(c.path), head_data.get(c.path)) for m in _people(d)}
+    base.prefetch(p for m in [*parties, *people, *([hub] if hub else [])] if (p := _member_path(m)))
     events: list[Event] = []
     for change in changes:
         cls = classify(change.path)
@@ -476,7 +572,8 @@ def review(root: Path, spec: str, *, as_of: dt.date | None = None) -> Review:
         else:
             events.extend(file_event(change.path, added=change.status == "A", deleted=change.status == "D"))
     day = as_of or dt.date.today()
-    approvals = required_approvals(base, changes, head_data, day)
+    groups = _required(base, changes, head_data, day)
+    approvals = groups.finish()
     return Review(
         base=base_ref,
         base_commit=base_commit,
@@ -486,6 +583,7 @@ def review(root: Path, spec: str, *, as_of: dt.date | None = None) -> Review:
         approvals=approvals,
         changed_paths=[c.path for c in changes],
         as_of=day.isoformat(),
+        notes=groups.notes,
         errors=errors,
     )
 
@@ -643,7 +741,8 @@ def check_approvals(result: Review, reviews: list[dict[str, Any]], *, allow_stal
             f"@{login} approved, but is not among the approvers computed from the base version "
             "(nobody approves their own addition), so the approval counts for no group"
         )
-    result.notes = notes
+    # Notes of the review itself (members not asked) stay; a second check does not repeat them.
+    result.notes = [*dict.fromkeys([*result.notes, *notes])]
     result.approvals_checked = True
     return result
 

@@ -35,7 +35,7 @@ class Mention:
     line: int  # 1-based, in the file
     column: int  # 1-based
     term: str  # the text that matched
-    kind: str  # member | agreement
+    kind: str  # member | agreement | project | retrospective
     record_id: str
 
 
@@ -93,10 +93,31 @@ def non_public_terms(records: Iterable[tuple[str, Record]]) -> Terms:
 
 
 def index_terms(index: Index) -> Terms:
-    """Terms naming the index's non-public members and agreements."""
+    """Terms naming the index's non-public members, agreements, projects and retrospectives."""
     records: list[tuple[str, Record]] = [("member", m) for m in index.members.values()]
     records += [("agreement", a) for a in index.agreements.values()]
+    records += [("project", p) for p in index.projects.values()]
+    records += [("retrospective", r) for r in index.retrospectives.values()]
     return non_public_terms(records)
+
+
+def value_mentions(source: str, start: tuple[int, int], value: str, terms: Terms) -> Iterator[Mention]:
+    """Mentions in a YAML string `value` that starts at `start` (1-based line and column) of the
+    file text `source`, at their place in the file: each naming is looked for in the file from
+    the value's start on, in order (a block scalar holds the text as written; a quoted or folded
+    one may not, and its mentions are then at the value's start)."""
+    lines = source.split("\n")
+    line, column = start
+    offset = sum(len(text) + 1 for text in lines[: line - 1]) + column - 1
+    for m in mentions(value, terms):
+        found = source.find(m.term, offset)
+        if found < 0:
+            yield Mention(line, column, m.term, m.kind, m.record_id)
+            continue
+        offset = found + len(m.term)
+        before = source[:found]
+        at_line = before.count("\n") + 1
+        yield Mention(at_line, found - (before.rfind("\n") + 1) + 1, m.term, m.kind, m.record_id)
 
 
 def _lines_outside_alliance(text: str) -> Iterator[tuple[int, str]]:

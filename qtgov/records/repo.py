@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qtgov.errors import RepositoryError
-from qtgov.findings import Finding, Severity
+from qtgov.findings import Finding, Related, Severity
 from qtgov.messages import msg
 from qtgov.records.cache import FileCache
 from qtgov.records.index import Index, Record
@@ -74,7 +74,8 @@ def hidden_records(root: Path) -> list[Finding]:
         if any(rel == d or rel.startswith(f"{d}/") for d in linked) or not os.path.isdir(root / rel):
             continue
         for name in sorted(os.listdir(root / rel)):
-            if name.startswith(".") and not name.startswith(".#") and name.lower().endswith((".yaml", ".yml")):
+            looks = (".yaml", ".yml", ".md") if rel == "retrospectives" else (".yaml", ".yml")
+            if name.startswith(".") and not name.startswith(".#") and name.lower().endswith(looks):
                 shown = name.lstrip(".")
                 findings.append(
                     _name_finding(
@@ -159,7 +160,11 @@ def check_file_name(kind: str, relpath: str) -> tuple[str | None, list[Finding]]
             )
         ]
     stem, dot, ext = name.rpartition(".")
-    if not dot or ext != "yaml":
+    if kind == "retrospective" and dot and ext == "md":
+        pass  # a Markdown retrospective: front matter and body (docs/design/projects.md)
+    elif kind == "retrospective" and (not dot or ext != "yaml"):
+        return None, [_name_finding(relpath, f"retrospective files end in .yaml or .md: rename {name!r}")]
+    elif not dot or ext != "yaml":
         return None, [_name_finding(relpath, f"record files end in .yaml: rename {name!r}")]
     if not ID_RE.match(stem):
         return None, [
@@ -232,10 +237,31 @@ def load_repository(root: Path, *, use_cache: bool = True) -> LoadedRepository:
     index = Index(root=root)
     findings = _directory_findings(root) + hidden_records(root)
     files = discover(root)
+    twins = _retrospective_twins(files)
     for kind, relpath in files:
         ident, name_findings = check_file_name(kind, relpath)
         findings.extend(name_findings)
         if name_findings:
+            continue
+        if relpath in twins:
+            # The same retrospective twice: the .yaml is read, the .md is the finding.
+            other = twins[relpath]
+            findings.append(
+                Finding(
+                    relpath,
+                    1,
+                    1,
+                    "duplicate-id",
+                    Severity.ERROR,
+                    msg(
+                        "retrospective {ident} is written twice, here and in {other}: keep one of the two files",
+                        ident=repr(ident),
+                        other=other,
+                    ),
+                    related=(Related(other, 1, 1, msg("the other file of {ident}", ident=repr(ident))),),
+                )
+            )
+            index.known[kind].add(ident if ident is not None else relpath)
             continue
         result, schema_errors = _load_one(root, kind, relpath, cache)
         findings.extend(result.findings)
@@ -258,6 +284,10 @@ def load_repository(root: Path, *, use_cache: bool = True) -> LoadedRepository:
             if isinstance(scheme, str):
                 index.taxonomies[scheme] = record
             continue
+        if valid and relpath.endswith(".md") and "lang" not in record.data:
+            # The body is in the alliance's first language unless the front matter says otherwise
+            # (a new mapping: the cached one must not remember one alliance's default).
+            doc.data = {**record.data, "lang": index.settings.languages[0]}
         if valid:
             getattr(index, f"{kind}s")[ident] = record
     if cache is not None:
@@ -265,6 +295,12 @@ def load_repository(root: Path, *, use_cache: bool = True) -> LoadedRepository:
     index.charter_pages, page_findings = _charter_pages(root)
     findings.extend(page_findings)
     return LoadedRepository(index, findings)
+
+
+def _retrospective_twins(files: list[tuple[str, str]]) -> dict[str, str]:
+    """`retrospectives/<id>.md` -> `retrospectives/<id>.yaml` for each id written both ways."""
+    paths = {p for kind, p in files if kind == "retrospective"}
+    return {p: f"{p[:-3]}.yaml" for p in paths if p.endswith(".md") and f"{p[:-3]}.yaml" in paths}
 
 
 def _charter_pages(root: Path) -> tuple[list[str], list[Finding]]:

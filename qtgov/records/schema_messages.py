@@ -135,7 +135,10 @@ def message(error: Any, path: Sequence[str | int]) -> str:
             value2=_quote_hint(value, arg, schema),
         )
     if kw == "required":
-        missing = next((r for r in arg if isinstance(value, dict) and r not in value), "?")
+        # jsonschema reports each missing field as its own error, naming it first in its message;
+        # without that, the first missing one (two missing fields must not read the same).
+        named = [r for r in arg if isinstance(value, dict) and r not in value and error.message.startswith(repr(r))]
+        missing = named[0] if named else next((r for r in arg if isinstance(value, dict) and r not in value), "?")
         prop = schema.get("properties", {}).get(missing, {})
         desc = prop.get("description") if isinstance(prop, dict) else None
         desc = desc.split(":")[0].split(";")[0].split(" (")[0].rstrip(".") if isinstance(desc, str) else ""

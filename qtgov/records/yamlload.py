@@ -33,7 +33,7 @@ from qtgov.messages import msg
 from qtgov.records.yamlhints import ambiguity, punctuation_in_line, punctuation_in_scalar
 
 # Bump when the loader reports something new, so cached results of older loaders are not reused.
-LOADER_RULES = 2
+LOADER_RULES = 3  # 3: Markdown retrospectives (front matter and body)
 MAX_DEPTH = 64
 MAX_BYTES = 1024 * 1024
 # JSON (and so RFC 8785, which signatures hash) represents integers exactly only up to 2**53 - 1.
@@ -578,7 +578,81 @@ def parse_bytes(relpath: str, raw: bytes) -> LoadResult:
     text, findings = decode_checked(relpath, raw)
     if text is None:
         return LoadResult(None, findings)
+    if relpath.endswith(".md"):
+        return parse_markdown(relpath, text)
     return parse_text(relpath, text)
+
+
+_LINE = re.compile(r"([^\r\n]*)(\r\n|\n|\r|\Z)")
+FRONT_MATTER = "front-matter"
+
+
+class FrontMatter(NamedTuple):
+    """Where a Markdown record's front matter is: the end of its opening `---` line, the start
+    and end of its closing one (-1 when it is never closed) and that line's number."""
+
+    opened: int
+    start: int
+    end: int
+    line: int
+
+
+def front_matter(text: str) -> FrontMatter | None:
+    """The front matter's place in `text`, or None when the first line is not `---`."""
+    opening = _LINE.match(text)
+    assert opening is not None  # the pattern matches any text
+    if opening.group(1).rstrip() != "---":
+        return None
+    position, line = opening.end(), 1
+    while position < len(text):
+        match = _LINE.match(text, position)
+        assert match is not None
+        line += 1
+        if match.group(1).rstrip() == "---":
+            return FrontMatter(opening.end(), match.start(), match.end(), line)
+        if match.end() == position:
+            break
+        position = match.end()
+    return FrontMatter(opening.end(), -1, -1, -1)
+
+
+def parse_markdown(relpath: str, text: str) -> LoadResult:
+    """A Markdown record (`retrospectives/<id>.md`): YAML front matter between two `---` lines,
+    then the body. The record is the front matter's fields plus `body`, the text after the
+    closing line as written; positions are those of the .md file (the front matter is parsed
+    in place, opening line included). A missing, unclosed, empty or non-mapping front matter is a
+    `front-matter` finding."""
+    bounds = front_matter(text)
+    if bounds is None:
+        problem = msg("a Markdown record starts with its front matter: a line ---, its fields in YAML, then a line ---")
+        return LoadResult(None, [_finding(relpath, 1, 1, FRONT_MATTER, problem)])
+    if bounds.start < 0:
+        return LoadResult(
+            None,
+            [_finding(relpath, 1, 1, FRONT_MATTER, msg("the front matter opened on line 1 has no closing --- line"))],
+        )
+    line = bounds.line
+    result = parse_text(relpath, text[: bounds.start])
+    doc = result.document
+    if doc is None or result.findings:
+        return result
+    if doc.data is None:
+        return LoadResult(
+            None,
+            [_finding(relpath, 1, 1, FRONT_MATTER, msg("the front matter is empty: write the record's fields in it"))],
+        )
+    if not isinstance(doc.data, dict):
+        mark = doc.mark()
+        problem = msg("the front matter is not a mapping of fields (key: value lines)")
+        return LoadResult(None, [_finding(relpath, mark.line, mark.column, FRONT_MATTER, problem)])
+    if "body" in doc.data:
+        mark = doc.key_mark(("body",))
+        problem = msg("body is the Markdown text after the front matter, not a field: remove it from the front matter")
+        return LoadResult(None, [_finding(relpath, mark.line, mark.column, FRONT_MATTER, problem)])
+    marks = dict(doc.marks)
+    marks[("body",)] = Mark(line + 1, 1)
+    data = {**doc.data, "body": text[bounds.end :]}
+    return LoadResult(Document(relpath, data, marks, dict(doc.key_marks)), [])
 
 
 def load_file(root: Path, relpath: str) -> LoadResult:

@@ -129,9 +129,11 @@ def check_codeowners(index: Index) -> Iterator[Finding]:
     """
     When `.github/CODEOWNERS` was written by `qtgov codeowners` (it starts with qtgov's header),
     it must match what the records say now: the representatives of every member and of every
-    party to each agreement, and the hub for the charter, taxonomies, schemas and CI. A stale
-    file notifies the wrong people. Run `qtgov codeowners` and commit the result. While a member
-    or agreement file cannot be read this rule stays silent: fix that file first.
+    party to each agreement, of each project's prime, bringer, bidders and assignees and of each
+    retrospective's authors, and the hub for the charter, taxonomies, schemas and CI. A stale
+    file notifies the wrong people. Run `qtgov codeowners` and commit the result. While a member,
+    agreement, project or retrospective file cannot be read this rule stays silent: fix that file
+    first.
 
     CODEOWNERS is for notifications only: it cannot require one approval from each party, so the
     enforcement is `qtgov review --check-approvals` as a required check.
@@ -150,9 +152,13 @@ def check_codeowners(index: Index) -> Iterator[Finding]:
         return
     # A file computed without an unreadable record would drop its owners: say nothing until the
     # record's own errors are fixed, rather than advise `qtgov codeowners`.
-    left_out = any(
-        index.known[kind] - set(loaded) for kind, loaded in (("member", index.members), ("agreement", index.agreements))
+    loaded_kinds = (
+        ("member", index.members),
+        ("agreement", index.agreements),
+        ("project", index.projects),
+        ("retrospective", index.retrospectives),
     )
+    left_out = any(index.known[kind] - set(loaded) for kind, loaded in loaded_kinds)
     if left_out or (index.alliance is not None and not index.alliance.valid):
         return
     if current != render(index):

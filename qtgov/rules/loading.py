@@ -97,6 +97,32 @@ declare(
     LOAD,
 )
 declare(
+    "front-matter",
+    Severity.ERROR,
+    "A Markdown record opens with its fields as front matter",
+    """
+    A Markdown retrospective (`retrospectives/<id>.md`) starts with a line `---`, then its fields
+    in YAML (the same fields as `retrospectives/<id>.yaml`, checked by the same schema), then
+    another line `---`; everything after that line is the body, kept as written. A file that does
+    not start with `---`, whose front matter is never closed, is empty or is not a mapping of
+    fields, or that names `body` as a field (the body is the text after the front matter) is an
+    error at the place in the .md file.
+
+    ```markdown
+    ---
+    id: bundle-2025
+    title: The course bundle, a year on
+    date: 2025-12-20
+    authors: [songtao-training]
+    visibility: public
+    concerns: {agreements: [rs-course-bundle]}
+    ---
+    What happened, in Markdown.
+    ```
+    """,
+    LOAD,
+)
+declare(
     "yaml-syntax",
     Severity.ERROR,
     "YAML syntax error",

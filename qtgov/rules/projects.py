@@ -83,13 +83,14 @@ def _meets(period: Any, start: dt.date | None, end: dt.date | None) -> bool:
 
 
 def _covering_claims(
-    index: Index, member: Record, box: Box, start: dt.date | None, end: dt.date | None
+    index: Index, member: Record, box: Box, start: dt.date | None, end: dt.date | None, *, field: str = "claims"
 ) -> list[tuple[int, dict[str, Any]]]:
-    """The member's declared focus areas whose every dimension contains the box on those days."""
+    """The member's declared focus areas (or, with `field="capabilities"`, its capabilities)
+    whose every dimension contains the box on those days."""
     scheme = index.settings.sector_scheme
     tree = regions(index.settings.aliases_nested)
     found = []
-    for i, claim in enumerate(member.get("claims") or []):
+    for i, claim in enumerate(member.get(field) or []):
         if not isinstance(claim, dict) or claim.get("scheme", scheme) != scheme:
             continue
         sectors = claim.get("sector") or []
@@ -378,10 +379,12 @@ def _others_claiming(
 def check_assignee_claim(index: Index) -> Iterator[Finding]:
     """
     A package sits in a market (`market` on the package, else the project's): the assignee
-    should have a declared focus area (`claims`) covering that sector, region and segment on
-    the package's dates, so that the alliance's picture of who does what stays true. Add the
-    declared focus area, or give the package to a member that has one. When another member
-    declares a focus area covering the box, `project-package-overlap` reports it instead.
+    should have a declared focus area (`claims`) or a capability (`capabilities`: what it can
+    deliver without declaring it a focus area) covering that sector, region and segment on the
+    package's dates, so that the alliance's picture of who does what stays true. Add the
+    declared focus area or the capability, or give the package to a member that has one. When
+    another member declares a focus area covering the box, `project-package-overlap` reports
+    it instead.
     """
     for project in _projects(index):
         for i, package in _packages(project):
@@ -391,6 +394,8 @@ def check_assignee_claim(index: Index) -> Iterator[Finding]:
                 continue
             start, end = _span(project, package)
             if _covering_claims(index, member, box, start, end):
+                continue
+            if _covering_claims(index, member, box, start, end, field="capabilities"):
                 continue
             if _others_claiming(index, member.id, box, start, end):
                 continue
@@ -425,6 +430,13 @@ def check_package_overlap(index: Index) -> Iterator[Finding]:
     **What to do.** Tell the other member and record why this assignee fits the work (a
     capability, the client's choice). Decide on the merits of each package, never by a rule
     that members keep out of each other's areas.
+
+    **An assignee with a capability.** A capability (`capabilities` in the member's record)
+    covering the box says why the assignee fits, and the finding says so, with the capability
+    as a related location — but it is still reported: the work still goes to a member that does
+    not declare the box while another one does, so the other member still needs to hear of it,
+    and a capability must not become a way to hand out work in someone else's declared area
+    without anyone noticing. Capabilities never make overlaps or antitrust flags of their own.
     """
     for project in _projects(index):
         for i, package in _packages(project):
@@ -439,6 +451,37 @@ def check_package_overlap(index: Index) -> Iterator[Finding]:
             if not others:
                 continue
             names = ", ".join(sorted({m.id for m, _, _ in others}))
+            capable = _covering_claims(index, member, box, start, end, field="capabilities")
+            if capable:
+                position, capability = capable[0]
+                mark = member.mark("capabilities", position)
+                yield check_package_overlap.finding(
+                    *_at(project, "packages", i, "assignee"),
+                    msg(
+                        "package {id} gives work in {box} to {member}, which records a capability covering it but "
+                        "declares no focus area there, while a declared focus area of {names} covers it: an overlap "
+                        "to coordinate with them, not a verdict",
+                        id=repr(package.get("id")),
+                        box=box.text(),
+                        member=member.id,
+                        names=names,
+                    ),
+                    pointer=_pointer("packages", i, "assignee"),
+                    related=[
+                        Related(
+                            member.path,
+                            mark.line,
+                            mark.column,
+                            msg(
+                                "{member}'s capability {capability}",
+                                member=member.id,
+                                capability=repr(capability.get("id")),
+                            ),
+                        ),
+                        *[_claim_related(index, m, pos, c) for m, pos, c in others],
+                    ],
+                )
+                continue
             yield check_package_overlap.finding(
                 *_at(project, "packages", i, "assignee"),
                 msg(

@@ -38,7 +38,8 @@ def _pointer(*path: str | int) -> str:
 @rule("record-id", Severity.ERROR, "A record's id is its file name", REFS)
 def check_record_id(index: Index) -> Iterator[Finding]:
     """
-    The `id` inside a member, agreement, project or retrospective file must equal the file name without `.yaml`, so that
+    The `id` inside a member, agreement, project or retrospective file must equal the file name
+    without `.yaml` (or `.md`, for a Markdown retrospective), so that
     references, URLs and git paths agree. The alliance's `hub` must name a member whose `kind` is
     `hub`, and there is exactly one hub.
     """
@@ -55,10 +56,11 @@ def check_record_id(index: Index) -> Iterator[Finding]:
                 # The id may be the right one and the file misnamed: renaming keeps git's history.
                 folder = record.path.rsplit("/", 1)[0]
                 rename = msg(
-                    ", or rename the file: git mv {path} {folder}/{written}.yaml",
+                    ", or rename the file: git mv {path} {folder}/{written}.{ext}",
                     path=record.path,
                     folder=folder,
                     written=written,
+                    ext=record.path.rsplit(".", 1)[-1],
                 )
             message = msg(
                 "id {get} differs from the file name; use {id}{rename}",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from qtgov.findings import Finding, Severity
@@ -77,7 +77,43 @@ RESTRICTED_MEMBER: Allowed = {
     "representatives": None,
 }
 
-ALLOWED = {"agreement": RESTRICTED_AGREEMENT, "member": RESTRICTED_MEMBER}
+RESTRICTED_PROJECT: Allowed = {
+    # identity (keep the title generic), stage and the members involved: what approvals and
+    # membership checks need
+    "id": None,
+    "title": None,
+    "origin": None,
+    "status": None,
+    "visibility": None,
+    "prime": None,
+    "brought_by": None,
+    "bidders": None,
+    "start": None,
+    "end": None,
+    "agreements": None,
+    # who delivers which package when; not its scope, market, value or share
+    "packages": {"id": None, "assignee": None, "status": None, "start": None, "end": None, "depends_on": None,
+                 "agreements": None},
+}  # fmt: skip
+
+RESTRICTED_RETROSPECTIVE: Allowed = {
+    "id": None,
+    "title": None,
+    "date": None,
+    "authors": None,
+    "visibility": None,
+    "concerns": {"projects": None, "agreements": None},
+    "lang": None,  # of a Markdown body; filled in when the front matter does not say
+}
+
+ALLOWED = {
+    "agreement": RESTRICTED_AGREEMENT,
+    "member": RESTRICTED_MEMBER,
+    "project": RESTRICTED_PROJECT,
+    "retrospective": RESTRICTED_RETROSPECTIVE,
+}
+#: Kinds without `documents`: their content has nowhere in the record to be pinned.
+WITHOUT_DOCUMENTS = ("project", "retrospective")
 NOREPLY = "@users.noreply.github.com"
 
 Path = tuple[str | int, ...]
@@ -148,6 +184,18 @@ def _field_findings(check: Rule, index: Index, record: Record, context: str) -> 
     """One finding per field beyond the restricted set and per pinned file committed to the
     repository; `context` says why the record is held to that set."""
     for path in _excess(record.data, ALLOWED[record.kind]):
+        if record.kind in WITHOUT_DOCUMENTS:
+            yield check.finding(
+                *_where(record, path, key=True),
+                msg(
+                    "{context}: {path} is not allowed (only its id, title, members, status and dates); keep it in a "
+                    "document outside the repository, or make the record public if it may be published",
+                    context=context,
+                    path=_what(path),
+                ),
+                pointer=_pointer(path),
+            )
+            continue
         what = "terms" if path == ("terms",) else "text"
         yield check.finding(
             *_where(record, path, key=True),
@@ -199,14 +247,25 @@ def check_restricted(index: Index) -> Iterator[Finding]:
     A restricted **member** may carry its identity and public facts (`id`, `kind`, `name`,
     `legal_name`, `identifiers`, `jurisdiction`, `website`, `sources`), `status`, `visibility`,
     its dates (`joined`, `left`, `antitrust_policy_acknowledged`) and the `representatives` who
-    sign and approve for it — not its `claims` (declared focus areas are competitive strategy),
-    `description` or `x-` fields.
+    sign and approve for it — not its `claims` or `capabilities` (declared focus areas and what
+    it can deliver are competitive strategy), `description` or `x-` fields.
 
     A document or legal memo that a restricted record pins must not itself be committed to the
     repository: the finding points at its `path`. Keep the file in the parties' own document
     store and pin its `sha256`.
+
+    A restricted **project** may carry its `id`, a generic `title`, `origin`, `status`,
+    `visibility`, the members involved (`prime`, `brought_by`, `bidders`), its `start` and `end`,
+    its `agreements`, and for each package its `id`, `assignee`, `status`, `start`, `end`,
+    `depends_on` and `agreements` — who delivers what when, which approvals and the membership
+    checks need. Not the `client`, `market`, `scope`, `value`, package `share`s or `note`.
+
+    A restricted **retrospective** may carry its `id`, `title`, `date`, `authors`, `visibility`
+    and `concerns`; its text (`happened`, `learned`, a Markdown body) is what it is for, so a
+    retrospective that must not be read beyond its authors belongs in a private repository or
+    outside the alliance's records.
     """
-    for records in (index.members, index.agreements):
+    for records in (index.members, index.agreements, index.projects, index.retrospectives):
         for record in _with_visibility(records, "restricted"):
             yield from _field_findings(check_restricted, index, record, f"restricted {record.kind}")
 
@@ -238,7 +297,7 @@ def check_public_repository(index: Index) -> Iterator[Finding]:
     """
     if index.settings.publish_repository != "public":
         return
-    for records in (index.members, index.agreements):
+    for records in (index.members, index.agreements, index.projects, index.retrospectives):
         for record in _with_visibility(records, "alliance"):
             yield from _field_findings(
                 check_public_repository,
@@ -352,14 +411,20 @@ def check_personal_data(index: Index) -> Iterator[Finding]:
                     )
 
 
-@rule("prose-visibility", Severity.WARNING, "Charter prose names no non-public record", VISIBILITY)
+@rule("prose-visibility", Severity.WARNING, "Published prose names no non-public record", VISIBILITY)
 def check_prose_visibility(index: Index) -> Iterator[Finding]:
     """
     The charter pages (`charter/*.md`) are prose: they carry no `visibility` of their own, yet
-    the public handbook prints them. A page that names a member or agreement the public may not
-    see — by its id, or by its name or title in any language — would publish what the records
-    keep inside the alliance. So the public edition leaves out every paragraph, table or list
-    that does, printing a one-line notice in its place, and this rule reports each naming.
+    the public handbook prints them. A page that names a member, agreement, project or
+    retrospective the public may not see — by its id, or by its name or title in any language —
+    would publish what the records keep inside the alliance. So the public edition leaves out
+    every paragraph, table or list that does, printing a one-line notice in its place, and this
+    rule reports each naming.
+
+    A **public retrospective** is prose too: its `title`, `happened`, `learned` and the Markdown
+    body of `retrospectives/<id>.md` are published with it, so each naming of a non-public record
+    there is reported at its line and column as well. (A retrospective that is not public is read
+    only in the alliance edition, which hides no record.)
 
     Fix: put the passage between the marker lines `<!-- qtgov: alliance -->` and
     `<!-- qtgov: end -->` (the alliance edition prints it, the public one leaves it out), or
@@ -367,8 +432,6 @@ def check_prose_visibility(index: Index) -> Iterator[Finding]:
     """
     from qtgov.records.prose import index_terms, mentions
 
-    if not index.charter_pages:
-        return
     terms = index_terms(index)
     if terms.pattern is None:
         return
@@ -390,3 +453,52 @@ def check_prose_visibility(index: Index) -> Iterator[Finding]:
                     record_id=repr(m.record_id),
                 ),
             )
+    for _, retro in sorted(index.retrospectives.items()):
+        if retro.valid and retro.get("visibility") == "public":
+            yield from _retrospective_mentions(index, retro, terms)
+
+
+KIND_WORDS = {
+    "member": msg("member"),
+    "agreement": msg("agreement"),
+    "project": msg("project"),
+    "retrospective": msg("retrospective"),
+}
+
+
+def _retrospective_mentions(index: Index, retro: Record, terms: Any) -> Iterator[Finding]:
+    from qtgov.records.prose import Mention, mentions, value_mentions
+
+    try:
+        source = (index.root / retro.path).read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+    except (OSError, UnicodeDecodeError):
+        return
+    found: list[tuple[Path, Mention]] = []
+    for key in ("title", "happened", "learned"):
+        value = retro.get(key)
+        texts: list[tuple[Path, str]] = [((key,), value)] if isinstance(value, str) else []
+        if isinstance(value, dict):
+            texts = [((key, lang), v) for lang, v in value.items() if isinstance(v, str)]
+        for path, text in texts:
+            mark = retro.mark(*path)
+            found += [(path, m) for m in value_mentions(source, (mark.line, mark.column), text, terms)]
+    body = retro.get("body")
+    if isinstance(body, str) and retro.path.endswith(".md"):
+        first = retro.mark("body").line
+        found += [(("body",), replace(m, line=m.line + first - 1)) for m in mentions(body, terms)]
+    for path, m in found:
+        if m.kind == "retrospective" and m.record_id == retro.id:
+            continue
+        yield check_prose_visibility.finding(
+            retro.path,
+            m.line,
+            m.column,
+            msg(
+                "names the {kind} {record_id}, which is not public, in a public retrospective: the public handbook "
+                "would show it; mark the passage alliance-only (<!-- qtgov: alliance --> … <!-- qtgov: end -->) or "
+                "reword it",
+                kind=KIND_WORDS.get(m.kind, m.kind),
+                record_id=repr(m.record_id),
+            ),
+            pointer=_pointer(path),
+        )
