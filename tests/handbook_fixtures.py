@@ -199,7 +199,7 @@ packages:
     depends_on: [build]
     status: planned
   - id: support
-    title: {zh: 支持, en: Support}
+    title: {zh: 支持, en: "Support <script>alert('pkg')</script>[x](javascript:alert(5))"}
     assignee: hub
     start: 2025-03-01
     end: 2025-09-30
