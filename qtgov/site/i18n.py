@@ -959,11 +959,12 @@ def format_date(day: dt.date | str | None, lang: str) -> str:
     return f"{day.day} {_EN_MONTHS[day.month - 1]} {day.year}"
 
 
-def format_month(day: dt.date, lang: str) -> str:
-    """zh: 2025年1月; en: Jan 2025 (a date axis's labels)."""
+def format_month(day: dt.date, lang: str, *, year: bool = True) -> str:
+    """zh: 2025年1月 (1月 without the year); en: Jan 2025 (Jan): a date axis's labels."""
     if ui_lang(lang) == 0:
-        return f"{day.year}年{day.month}月"
-    return f"{_EN_MONTHS[day.month - 1][:3]} {day.year}"
+        return f"{day.year}年{day.month}月" if year else f"{day.month}月"
+    short = _EN_MONTHS[day.month - 1][:3]
+    return f"{short} {day.year}" if year else short
 
 
 _DURATION_UNITS = {"Y": ("年", "year"), "M": ("个月", "month"), "W": ("周", "week"), "D": ("天", "day")}

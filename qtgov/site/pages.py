@@ -443,8 +443,8 @@ def _timeline(site: Site, project: Record, rows: list[dict[str, Any]]) -> dict[s
         if not bars:
             continue
 
-        def month(day: dt.date, lang: str = lang) -> str:
-            return i18n.format_month(day, lang)
+        def month(day: dt.date, year: bool, lang: str = lang) -> str:
+            return i18n.format_month(day, lang, year=year)
 
         def span(a: dt.date, b: dt.date, lang: str = lang) -> str:
             return f"{i18n.format_date(a, lang)} – {i18n.format_date(b, lang)}"

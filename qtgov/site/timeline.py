@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -31,6 +32,12 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _width(text: str) -> float:
+    """The width of `text` at the timeline's 11 px font, roughly: wide (CJK) characters take
+    the full em, others a little over half."""
+    return sum(11.0 if unicodedata.east_asian_width(ch) in "WF" else 6.3 for ch in text)
+
+
 def _months(first: dt.date, last: dt.date) -> list[dt.date]:
     """The first day of every month from `first`'s month through `last`'s."""
     out = []
@@ -44,7 +51,7 @@ def _months(first: dt.date, last: dt.date) -> list[dt.date]:
 def draw(
     bars: Sequence[Bar],
     *,
-    month_label: Callable[[dt.date], str],
+    month_label: Callable[[dt.date, bool], str],  # (first day of the month, with the year)
     status_label: Callable[[str], str],
     span: Callable[[dt.date, dt.date], str],
     title: str,
@@ -64,15 +71,18 @@ def draw(
         f'<svg class="qt-tl-svg" role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         f'xmlns="http://www.w3.org/2000/svg" aria-label="{e(title)}"><title>{e(title)}</title>'
     ]
-    months = _months(first, last)
-    # Label every month when they fit, else every second or third one.
-    step = max(1, -(-len(months) * 46 // CHART_WIDTH))
-    for i, month in enumerate(months):
+    # A tick for every month; a label where it does not run into the previous one. The year is
+    # written on the first label and on each January's.
+    end_of_label = 0.0
+    shown_year: int | None = None
+    for month in _months(first, last):
         x = LABEL_WIDTH + max(0, (month - first).days) * scale
         out.append(f'<line class="qt-tl-tick" x1="{x:.1f}" y1="{AXIS_HEIGHT - 6}" x2="{x:.1f}" y2="{height - 2}"/>')
-        if i % step == 0:
-            label = e(month_label(month))
-            out.append(f'<text class="qt-tl-month" x="{x + 2:.1f}" y="{AXIS_HEIGHT - 10}">{label}</text>')
+        text = month_label(month, month.year != shown_year)
+        if x + 2 >= end_of_label and x + 2 + _width(text) <= width:
+            out.append(f'<text class="qt-tl-month" x="{x + 2:.1f}" y="{AXIS_HEIGHT - 10}">{e(text)}</text>')
+            end_of_label = x + 2 + _width(text) + 6
+            shown_year = month.year
     for i, bar in enumerate(bars):
         y = AXIS_HEIGHT + i * ROW_HEIGHT
         x = LABEL_WIDTH + (bar.start - first).days * scale
@@ -82,15 +92,21 @@ def draw(
             f'<text class="qt-tl-package" x="{LABEL_WIDTH - 8}" y="{y + ROW_HEIGHT / 2 + 4:g}" text-anchor="end">'
             f"<title>{e(bar.title)}</title>{e(_short(bar.title, 16))}</text>"
         )
-        # The assignee's name inside the bar when it fits, else after it (or before it at the end).
-        name = _short(bar.assignee, 18)
-        inside = w >= len(name) * 7 + 8
-        if inside:
+        # The assignee's whole name inside the bar when it fits, else after it, else before it;
+        # shortened inside the bar only when neither side has room.
+        name = bar.assignee
+        need = _width(name) + 8
+        if need <= w:
             tx, anchor, cls = x + 4, "start", "qt-tl-name qt-tl-name--in"
-        elif x + w + 4 + len(name) * 7 <= width:
+        elif x + w + need <= width:
             tx, anchor, cls = x + w + 4, "start", "qt-tl-name"
-        else:
+        elif need <= x:
             tx, anchor, cls = x - 4, "end", "qt-tl-name"
+        else:
+            tx, anchor, cls = x + 4, "start", "qt-tl-name qt-tl-name--in"
+            while len(name) > 2 and _width(name + "…") + 8 > w:
+                name = name[:-1]
+            name += "…"
         status = "".join(ch for ch in bar.status if ch.isalnum() or ch == "-")
         body = (
             f"<title>{e(tip)}</title>"
