@@ -144,3 +144,23 @@ def test_public_edition_shows_no_values_and_no_non_public_project(sites: str, pa
     assert "987,654,321 CNY" in p.locator("article").inner_text()
     p.goto(f"{sites}/alliance/en/members/acme/")
     assert p.locator("#projects + div a", has_text="PROJECTSECRETMARKER").count() == 1
+
+
+@pytest.mark.parametrize("path, svg", [("en/market-map/", ".qt-map-svg"), ("en/relations/", ".qt-rel-svg")])
+def test_drawn_diagrams_keep_their_size_on_a_phone(sites: str, browser: Any, path: str, svg: str) -> None:
+    """Material's `svg { max-width: 100% }` would shrink a diagram to the phone's width (its 11 px
+    labels to 6 px); it keeps its drawn width and scrolls inside its box instead."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    p = context.new_page()
+    watch = Watch(p)
+    try:
+        p.goto(f"{sites}/alliance/{path}")
+        drawn = p.evaluate(
+            f"(() => {{ const s = document.querySelector('{svg}'); "
+            "return [Number(s.getAttribute('width')), s.getBoundingClientRect().width]; })()"
+        )
+        assert drawn[0] > 390 and drawn[1] == drawn[0], drawn
+        _no_sideways_scroll(p)
+    finally:
+        context.close()
+    watch.check()
