@@ -311,3 +311,16 @@ def test_field_reference_covers_projects_and_retrospectives(public: Path) -> Non
     assert value[-1].startswith("Competitively sensitive: never in the public edition")
     assert "packages[].assignee (required)" in [r[0] for r in _rows(page)]
     assert (public / "zh" / "reference" / "retrospective" / "index.html").is_file()
+
+
+def test_listings_are_in_the_nav_and_record_pages_only_in_search_by_title(public: Path) -> None:
+    page = _page(public / "en", "projects")
+    nav = page.split('data-md-type="navigation"')[1].split('data-md-type="toc"')[0]
+    links = re.findall(r'href="([^"]+)"', nav)
+    # Right after the agreements: the projects (this page) and the retrospectives.
+    assert links[links.index("../agreements/") + 1 : links.index("../agreements/") + 3] == ["./", "../retrospectives/"]
+    assert not any("public-proj" in link or "public-retro" in link for link in links)
+    index = json.loads((public / "en" / "search" / "search_index.json").read_text("utf-8"))
+    project = [d for d in index["docs"] if d["location"].startswith("projects/public-proj/")]
+    assert len(project) == 1 and project[0]["title"] == "Public project"
+    assert "Hub Technology delivers" not in json.dumps(index)  # the summary and tables are excluded

@@ -357,10 +357,6 @@ def agreement_page(site: Site, agreement: Record) -> PageSpec:
 # -- projects and retrospectives (docs/design/projects.md) -------------------------------------------
 
 
-def _date_or_none(value: Any) -> dt.date | None:
-    return i18n_date(value)
-
-
 def _withheld_text(site: Site, text: Any) -> Any:
     """Long record text as this edition may print it: in a public edition, text naming a record
     the edition leaves out is replaced by the notice (in each language), as charter prose is."""
@@ -399,7 +395,6 @@ def _package_rows(site: Site, project: Record) -> list[dict[str, Any]]:
                 "depends_on": [d for d in package.get("depends_on") or [] if isinstance(d, str)],
                 "agreements": _shown(model, package.get("agreements")),
                 "value": value,
-                "market": package.get("market") if isinstance(package.get("market"), dict) else None,
             }
         )
     return rows
@@ -413,7 +408,7 @@ def _shown(model: SiteModel, agreements: Any) -> dict[str, Any]:
     return {"ids": shown, "hidden": len(ids) - len(shown)}
 
 
-def _timeline(site: Site, project: Record, rows: list[dict[str, Any]]) -> dict[str, Md]:
+def _timeline(site: Site, rows: list[dict[str, Any]]) -> dict[str, Md]:
     """The packages on a date axis, per language (qtgov.site.timeline); empty without dates."""
     from qtgov.site.timeline import Bar, draw
 
@@ -423,7 +418,7 @@ def _timeline(site: Site, project: Record, rows: list[dict[str, Any]]) -> dict[s
     for lang in site.languages:
         bars = []
         for row in rows:
-            start, end = _date_or_none(row["start"]), _date_or_none(row["end"])
+            start, end = i18n_date(row["start"]), i18n_date(row["end"])
             if start is None or end is None or end < start:
                 continue
             member = members.get(str(row["assignee"]))
@@ -508,7 +503,7 @@ def project_page(site: Site, project: Record) -> PageSpec:
             "value": (
                 None if model.public or value is None else f"{value.get('amount', 0):,} {value.get('currency', '')}"
             ),
-            "timeline": _timeline(site, project, rows),
+            "timeline": _timeline(site, rows),
             "retrospectives": model.retrospectives_by_concern.get(("project", project.id), []),
             "findings": model.findings_by_path.get(project.path, []),
             "history": model.git.history.get(project.path, []),
@@ -538,7 +533,6 @@ def retrospective_body(site: Site, retro: Record) -> Md | None:
     paragraphs naming left-out records handled as in charter prose, raw HTML, unsafe links and
     remote images disarmed (qtgov.site.charter.sanitize_prose), headings moved two levels down
     so they sit under the page's own."""
-    from qtgov.records.prose import for_audience
     from qtgov.site.charter import sanitize_prose
 
     body = retro.get("body")
