@@ -229,8 +229,11 @@ packages:
 """
 
 
-def retrospective(ident: str, title: str, visibility: str, date: str, projects: str | None) -> str:
+def retrospective(
+    ident: str, title: str, visibility: str, date: str, projects: str | None, *, agreements: bool = True
+) -> str:
     concerns = f"  projects: {projects}\n" if projects else ""
+    concerns += "  agreements: [hub-acme-public]\n" if agreements else ""
     return f"""\
 id: {ident}
 title: {q(title)}
@@ -238,8 +241,7 @@ date: {date}
 authors: [hub]
 visibility: {visibility}
 concerns:
-{concerns}  agreements: [hub-acme-public]
-happened: {{zh: 按期交付。, en: Delivered on time.}}
+{concerns}happened: {{zh: 按期交付。, en: Delivered on time.}}
 learned: {{zh: 留出缓冲。, en: Leave slack.}}
 """
 
@@ -267,6 +269,9 @@ def make_alliance(
             "public-retro", "Public retro", "public", "2025-07-10", "[public-proj, projsecretid]"
         ),
         "retrospectives/older-retro.yaml": retrospective("older-retro", "Older retro", "public", "2025-03-01", None),
+        "retrospectives/hidden-concern.yaml": retrospective(
+            "hidden-concern", "About a hidden project", "public", "2025-05-01", "[projsecretid]", agreements=False
+        ),
         "retrospectives/secret-retro.yaml": retrospective(
             "secret-retro", "RETROSECRETMARKER", "alliance", "2025-08-01", "[projsecretid]"
         ),

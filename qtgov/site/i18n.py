@@ -767,6 +767,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "proj_our_packages": ("承接的工作包", "Our packages"),
     "proj_governed": ("适用本协议的项目", "Projects it governs"),
     "proj_not_public": ("另有 {n} 项未公开", "{n} more not public"),
+    "concerns_not_public": ("{n} 项未公开的记录", "{n} record(s) not public"),
     "agreements_not_public": ("{n} 项未公开的协议", "{n} agreement(s) not public"),
     "proj_details": ("项目概况", "About the project"),
     "retro_details": ("复盘概况", "About the retrospective"),
