@@ -337,6 +337,19 @@ class SiteModel:
         return out
 
     @functools.cached_property
+    def projects_by_agreement(self) -> dict[str, list[str]]:
+        """Agreement id -> the visible projects it governs (the whole project or a package)."""
+        out: dict[str, list[str]] = defaultdict(list)
+        for project in self.projects:
+            named = list(project.get("agreements") or [])
+            for package in project.get("packages") or []:
+                if isinstance(package, dict):
+                    named.extend(package.get("agreements") or [])
+            for agreement in dict.fromkeys(a for a in named if isinstance(a, str)):
+                out[agreement].append(project.id)
+        return out
+
+    @functools.cached_property
     def retrospectives_by_concern(self) -> dict[tuple[str, str], list[Record]]:
         """(kind, id) of a project or agreement -> the visible retrospectives concerning it, newest
         first."""

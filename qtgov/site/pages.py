@@ -345,7 +345,7 @@ def agreement_page(site: Site, agreement: Record) -> PageSpec:
             "ancillary": model.ancillary.get(agreement.id, []),
             "diff": _diff(model, agreement, base) if isinstance(base, str) else None,
             "contributions_page": agreement.id in model.contributions,
-            "projects": _agreement_projects(model, agreement.id),
+            "projects": model.projects_by_agreement.get(agreement.id, []),
             "retrospectives": model.retrospectives_by_concern.get(("agreement", agreement.id), []),
             "findings": model.findings_by_path.get(agreement.path, []),
             "history": model.git.history.get(agreement.path, []),
@@ -598,17 +598,6 @@ def _member_projects(model: SiteModel, member_id: str) -> list[dict[str, Any]]:
                 "packages": [{"id": p, "title": titles.get(p)} for p in packages],
             }
         )
-    return out
-
-
-def _agreement_projects(model: SiteModel, agreement_id: str) -> list[str]:
-    """The visible projects an agreement governs (the whole project or one of its packages)."""
-    out = []
-    for project in model.projects:
-        named = list(project.get("agreements") or [])
-        named += [a for p in project.get("packages") or [] if isinstance(p, dict) for a in p.get("agreements") or []]
-        if agreement_id in named:
-            out.append(project.id)
     return out
 
 
