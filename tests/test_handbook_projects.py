@@ -10,6 +10,7 @@ import json
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from handbook_fixtures import PROJECT_VALUES, make_alliance
@@ -326,3 +327,56 @@ def test_listings_are_in_the_nav_and_record_pages_only_in_search_by_title(public
     project = [d for d in index["docs"] if d["location"].startswith("projects/public-proj/")]
     assert len(project) == 1 and project[0]["title"] == "Public project"
     assert "Hub Technology delivers" not in json.dumps(index)  # the summary and tables are excluded
+
+
+# -- the timeline, drawn ----------------------------------------------------------------------------------
+
+
+def _bar(package: str, start: str, end: str, assignee: str = "Acme", href: str | None = "../../members/acme/") -> Any:
+    import datetime as dt
+
+    from qtgov.site.timeline import Bar
+
+    return Bar(
+        package, package.title(), assignee, href, dt.date.fromisoformat(start), dt.date.fromisoformat(end), "planned"
+    )
+
+
+def _draw(bars: list[Any]) -> str:
+    from qtgov.site.timeline import draw
+
+    return draw(
+        bars,
+        month_label=lambda day, year: f"{day:%m}/{day.year}" if year else f"{day:%m}",
+        status_label=str,
+        span=lambda a, b: f"{a}..{b}",
+        title="Timeline",
+    )
+
+
+def test_timeline_bars_are_placed_on_the_date_axis() -> None:
+    from qtgov.site.timeline import CHART_WIDTH, LABEL_WIDTH
+
+    svg = _draw(
+        [
+            _bar("a", "2025-01-01", "2025-01-10"),
+            _bar("b", "2025-01-11", "2025-01-20"),
+            _bar("c", "2025-01-20", "2025-01-20"),
+        ]
+    )
+    rects = re.findall(r'<rect class="qt-tl-bar qt-tl-planned" x="([\d.]+)" y="\d+" width="([\d.]+)"', svg)
+    scale = CHART_WIDTH / 20  # 20 days, first and last included
+    assert [(float(x), float(w)) for x, w in rects] == [
+        (LABEL_WIDTH, round(10 * scale, 1)),
+        (round(LABEL_WIDTH + 10 * scale, 1), round(10 * scale, 1)),
+        (round(LABEL_WIDTH + 19 * scale, 1), round(scale, 1)),  # one day is one day wide
+    ]
+    assert svg.count('<a href="../../members/acme/">') == 3
+    assert re.findall(r'class="qt-tl-month"[^>]*>([^<]+)<', svg) == ["01/2025"]
+
+
+def test_timeline_escapes_its_text_and_draws_nothing_without_bars() -> None:
+    svg = _draw([_bar("x", "2025-01-01", "2025-03-31", assignee='<b onmouseover="x">&', href=None)])
+    assert "<b onmouseover" not in svg and "&lt;b onmouseover=&quot;x&quot;&gt;&amp;" in svg
+    assert "<a " not in svg  # no page to link to
+    assert _draw([]) == ""
