@@ -17,7 +17,20 @@ SECRET_MARKERS = (
     "secret-rep-email@example.org",
     "secret-commit@example.org",
     "p-secretperson",
+    # Projects and retrospectives: a non-public project's title and id, a non-public
+    # retrospective's title, and the values and shares of a public project (sensitive).
+    "PROJECTSECRETMARKER",
+    "projsecretid",
+    "RETROSECRETMARKER",
+    "987654321",
+    "987,654,321",
+    "13572468",
+    "13,572,468",
+    "41.25",
 )
+
+#: The sensitive numbers of the public project, as a page or a data file could spell them.
+PROJECT_VALUES = ("987654321", "987,654,321", "13572468", "13,572,468", "41.25")
 
 
 def q(text: str) -> str:
@@ -150,6 +163,89 @@ terms:
 """
 
 
+def public_project() -> str:
+    """A public project with values (sensitive), an alliance-only agreement and assignee, and a note
+    naming the alliance-only project (withheld from the public edition)."""
+    return """\
+id: public-proj
+title: {zh: 公开项目, en: Public project}
+origin: subcontract
+status: in-progress
+visibility: public
+client: {name: {zh: 某客户, en: Some client}}
+prime: hub
+bidders: [hub, acme]
+scope: {zh: 云计算迁移。, en: A cloud migration.}
+market: {sector: cloud/compute, region: CN-SH}
+value: {amount: 987654321, currency: CNY}
+start: 2025-01-01
+end: 2025-12-31
+agreements: [hub-acme]
+packages:
+  - id: build
+    title: {zh: 搭建, en: Build}
+    assignee: acme
+    value: 13572468
+    start: 2025-01-01
+    end: 2025-06-30
+    status: delivered
+    agreements: [hub-acme-public]
+  - id: run
+    title: {zh: 运维, en: Run}
+    assignee: beta
+    share: 41.25
+    start: 2025-07-01
+    end: 2025-12-31
+    depends_on: [build]
+    status: planned
+  - id: support
+    title: {zh: 支持, en: "Support <script>alert('pkg')</script>[x](javascript:alert(5))"}
+    assignee: hub
+    start: 2025-03-01
+    end: 2025-09-30
+    status: in-progress
+note: {zh: 接续 PROJECTSECRETMARKER 的工作。, en: It follows PROJECTSECRETMARKER.}
+"""
+
+
+def alliance_project() -> str:
+    return """\
+id: projsecretid
+title: {zh: PROJECTSECRETMARKER, en: PROJECTSECRETMARKER}
+origin: breakdown
+status: won
+visibility: alliance
+client: {anonymised: true, description: {zh: 某银行, en: A bank}}
+prime: hub
+brought_by: acme
+market: {sector: cloud/compute, region: CN-SH}
+start: 2025-02-01
+end: 2025-10-31
+packages:
+  - id: only
+    title: {zh: 唯一, en: Only}
+    assignee: acme
+    status: planned
+"""
+
+
+def retrospective(
+    ident: str, title: str, visibility: str, date: str, projects: str | None, *, agreements: bool = True
+) -> str:
+    concerns = f"  projects: {projects}\n" if projects else ""
+    concerns += "  agreements: [hub-acme-public]\n" if agreements else ""
+    return f"""\
+id: {ident}
+title: {q(title)}
+date: {date}
+authors: [hub]
+visibility: {visibility}
+concerns:
+{concerns}happened: {{zh: 按期交付。, en: Delivered on time.}}
+learned: {{zh: 留出缓冲。, en: Leave slack.}}
+"""
+
+
 def make_alliance(
     root: Path, *, acme_name: str = "Acme Cloud 艾克米云", extra: dict[str, str | None] | None = None
 ) -> Path:
@@ -167,6 +263,18 @@ def make_alliance(
         "agreements/hub-acme-public.yaml": draft("hub-acme-public", "Public boundary", ("hub", "acme"), "public"),
         "agreements/hidden.yaml": restricted("hidden", "RESTRICTEDTITLEMARKER"),
         "agreements/secondment.yaml": talent_alliance(),
+        "projects/public-proj.yaml": public_project(),
+        "projects/projsecretid.yaml": alliance_project(),
+        "retrospectives/public-retro.yaml": retrospective(
+            "public-retro", "Public retro", "public", "2025-07-10", "[public-proj, projsecretid]"
+        ),
+        "retrospectives/older-retro.yaml": retrospective("older-retro", "Older retro", "public", "2025-03-01", None),
+        "retrospectives/hidden-concern.yaml": retrospective(
+            "hidden-concern", "About a hidden project", "public", "2025-05-01", "[projsecretid]", agreements=False
+        ),
+        "retrospectives/secret-retro.yaml": retrospective(
+            "secret-retro", "RETROSECRETMARKER", "alliance", "2025-08-01", "[projsecretid]"
+        ),
     }
     files.update(extra or {})
     return write_repo(root, files, defaults=False)

@@ -17,6 +17,8 @@ KINDS = (
     ("agreement", "agreement.schema.json"),
     ("alliance", "alliance.schema.json"),
     ("taxonomy", "taxonomy.schema.json"),
+    ("project", "project.schema.json"),
+    ("retrospective", "retrospective.schema.json"),
 )
 
 # Fields the public edition never shows whatever the record's visibility (docs/design/visibility.md).
@@ -127,7 +129,8 @@ def _publish(kind: str, path: tuple[str, ...], node: dict[str, Any]) -> str:
     if path in _NEVER_PUBLIC:
         return "vis_personal"
     if node.get("x-sensitive") is True:
-        return "vis_sensitive"
+        # A project's values are left out of the public edition whatever the record's visibility.
+        return "vis_sensitive_project" if kind == "project" else "vis_sensitive"
     if kind in ("alliance", "taxonomy"):
         return "vis_charter"
     allowed: Any = ALLOWED.get(kind, {})

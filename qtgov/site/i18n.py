@@ -706,6 +706,91 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "footer_built": ("构建于 {date}", "Built on {date}"),
     "footer_commit": ("提交 {sha}", "from commit {sha}"),
     "footer_no_commit": ("非 git 版本", "not from a git commit"),
+    # --- projsite --- (projects and retrospectives: pages.py project_* and retrospective_* pages)
+    "projects": ("项目", "Projects"),
+    "retrospectives": ("复盘", "Retrospectives"),
+    "retrospective": ("复盘", "Retrospective"),
+    "projects_intro": (
+        "联盟成员共同承接的大项目。分包：总包方（通常是枢纽）中标后把工作分给成员；拆包：成员独自无法交付，"
+        "把项目带到枢纽拆分成工作包。",
+        "The big projects members work on together. A subcontract: the prime (usually the hub) won the "
+        "contract and hands parts to members. A breakdown: a member that cannot deliver it alone brought it "
+        "to the hub to cut it into packages.",
+    ),
+    "no_projects": ("本版手册中没有项目。", "No projects in this edition."),
+    "origin": ("来源", "Origin"),
+    "prime": ("总包方", "Prime"),
+    "client": ("客户", "Client"),
+    "market": ("市场", "Market"),
+    "dates": ("工期", "Dates"),
+    "brought_by": ("带来项目的成员", "Brought by"),
+    "bidders": ("联合投标方", "Joint bidders"),
+    "proj_scope": ("工作范围", "Scope"),
+    "governing_agreements": ("适用的协议", "Governing agreements"),
+    "project_value": ("合同金额", "Contract value"),
+    "packages": ("工作包", "Packages"),
+    "package": ("工作包", "Package"),
+    "assignee": ("承接成员", "Assignee"),
+    "start": ("开始", "Start"),
+    "end": ("结束", "End"),
+    "depends_on": ("前置工作包", "Depends on"),
+    "value_or_share": ("金额或份额", "Value or share"),
+    "no_packages": ("没有工作包。", "No packages."),
+    "timeline": ("时间线", "Timeline"),
+    "timeline_hint": (
+        "每个工作包一条横条，从第一天到最后一天，标有承接成员；在窄屏上可左右滑动查看。",
+        "One bar per package from its first to its last day, labelled with its assignee; on a narrow screen "
+        "it scrolls sideways.",
+    ),
+    "timeline_none": ("工作包没有日期，无法画出时间线。", "The packages have no dates to draw."),
+    "client_anonymised": ("（匿名）", "(anonymised)"),
+    "client_unstated": ("未写明", "not stated"),
+    "values_withheld": (
+        "金额和份额属于竞争敏感信息，公开版不发布。",
+        "Values and shares are competitively sensitive and are not published in the public edition.",
+    ),
+    "values_sensitive": (
+        "金额和份额属于竞争敏感信息：这里只对联盟成员显示，检查会把它们标记为风险（R5）。",
+        "Values and shares are competitively sensitive: shown to the members only, and flagged by the checks (R5).",
+    ),
+    "proj_summary": (
+        "{prime} 为{client}承接“{title}”（{origin}），工期 {start} 至 {end}；{count} 个工作包由 {assignees} 交付。",
+        "{prime} delivers {title} for {client} ({origin}), from {start} until {end}; {count} packages are "
+        "delivered by {assignees}.",
+    ),
+    "proj_summary_undated": (
+        "{prime} 为{client}承接“{title}”（{origin}）；{count} 个工作包由 {assignees} 交付。",
+        "{prime} delivers {title} for {client} ({origin}); {count} packages are delivered by {assignees}.",
+    ),
+    "proj_works_on": ("参与的项目", "Projects we work on"),
+    "proj_roles": ("角色", "Role"),
+    "proj_our_packages": ("承接的工作包", "Our packages"),
+    "proj_governed": ("适用本协议的项目", "Projects it governs"),
+    "proj_not_public": ("另有 {n} 项未公开", "{n} more not public"),
+    "concerns_not_public": ("{n} 项未公开的记录", "{n} record(s) not public"),
+    "agreements_not_public": ("{n} 项未公开的协议", "{n} agreement(s) not public"),
+    "proj_details": ("项目概况", "About the project"),
+    "retro_details": ("复盘概况", "About the retrospective"),
+    "retro_intro": (
+        "项目和协议的复盘，最新的在前：发生了什么，学到了什么。",
+        "Retrospectives of projects and agreements, newest first: what happened and what was learned.",
+    ),
+    "no_retrospectives": ("本版手册中没有复盘。", "No retrospectives in this edition."),
+    "authors": ("作者", "Authors"),
+    "concerns": ("涉及", "Concerns"),
+    "happened": ("发生了什么", "What happened"),
+    "learned": ("学到了什么", "What we learned"),
+    "retro_body": ("复盘全文", "The retrospective"),
+    "retro_here": ("相关复盘", "Retrospectives"),
+    "api_projects": ("项目", "Projects"),
+    "api_retrospectives": ("复盘", "Retrospectives"),
+    "fieldref_kind_project": ("项目记录", "Project records"),
+    "fieldref_kind_retrospective": ("复盘记录", "Retrospective records"),
+    "vis_sensitive_project": (
+        "竞争敏感信息：公开版从不发布；联盟内部版显示，检查会把它标记为风险（R5）。",
+        "Competitively sensitive: never in the public edition; the alliance edition shows it and the checks "
+        "flag it (R5).",
+    ),
 }
 
 _VALUES: dict[str, dict[str, tuple[str, str]]] = {
@@ -780,6 +865,28 @@ _VALUES: dict[str, dict[str, tuple[str, str]]] = {
 }
 
 
+# --- projsite --- (project and package statuses, origins, the roles of a member in a project)
+_VALUES["status"].update(
+    {
+        "bid": ("投标中", "bid"),
+        "won": ("已中标", "won"),
+        "in-progress": ("进行中", "in progress"),
+        "delivered": ("已交付", "delivered"),
+        "closed": ("已结项", "closed"),
+        "lost": ("未中标", "lost"),
+        "planned": ("计划中", "planned"),
+    }
+)
+_VALUES["origin"] = {"subcontract": ("分包", "subcontract"), "breakdown": ("拆包", "breakdown")}
+_VALUES["project_role"] = {
+    "prime": ("总包方", "prime"),
+    "brought_by": ("带来项目", "brought it"),
+    "bidder": ("联合投标", "joint bidder"),
+    "assignee": ("承接工作包", "assignee"),
+    "client": ("客户", "client"),
+}
+
+
 def ui_lang(lang: str) -> int:
     return 0 if lang.split("-")[0] == "zh" else 1
 
@@ -851,6 +958,14 @@ def format_date(day: dt.date | str | None, lang: str) -> str:
     if ui_lang(lang) == 0:
         return f"{day.year}年{day.month}月{day.day}日"
     return f"{day.day} {_EN_MONTHS[day.month - 1]} {day.year}"
+
+
+def format_month(day: dt.date, lang: str, *, year: bool = True) -> str:
+    """zh: 2025年1月 (1月 without the year); en: Jan 2025 (Jan): a date axis's labels."""
+    if ui_lang(lang) == 0:
+        return f"{day.year}年{day.month}月" if year else f"{day.month}月"
+    short = _EN_MONTHS[day.month - 1][:3]
+    return f"{short} {day.year}" if year else short
 
 
 _DURATION_UNITS = {"Y": ("年", "year"), "M": ("个月", "month"), "W": ("周", "week"), "D": ("天", "day")}

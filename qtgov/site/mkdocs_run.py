@@ -157,7 +157,7 @@ def overrides(
         "markdown_extensions": extensions,
         "plugins": _plugins(raw.get("plugins")),
         "nav": nav,
-        "not_in_nav": "/members/*.md\n/agreements/*.md\n/rules/*.md\n",
+        "not_in_nav": "/members/*.md\n/agreements/*.md\n/projects/*.md\n/retrospectives/*.md\n/rules/*.md\n",
         "strict": True,
     }
     if site_url:

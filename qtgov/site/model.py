@@ -30,6 +30,9 @@ BLOCKING_RULES = frozenset({"record-id", "reference", "alliance-file"})
 OPEN_LABELS = ("conflict", "pending", "blocked-review")
 _QUOTED_ID = re.compile(r"['\"`]([a-z0-9][a-z0-9-]{1,62})['\"`]")
 NOT_PUBLIC_LABEL = "coordinated-not-public"
+#: Rules whose messages quote a project's or package's value (sensitive): kept out of a public
+#: edition even on a public project (docs/design/projects.md).
+VALUE_RULES = frozenset({"project-values"})
 
 # Dates that record an event (used for the as-of date of a build without git).
 # (Not `effective`, `end` or `until`: drafts and terms name days still to come.)
@@ -107,6 +110,9 @@ class SiteModel:
     def agreement_visible(self, agreement_id: str) -> bool:
         return self.visible(self.index.agreements.get(agreement_id))
 
+    def project_visible(self, project_id: str) -> bool:
+        return self.visible(self.index.projects.get(project_id))
+
     @functools.cached_property
     def members(self) -> list[Record]:
         return sorted((m for m in self.index.members.values() if self.visible(m)), key=lambda r: r.id)
@@ -116,9 +122,20 @@ class SiteModel:
         return sorted((a for a in self.index.agreements.values() if self.visible(a)), key=lambda r: r.id)
 
     @functools.cached_property
+    def projects(self) -> list[Record]:
+        return sorted((p for p in self.index.projects.values() if self.visible(p)), key=lambda r: r.id)
+
+    @functools.cached_property
+    def retrospectives(self) -> list[Record]:
+        """The visible retrospectives, newest first (by `date`, then id)."""
+        ordered = sorted(self.index.retrospectives.values(), key=lambda r: r.id)
+        ordered.sort(key=lambda r: str(r.get("date") or ""), reverse=True)
+        return [r for r in ordered if self.visible(r)]
+
+    @functools.cached_property
     def public_paths(self) -> frozenset[str]:
         """Files whose content this edition may show (the charter, taxonomies, visible records)."""
-        paths = {r.path for r in self.members} | {r.path for r in self.agreements}
+        paths = {r.path for r in self.records_with_pages()}
         if self.index.alliance is not None:
             paths.add(self.index.alliance.path)
         paths.update(t.path for t in self.index.taxonomies.values())
@@ -128,8 +145,9 @@ class SiteModel:
     @functools.cached_property
     def hidden_ids(self) -> frozenset[str]:
         """Ids of records this edition does not show (their names must not appear either)."""
-        shown = {r.id for r in self.members} | {r.id for r in self.agreements}
-        known = set(self.index.known.get("member", set())) | set(self.index.known.get("agreement", set()))
+        shown = {r.id for r in self.records_with_pages()}
+        kinds = ("member", "agreement", "project", "retrospective")
+        known = {i for kind in kinds for i in self.index.known.get(kind, ())}
         return frozenset(known - shown)
 
     def finding_visible(self, finding: Finding) -> bool:
@@ -137,6 +155,8 @@ class SiteModel:
         record the edition leaves out."""
         if not self.public:
             return True
+        if finding.rule in VALUE_RULES:
+            return False
         paths = [finding.path, *(r.path for r in finding.related)]
         if not all(p in self.public_paths or p.startswith("schemas/") for p in paths):
             return False
@@ -284,6 +304,65 @@ class SiteModel:
     def records_with_pages(self) -> Iterator[Record]:
         yield from self.members
         yield from self.agreements
+        yield from self.projects
+        yield from self.retrospectives
+
+    # -- projects and retrospectives ---------------------------------------------------------------
+
+    @functools.cached_property
+    def projects_by_member(self) -> dict[str, list[tuple[Record, list[str], list[str]]]]:
+        """Member id -> (project, roles, package ids assigned to it) for every visible project the
+        member works on: as prime, as the member that brought it, as bidder, as assignee."""
+        out: dict[str, list[tuple[Record, list[str], list[str]]]] = defaultdict(list)
+        for project in self.projects:
+            roles: dict[str, list[str]] = defaultdict(list)
+            packages: dict[str, list[str]] = defaultdict(list)
+            for role, key in (("prime", "prime"), ("brought_by", "brought_by")):
+                member = project.get(key)
+                if isinstance(member, str):
+                    roles[member].append(role)
+            for member in project.get("bidders") or []:
+                if isinstance(member, str) and "bidder" not in roles[member]:
+                    roles[member].append("bidder")
+            client = project.get("client")
+            if isinstance(client, dict) and isinstance(client.get("member"), str):
+                roles[client["member"]].append("client")
+            for package in project.get("packages") or []:
+                if isinstance(package, dict) and isinstance(package.get("assignee"), str):
+                    packages[package["assignee"]].append(str(package.get("id")))
+            for member in dict.fromkeys([*roles, *packages]):
+                if packages.get(member) and "assignee" not in roles[member]:
+                    roles[member].append("assignee")
+                out[member].append((project, roles[member], packages.get(member, [])))
+        return out
+
+    @functools.cached_property
+    def projects_by_agreement(self) -> dict[str, list[str]]:
+        """Agreement id -> the visible projects it governs (the whole project or a package)."""
+        out: dict[str, list[str]] = defaultdict(list)
+        for project in self.projects:
+            named = list(project.get("agreements") or [])
+            for package in project.get("packages") or []:
+                if isinstance(package, dict):
+                    named.extend(package.get("agreements") or [])
+            for agreement in dict.fromkeys(a for a in named if isinstance(a, str)):
+                out[agreement].append(project.id)
+        return out
+
+    @functools.cached_property
+    def retrospectives_by_concern(self) -> dict[tuple[str, str], list[Record]]:
+        """(kind, id) of a project or agreement -> the visible retrospectives concerning it, newest
+        first."""
+        out: dict[tuple[str, str], list[Record]] = defaultdict(list)
+        for retro in self.retrospectives:
+            concerns = retro.get("concerns") or {}
+            if not isinstance(concerns, dict):
+                continue
+            for kind, key in (("project", "projects"), ("agreement", "agreements")):
+                for target in concerns.get(key) or []:
+                    if isinstance(target, str):
+                        out[(kind, target)].append(retro)
+        return out
 
 
 def filter_overlaps(report: dict[str, Any], model: SiteModel) -> dict[str, Any]:

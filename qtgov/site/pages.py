@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import hashlib
 import json
 import re
@@ -18,7 +19,7 @@ from qtgov import __version__, disclaimer
 from qtgov.findings import Finding
 from qtgov.records.hashing import signed_content
 from qtgov.records.index import Record, party_ids
-from qtgov.records.prose import Terms, for_audience, index_terms
+from qtgov.records.prose import Terms, for_audience, index_terms, non_public_terms
 from qtgov.records.schemas import schema_dir
 from qtgov.site import i18n, marketmap, relations
 from qtgov.site.charter import CharterPage, Prose, charter_pages, load_prose
@@ -33,6 +34,8 @@ DEADLINE_WINDOW = dt.timedelta(days=365)
 NAV_PAGES = (
     ("members/index.md", "members"),
     ("agreements/index.md", "agreements"),
+    ("projects/index.md", "projects"),
+    ("retrospectives/index.md", "retrospectives"),
     ("deadlines.md", "deadlines"),
     ("market-map.md", "market_map"),
     ("ownership.md", "ownership"),
@@ -68,6 +71,7 @@ class Site:
     files: list[str] = field(default_factory=list)  # the data files' docs-relative paths
     data_dir: Path | None = None  # where the data files were first written (copied for other languages)
     prose_terms: Terms | None = None  # names of non-public records, withheld from public prose
+    record_terms: Terms | None = None  # the same with projects and retrospectives, for their own text
 
     def prose(self, page: CharterPage, lang: str) -> Prose:
         """A charter page as this edition may print it (docs/design/visibility.md)."""
@@ -107,6 +111,8 @@ def base_context(site: Site) -> dict[str, Any]:
         "languages": site.languages,
         "members_by_id": {m.id: m for m in model.members},
         "agreements_by_id": {a.id: a for a in model.agreements},
+        "projects_by_id": {p.id: p for p in model.projects},
+        "retrospectives_by_id": {r.id: r for r in model.retrospectives},
         "rule_ids": frozenset(r.id for r in all_rules()),
         "page_for_path": page_for_path,
         "taxonomy_name": _taxonomy_names(model),
@@ -234,6 +240,7 @@ def member_page(site: Site, member: Record) -> PageSpec:
             "shareholdings": shareholdings,
             "control_group": _control_group(model, member.id),
             "overlaps": _member_overlaps(model, member.id),
+            "projects": _member_projects(model, member.id),
             "findings": model.findings_by_path.get(member.path, []),
             "history": model.git.history.get(member.path, []),
             "last_updated": model.git.last_updated(member.path),
@@ -338,11 +345,260 @@ def agreement_page(site: Site, agreement: Record) -> PageSpec:
             "ancillary": model.ancillary.get(agreement.id, []),
             "diff": _diff(model, agreement, base) if isinstance(base, str) else None,
             "contributions_page": agreement.id in model.contributions,
+            "projects": model.projects_by_agreement.get(agreement.id, []),
+            "retrospectives": model.retrospectives_by_concern.get(("agreement", agreement.id), []),
             "findings": model.findings_by_path.get(agreement.path, []),
             "history": model.git.history.get(agreement.path, []),
             "last_updated": model.git.last_updated(agreement.path),
         },
     )
+
+
+# -- projects and retrospectives (docs/design/projects.md) -------------------------------------------
+
+
+def _withheld_text(site: Site, text: Any) -> Any:
+    """Long record text as this edition may print it: in a public edition, text naming a record
+    the edition leaves out is replaced by the notice (in each language), as charter prose is."""
+    terms = site.record_terms
+    if not site.model.public or terms is None or terms.pattern is None or text is None:
+        return text
+    values = text.values() if isinstance(text, dict) else [text]
+    if any(True for v in values if isinstance(v, str) for _ in terms.find(v)):
+        # The notice is Markdown emphasis in charter prose; here it is record text, shown as written.
+        return {lang: i18n.t("prose_withheld", lang).strip("*") for lang in site.languages}
+    return text
+
+
+def _package_rows(site: Site, project: Record) -> list[dict[str, Any]]:
+    """The packages as table rows, with the dates a package inherits from its project."""
+    model = site.model
+    currency = (project.get("value") or {}).get("currency") if isinstance(project.get("value"), dict) else None
+    rows = []
+    for package in project.get("packages") or []:
+        if not isinstance(package, dict):
+            continue
+        value: str | None = None
+        if not model.public:
+            if isinstance(package.get("value"), (int, float)) and not isinstance(package.get("value"), bool):
+                value = f"{package['value']:,} {currency or ''}".strip()
+            elif isinstance(package.get("share"), (int, float)) and not isinstance(package.get("share"), bool):
+                value = f"{package['share']:g} %"
+        rows.append(
+            {
+                "id": package.get("id"),
+                "title": package.get("title"),
+                "assignee": package.get("assignee"),
+                "start": package.get("start") or project.get("start"),
+                "end": package.get("end") or project.get("end"),
+                "status": package.get("status"),
+                "depends_on": [d for d in package.get("depends_on") or [] if isinstance(d, str)],
+                "agreements": _shown(model, package.get("agreements")),
+                "value": value,
+            }
+        )
+    return rows
+
+
+def _shown(model: SiteModel, agreements: Any) -> dict[str, Any]:
+    """The agreements of a list this edition shows, and how many others it leaves out: a
+    non-public agreement is counted, never named."""
+    ids = [a for a in agreements or [] if isinstance(a, str)] if isinstance(agreements, list) else []
+    shown = [a for a in ids if model.agreement_visible(a)]
+    return {"ids": shown, "hidden": len(ids) - len(shown)}
+
+
+def _timeline(site: Site, rows: list[dict[str, Any]]) -> dict[str, Md]:
+    """The packages on a date axis, per language (qtgov.site.timeline); empty without dates."""
+    from qtgov.site.timeline import Bar, draw
+
+    model = site.model
+    members = {m.id: m for m in model.members}
+    out: dict[str, Md] = {}
+    for lang in site.languages:
+        bars = []
+        for row in rows:
+            start, end = i18n_date(row["start"]), i18n_date(row["end"])
+            if start is None or end is None or end < start:
+                continue
+            member = members.get(str(row["assignee"]))
+            name = i18n.pick(member.get("name"), lang, site.languages) if member else None
+            bars.append(
+                Bar(
+                    package=str(row["id"]),
+                    title=i18n.pick(row["title"], lang, site.languages) or str(row["id"]),
+                    assignee=name or f"{row['assignee']} {i18n.t('not_public', lang)}",
+                    # The same relative form as the market map's links (marketmap.draw's member_href).
+                    href=f"../../members/{row['assignee']}/" if member else None,
+                    start=start,
+                    end=end,
+                    status=str(row["status"] or "planned"),
+                )
+            )
+        if not bars:
+            continue
+
+        def month(day: dt.date, year: bool, lang: str = lang) -> str:
+            return i18n.format_month(day, lang, year=year)
+
+        def span(a: dt.date, b: dt.date, lang: str = lang) -> str:
+            return f"{i18n.format_date(a, lang)} – {i18n.format_date(b, lang)}"
+
+        out[lang] = Md(
+            draw(
+                bars,
+                month_label=month,
+                status_label=functools.partial(i18n.value_label, "status", lang=lang),
+                span=span,
+                title=i18n.t("timeline", lang),
+            )
+        )
+    return out
+
+
+def _market(value: Any) -> dict[str, Any] | None:
+    return value if isinstance(value, dict) and value.get("sector") else None
+
+
+def projects_page(site: Site) -> PageSpec:
+    rows = []
+    for project in site.model.projects:
+        client = project.get("client") if isinstance(project.get("client"), dict) else {}
+        rows.append(
+            {
+                "id": project.id,
+                "origin": project.get("origin"),
+                "status": project.get("status"),
+                "prime": project.get("prime"),
+                "client": client,
+                "market": _market(project.get("market")),
+                "start": project.get("start"),
+                "end": project.get("end"),
+            }
+        )
+    return PageSpec("projects/index.md", "projects.md.j2", {"rows": rows})
+
+
+def project_page(site: Site, project: Record) -> PageSpec:
+    model = site.model
+    rows = _package_rows(site, project)
+    value = project.get("value") if isinstance(project.get("value"), dict) else None
+    assignees = list(dict.fromkeys(str(r["assignee"]) for r in rows if r["assignee"]))
+    return PageSpec(
+        f"projects/{project.id}.md",
+        "project.md.j2",
+        {
+            "project": project,
+            "client": project.get("client") if isinstance(project.get("client"), dict) else {},
+            "client_description": _withheld_text(site, (project.get("client") or {}).get("description"))
+            if isinstance(project.get("client"), dict)
+            else None,
+            "market": _market(project.get("market")),
+            "scope": _withheld_text(site, project.get("scope")),
+            "note": _withheld_text(site, project.get("note")),
+            "bidders": [b for b in project.get("bidders") or [] if isinstance(b, str)],
+            "agreements": _shown(model, project.get("agreements")),
+            "packages": rows,
+            "assignees": assignees,
+            "value": (
+                None if model.public or value is None else f"{value.get('amount', 0):,} {value.get('currency', '')}"
+            ),
+            "timeline": _timeline(site, rows),
+            "retrospectives": model.retrospectives_by_concern.get(("project", project.id), []),
+            "findings": model.findings_by_path.get(project.path, []),
+            "history": model.git.history.get(project.path, []),
+            "last_updated": model.git.last_updated(project.path),
+        },
+    )
+
+
+def _concerns(site: Site, retro: Record) -> dict[str, Any]:
+    """What a retrospective concerns: the projects and agreements shown, and how many others
+    the edition leaves out (never named)."""
+    model = site.model
+    concerns = retro.get("concerns") if isinstance(retro.get("concerns"), dict) else {}
+    projects = [p for p in concerns.get("projects") or [] if isinstance(p, str)]
+    agreements = [a for a in concerns.get("agreements") or [] if isinstance(a, str)]
+    shown_projects = [p for p in projects if model.project_visible(p)]
+    shown_agreements = [a for a in agreements if model.agreement_visible(a)]
+    hidden = len(projects) - len(shown_projects) + len(agreements) - len(shown_agreements)
+    return {"projects": shown_projects, "agreements": shown_agreements, "hidden": hidden}
+
+
+_ATX = re.compile(r"^(#{1,4})(?=[ \t])", re.M)
+
+
+def retrospective_body(site: Site, retro: Record) -> Md | None:
+    """A Markdown retrospective's body as this edition may print it: alliance-only passages and
+    paragraphs naming left-out records handled as in charter prose, raw HTML, unsafe links and
+    remote images disarmed (qtgov.site.charter.sanitize_prose), headings moved two levels down
+    so they sit under the page's own."""
+    from qtgov.site.charter import sanitize_prose
+
+    body = retro.get("body")
+    if not isinstance(body, str) or not body.strip():
+        return None
+    if site.record_terms is not None:
+        notice = i18n.t("prose_withheld", _body_lang(site, retro))
+        body = for_audience(body, site.record_terms, public=site.model.public, notice=notice)
+    text = sanitize_prose(body, fenced_code=site.fenced_code)
+    fences = [(m.start(), m.end()) for m in _fences(text)]
+    text = _ATX.sub(lambda m: m.group(0) if any(a <= m.start() < b for a, b in fences) else "##" + m.group(1), text)
+    return Md(text)
+
+
+def _fences(text: str) -> Iterator[re.Match[str]]:
+    from qtgov.site.charter import _fenced_block_re
+
+    yield from _fenced_block_re().finditer(text)
+
+
+def _body_lang(site: Site, retro: Record) -> str:
+    lang = retro.get("lang")
+    return lang if isinstance(lang, str) and re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]+)?", lang) else site.languages[0]
+
+
+def retrospectives_page(site: Site) -> PageSpec:
+    rows = [
+        {"id": r.id, "date": r.get("date"), "authors": list(r.get("authors") or []), **_concerns(site, r)}
+        for r in site.model.retrospectives
+    ]
+    return PageSpec("retrospectives/index.md", "retrospectives.md.j2", {"rows": rows})
+
+
+def retrospective_page(site: Site, retro: Record) -> PageSpec:
+    model = site.model
+    return PageSpec(
+        f"retrospectives/{retro.id}.md",
+        "retrospective.md.j2",
+        {
+            "retro": retro,
+            "authors": [a for a in retro.get("authors") or [] if isinstance(a, str)],
+            "concerns": _concerns(site, retro),
+            "happened": _withheld_text(site, retro.get("happened")),
+            "learned": _withheld_text(site, retro.get("learned")),
+            "body": retrospective_body(site, retro),
+            "body_lang": _body_lang(site, retro),
+            "findings": model.findings_by_path.get(retro.path, []),
+            "history": model.git.history.get(retro.path, []),
+            "last_updated": model.git.last_updated(retro.path),
+        },
+    )
+
+
+def _member_projects(model: SiteModel, member_id: str) -> list[dict[str, Any]]:
+    out = []
+    for project, roles, packages in model.projects_by_member.get(member_id, []):
+        titles = {str(p.get("id")): p.get("title") for p in project.get("packages") or [] if isinstance(p, dict)}
+        out.append(
+            {
+                "id": project.id,
+                "status": project.get("status"),
+                "roles": roles,
+                "packages": [{"id": p, "title": titles.get(p)} for p in packages],
+            }
+        )
+    return out
 
 
 # -- listing pages -----------------------------------------------------------------------------------
@@ -781,7 +1037,7 @@ def _events(site: Site) -> list[dict[str, Any]]:
         for path, history in model.git.history.items():
             if path not in visible:
                 continue
-            record_id = path.rsplit("/", 1)[-1].removesuffix(".yaml")
+            record_id = path.rsplit("/", 1)[-1].removesuffix(".yaml").removesuffix(".md")
             record = by_path.get(path)
             for e in history:
                 events.append(
@@ -1014,6 +1270,53 @@ def _strip_personal(model: SiteModel, kind: str, data: dict[str, Any]) -> dict[s
     return data
 
 
+def _project_data(site: Site, project: Record) -> dict[str, Any]:
+    """A project's data for this edition: in a public edition without its values and shares
+    (sensitive, docs/design/projects.md), without the ids of agreements it does not show, and
+    its long text as the page prints it."""
+    model = site.model
+    data = _strip_personal(model, "project", project.data)
+    if not model.public:
+        return data
+    data.pop("value", None)
+    for key in ("scope", "note"):
+        if key in data:
+            data[key] = _withheld_text(site, data[key])
+    data["agreements"] = [a for a in data.get("agreements") or [] if model.agreement_visible(str(a))]
+    for package in data.get("packages") or []:
+        if isinstance(package, dict):
+            package.pop("value", None)
+            package.pop("share", None)
+            if "agreements" in package:
+                package["agreements"] = [a for a in package["agreements"] or [] if model.agreement_visible(str(a))]
+    if not data["agreements"]:
+        data.pop("agreements")
+    return data
+
+
+def _retrospective_data(site: Site, retro: Record) -> dict[str, Any]:
+    """A retrospective's data for this edition: in a public edition, what it concerns only as far
+    as the edition shows it (a non-public project's id is not published), and its text as the
+    page prints it (alliance-only passages of a Markdown body left out)."""
+    model = site.model
+    data = _strip_personal(model, "retrospective", retro.data)
+    if not model.public:
+        return data
+    for key in ("happened", "learned"):
+        if key in data:
+            data[key] = _withheld_text(site, data[key])
+    if isinstance(data.get("body"), str) and site.record_terms is not None:
+        notice = i18n.t("prose_withheld", _body_lang(site, retro))
+        data["body"] = for_audience(data["body"], site.record_terms, public=True, notice=notice)
+    concerns = data.get("concerns")
+    if isinstance(concerns, dict):
+        shown = {"projects": model.project_visible, "agreements": model.agreement_visible}
+        for key, visible in shown.items():
+            if key in concerns:
+                concerns[key] = [i for i in concerns[key] or [] if visible(str(i))]
+    return data
+
+
 def _drop(node: Any, path: tuple[str, ...], consent: str | None) -> None:
     if not path:
         return
@@ -1054,12 +1357,15 @@ def _write_record_json(path: Path, head: dict[str, Any], data: dict[str, Any]) -
 
 
 def data_file_names(site: Site) -> list[str]:
-    names = ["api/members.json", "api/agreements.json", "api/findings.json"]
+    names = ["api/members.json", "api/agreements.json", "api/projects.json", "api/retrospectives.json"]
+    names.append("api/findings.json")
     if site.model.overlaps_all is not None:
         names.append("api/overlaps.json")
     # One file per record too, linked from its page (like the list entry, with the same fields).
     names.extend(f"api/members/{m.id}.json" for m in site.model.members)
     names.extend(f"api/agreements/{a.id}.json" for a in site.model.agreements)
+    names.extend(f"api/projects/{p.id}.json" for p in site.model.projects)
+    names.extend(f"api/retrospectives/{r.id}.json" for r in site.model.retrospectives)
     names.extend(f"schemas/{p.name}" for p in sorted(schema_dir().glob("*.schema.json")))
     return names
 
@@ -1103,6 +1409,22 @@ def write_data_files(site: Site, docs_dir: Path) -> None:
         }
 
     _write_json(docs_dir / "api" / "agreements.json", common, "agreements", agreements())
+
+    def projects() -> Iterator[dict[str, Any]]:
+        for p in model.projects:
+            data = _project_data(site, p)
+            _write_record_json(docs_dir / "api" / "projects" / f"{p.id}.json", common, data)
+            yield data
+
+    _write_json(docs_dir / "api" / "projects.json", common, "projects", projects())
+
+    def retrospectives() -> Iterator[dict[str, Any]]:
+        for r in model.retrospectives:
+            data = _retrospective_data(site, r)
+            _write_record_json(docs_dir / "api" / "retrospectives" / f"{r.id}.json", common, data)
+            yield data
+
+    _write_json(docs_dir / "api" / "retrospectives.json", common, "retrospectives", retrospectives())
     findings = model.visible_findings
     _write_json(
         docs_dir / "api" / "findings.json",
@@ -1142,10 +1464,20 @@ def assemble(model: SiteModel, *, fenced_code: bool = True) -> Site:
     languages = tuple(model.index.settings.languages) or ("zh", "en")
     site = Site(model, languages, charter_pages(model.index.charter_pages, languages), fenced_code)
     site.prose_terms = index_terms(model.index)
+    site.record_terms = non_public_terms(
+        [
+            *(("member", m) for m in model.index.members.values()),
+            *(("agreement", a) for a in model.index.agreements.values()),
+            *(("project", p) for p in model.index.projects.values()),
+            *(("retrospective", r) for r in model.index.retrospectives.values()),
+        ]
+    )
     site.files = data_file_names(site)
     site.pages = [
         members_page(site),
         agreements_page(site),
+        projects_page(site),
+        retrospectives_page(site),
         deadlines_page(site),
         market_map_page(site),
         relations_page(site),
@@ -1159,6 +1491,8 @@ def assemble(model: SiteModel, *, fenced_code: bool = True) -> Site:
         data_page(site),
         *(member_page(site, m) for m in model.members),
         *(agreement_page(site, a) for a in model.agreements),
+        *(project_page(site, p) for p in model.projects),
+        *(retrospective_page(site, r) for r in model.retrospectives),
         *contribution_pages(site),
     ]
     return site

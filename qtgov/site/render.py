@@ -73,6 +73,8 @@ def environment() -> jinja2.Environment:
         href=_href,
         member_link=_member_link,
         agreement_link=_agreement_link,
+        project_link=_project_link,
+        retrospective_link=_retrospective_link,
         rule_link=_rule_link,
         record_link=_record_link,
         findings_table=_findings_table,
@@ -296,6 +298,27 @@ def agreement_link_str(ctx: Any, agreement_id: Any, text: Any = None) -> str:
     return f"[{_text(label)}]({relative(str(ctx['page_path']), f'agreements/{slug(agreement_id)}.md')})"
 
 
+def _titled_link(ctx: Any, records: Any, folder: str, record_id: Any, text: Any) -> str | None:
+    """`[title](<folder>/<id>.md)` for a record this edition has a page for, else None."""
+    record = records.get(record_id)
+    if record is None:
+        return None
+    label = text if text is not None else i18n.pick(record.get("title"), _lang(ctx), ctx["languages"]) or record_id
+    return f"[{_text(label)}]({relative(str(ctx['page_path']), f'{folder}/{slug(record_id)}.md')})"
+
+
+def project_link_str(ctx: Any, project_id: Any, text: Any = None) -> str:
+    """A project by its title, linked; a project this edition does not show is neither named nor
+    linked (its id could say what the alliance works on): just "(not public)"."""
+    link = _titled_link(ctx, ctx["projects_by_id"], "projects", project_id, text)
+    return link if link is not None else _text(i18n.t("not_public", _lang(ctx)))
+
+
+def retrospective_link_str(ctx: Any, retro_id: Any, text: Any = None) -> str:
+    link = _titled_link(ctx, ctx["retrospectives_by_id"], "retrospectives", retro_id, text)
+    return link if link is not None else _text(i18n.t("not_public", _lang(ctx)))
+
+
 def rule_link_str(ctx: Any, rule_id: Any) -> str:
     if rule_id not in ctx["rule_ids"]:
         return _text(rule_id)
@@ -319,6 +342,16 @@ def _member_link(ctx: Any, member_id: Any, text: Any = None) -> Md:
 @jinja2.pass_context
 def _agreement_link(ctx: Any, agreement_id: Any, text: Any = None) -> Md:
     return Md(agreement_link_str(ctx, agreement_id, text))
+
+
+@jinja2.pass_context
+def _project_link(ctx: Any, project_id: Any, text: Any = None) -> Md:
+    return Md(project_link_str(ctx, project_id, text))
+
+
+@jinja2.pass_context
+def _retrospective_link(ctx: Any, retro_id: Any, text: Any = None) -> Md:
+    return Md(retrospective_link_str(ctx, retro_id, text))
 
 
 @jinja2.pass_context
