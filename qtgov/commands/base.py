@@ -119,6 +119,46 @@ def report_unreadable(findings: Iterable[Finding], consequence: str, prefixes: I
     return bool(files)
 
 
+def lang_option(command: F) -> F:
+    """`--lang zh|en`: the language of a command's text report, as for `validate`."""
+    return click.option(
+        "--lang",
+        type=click.Choice(["zh", "en"]),
+        default=None,
+        help="Language of the text report (default: QTGOV_LANG, else a zh or en locale, else the "
+        "alliance's first language, else en). JSON output stays in English.",
+    )(command)
+
+
+def report_lang(option: str | None, languages: Callable[[], tuple[str, ...]] | tuple[str, ...] = ()) -> str:
+    """The language a text report is in: `--lang`, the environment, the alliance's first language."""
+    from qtgov.messages import resolve_lang
+
+    return resolve_lang(option, languages)
+
+
+def alliance_languages(root: Path) -> tuple[str, ...]:
+    """The alliance's languages from charter/alliance.yaml alone, for a command that does not
+    load the records otherwise; none when the file cannot be read."""
+    from qtgov.records.index import Settings
+    from qtgov.records.yamlload import load_file
+
+    document = load_file(root, "charter/alliance.yaml").document
+    if document is None or not isinstance(document.data, dict):
+        return ()
+    try:
+        return Settings.from_data(document.data).languages
+    except (TypeError, ValueError, AttributeError):
+        return ()
+
+
+def say(text: str, lang: str) -> str:
+    """Generated text (a `msg`, or a `joined` list of them) in `lang`; any other text as it is."""
+    from qtgov.messages import render
+
+    return render(text, lang)
+
+
 def fail(message: str) -> NoReturn:
     click.echo(f"qtgov: {message}", err=True)
     sys.exit(EXIT_USAGE)

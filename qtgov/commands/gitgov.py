@@ -12,10 +12,13 @@ from qtgov import disclaimer
 from qtgov.commands.base import (
     EXIT_FINDINGS,
     EXIT_OK,
+    alliance_languages,
     emit,
     json_text,
+    lang_option,
     repo_argument,
     repo_option,
+    report_lang,
     report_unreadable,
     write,
 )
@@ -45,6 +48,7 @@ from qtgov.errors import UsageError
 @click.option("--allow-stale", is_flag=True, help="Count approvals given on earlier commits of the pull request too.")
 @click.option("--as-of", "as_of", metavar="DATE", help="Judge signing authority on DATE (default: today).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to this file.")
+@lang_option
 def review(
     range_spec: str,
     repo: Path,
@@ -54,6 +58,7 @@ def review(
     allow_stale: bool,
     as_of: str | None,
     output: Path | None,
+    lang: str | None,
 ) -> None:
     """What BASE..HEAD changes in governance terms, and whose approval it needs.
 
@@ -85,7 +90,7 @@ def review(
     if fmt == "json":
         text = json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n"
     else:
-        text = render_markdown(result)
+        text = render_markdown(result, report_lang(lang, lambda: alliance_languages(repo)))
     write(text, output)
     if result.errors:
         where = ", ".join(f"{f.path}:{f.line}:{f.column}" for f in result.errors[:5])
@@ -136,28 +141,28 @@ def sign(agreement: str, member: str, representative: str, date_: str | None, me
 @click.argument("record_id", metavar="[ID]", required=False)
 @repo_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-def history(record_id: str | None, repo: Path, fmt: str) -> None:
+@lang_option
+def history(record_id: str | None, repo: Path, fmt: str, lang: str | None) -> None:
     """The timeline of a member or agreement (ID; `alliance` for the settings), or without ID the
     changelog of every record, newest first.
 
     Each entry: the date of the main-line merge that brought it in, the commit and author that
     made it, and what changed in governance terms.
     """
-    from qtgov.gitgov.history import changelog, history_of, record_histories, render_text
+    from qtgov.gitgov.history import changelog, history_of, record_histories, render_changelog, render_text
 
     if record_id is not None:
         timeline = history_of(repo, record_id)
         if fmt == "json":
             emit(json_text({"history": timeline.as_dict()}))
         else:
-            emit(render_text(timeline))
+            emit(render_text(timeline, report_lang(lang, lambda: alliance_languages(repo))))
         return
     entries = changelog(record_histories(repo))
     if fmt == "json":
         emit(json_text({"changelog": [e.as_dict() for e in entries]}))
         return
-    lines = [f"{e.day}  {e.commit[:12]}  {e.path}: {e.summary}  ({e.author})" for e in entries]
-    emit("\n".join(lines or ["No history."]) + "\n")
+    emit(render_changelog(entries, report_lang(lang, lambda: alliance_languages(repo))))
 
 
 @click.command()

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from qtgov.messages import joined, msg, render
 from qtgov.records.hashing import content_sha256
 
 ALLIANCE_FILE = "charter/alliance.yaml"
@@ -34,8 +35,9 @@ ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{1,62}\Z")
 
 @dataclass(frozen=True)
 class Event:
-    """One governance change: a stable `kind` (for scripts and translations), the record's id and
-    path, an English `summary`, and the values the summary is made of in `detail`."""
+    """One governance change: a stable `kind` (for scripts), the record's id and path, a
+    `summary` (a `msg`: English as a string, `messages.render` says it in Chinese), and the
+    values the summary is made of in `detail`."""
 
     kind: str
     record: str
@@ -71,7 +73,7 @@ class HistoryEntry:
 
     @property
     def summary(self) -> str:
-        return "; ".join(e.summary for e in self.events)
+        return joined("; ", (e.summary for e in self.events))
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -242,16 +244,21 @@ def file_event(path: str, *, added: bool, deleted: bool) -> list[Event]:
     """The event for a governance file that is not a record: charter prose, schemas, CI."""
     verb = "added" if added else "deleted" if deleted else "changed"
     if path.startswith("charter/"):
-        kind, what = "charter-changed", "charter text"
+        kind, what = "charter-changed", msg("charter text")
     elif path.startswith("schemas/"):
-        kind, what = "schema-changed", "schema"
+        kind, what = "schema-changed", msg("schema")
     elif path.startswith(".github/"):
-        kind, what = "ci-changed", "CI configuration"
+        kind, what = "ci-changed", msg("CI configuration")
     elif path.startswith(("members/", "agreements/")):
-        kind, what = "file-changed", "file"
+        kind, what = "file-changed", msg("file")
     else:
         return []
-    return [Event(kind, "", path, f"{what} {path} {verb}", {"change": verb})]
+    summary = msg("{what} {path} {change}", what=what, path=path, change=_VERBS[verb])
+    return [Event(kind, "", path, summary, {"change": verb})]
+
+
+# Said of a file, a taxonomy or the alliance settings; `detail["change"]` keeps the English word.
+_VERBS = {"added": msg("added"), "deleted": msg("deleted"), "changed": msg("changed")}
 
 
 def _member_events(path: str, ident: str, old: dict[str, Any] | None, new: dict[str, Any] | None) -> list[Event]:
@@ -259,74 +266,105 @@ def _member_events(path: str, ident: str, old: dict[str, Any] | None, new: dict[
         return Event(kind, ident, path, summary, detail)
 
     if old is None and new is None:
-        return [ev("member-changed", f"member {ident}: unreadable versions")]
+        return [ev("member-changed", msg("member {id}: unreadable versions", id=ident))]
     if old is None:
         assert new is not None
         status = _s(new.get("status"))
-        return [ev("member-added", f"member {ident} added (status {status})", status=status)]
+        return [
+            ev("member-added", msg("member {id} added (status {status})", id=ident, status=_w(status)), status=status)
+        ]
     if new is None:
-        return [ev("member-removed", f"member file of {ident} deleted")]
+        return [ev("member-removed", msg("member file of {id} deleted", id=ident))]
     out: list[Event] = []
     if old.get("status") != new.get("status"):
         a, b = _s(old.get("status")), _s(new.get("status"))
-        summary = f"status {a} → {b}"
+        summary = msg("status {a} → {b}", a=_w(a), b=_w(b))
         if b == "active" and new.get("joined"):
-            summary += f" (joined {new.get('joined')})"
+            summary = msg("status {a} → {b} (joined {day})", a=_w(a), b=_w(b), day=_s(new.get("joined")))
         if b == "withdrawn" and new.get("left"):
-            summary += f" (left {new.get('left')})"
+            summary = msg("status {a} → {b} (left {day})", a=_w(a), b=_w(b), day=_s(new.get("left")))
         out.append(ev("member-status", summary, **{"from": a, "to": b}))
     if old.get("kind") != new.get("kind"):
         a, b = _s(old.get("kind")), _s(new.get("kind"))
-        out.append(ev("member-kind", f"kind {a} → {b}", **{"from": a, "to": b}))
+        out.append(ev("member-kind", msg("kind {a} → {b}", a=_w(a), b=_w(b)), **{"from": a, "to": b}))
     told = {("joined", "active"), ("left", "withdrawn")}  # already said by the status event
     for key in ("joined", "left"):
         said = old.get("status") != new.get("status") and (key, _s(new.get("status"))) in told
         if old.get(key) != new.get(key) and not said:
             a, b = _s(old.get(key)) or "none", _s(new.get(key)) or "none"
-            out.append(ev("member-dates", f"{key} {a} → {b}", field=key, **{"from": a, "to": b}))
+            summary = msg("{field} {a} → {b}", field=key, a=_none(a), b=_none(b))
+            out.append(ev("member-dates", summary, field=key, **{"from": a, "to": b}))
     old_claims, new_claims = _by_id(old.get("claims")), _by_id(new.get("claims"))
     for cid in new_claims:
         if cid not in old_claims:
-            out.append(ev("claim-added", f"claim {cid} added", claim=cid))
+            out.append(ev("claim-added", msg("claim {claim} added", claim=cid), claim=cid))
         elif old_claims[cid] != new_claims[cid]:
-            out.append(ev("claim-changed", f"claim {cid} changed", claim=cid))
-    out.extend(ev("claim-removed", f"claim {cid} removed", claim=cid) for cid in old_claims if cid not in new_claims)
+            out.append(ev("claim-changed", msg("claim {claim} changed", claim=cid), claim=cid))
+    out.extend(
+        ev("claim-removed", msg("claim {claim} removed", claim=cid), claim=cid)
+        for cid in old_claims
+        if cid not in new_claims
+    )
     old_reps, new_reps = _by_id(old.get("representatives")), _by_id(new.get("representatives"))
     for rid, rep in new_reps.items():
         before = old_reps.get(rid)
         if before is None:
-            authority = " with signing authority" if rep.get("can_sign") else ""
-            out.append(ev("representative-added", f"representative {rid} added{authority}", representative=rid))
+            if rep.get("can_sign"):
+                summary = msg("representative {who} added with signing authority", who=rid)
+            else:
+                summary = msg("representative {who} added", who=rid)
+            out.append(ev("representative-added", summary, representative=rid))
         elif before != rep:
             if rep.get("until") and before.get("until") != rep.get("until"):
-                out.append(
-                    ev(
-                        "representative-closed",
-                        f"representative {rid} closed (until {rep.get('until')})",
-                        representative=rid,
-                        until=_s(rep.get("until")),
-                    )
-                )
+                until = _s(rep.get("until"))
+                summary = msg("representative {who} closed (until {day})", who=rid, day=until)
+                out.append(ev("representative-closed", summary, representative=rid, until=until))
             elif bool(before.get("can_sign")) != bool(rep.get("can_sign")):
-                verb = "granted" if rep.get("can_sign") else "withdrawn"
-                out.append(ev("representative-authority", f"signing authority of {rid} {verb}", representative=rid))
+                if rep.get("can_sign"):
+                    summary = msg("signing authority of {who} granted", who=rid)
+                else:
+                    summary = msg("signing authority of {who} withdrawn", who=rid)
+                out.append(ev("representative-authority", summary, representative=rid))
             else:
-                out.append(ev("representative-changed", f"representative {rid} changed", representative=rid))
+                out.append(
+                    ev("representative-changed", msg("representative {who} changed", who=rid), representative=rid)
+                )
     out.extend(
-        ev("representative-removed", f"representative {rid} removed", representative=rid)
+        ev("representative-removed", msg("representative {who} removed", who=rid), representative=rid)
         for rid in old_reps
         if rid not in new_reps
     )
     other = _changed_keys(old, new, skip=("status", "kind", "joined", "left", "claims", "representatives"))
     if other:
-        out.append(ev("member-edited", f"{', '.join(other)} changed", fields=other))
+        out.append(ev("member-edited", msg("{fields} changed", fields=", ".join(other)), fields=other))
     return out
 
 
+def _none(value: str) -> str:
+    return msg("none") if value == "none" else value
+
+
+# The record values an event names (statuses, kinds, visibilities, legal review states): English
+# as written in the record, Chinese through the catalogue. Anything else is shown as written.
+_WORDS = {
+    word.template: word
+    for word in (
+        msg("prospective"), msg("active"), msg("suspended"), msg("withdrawn"), msg("draft"), msg("proposed"),
+        msg("executed"), msg("terminated"), msg("cancelled"), msg("rejected"), msg("hub"), msg("member"),
+        msg("public"), msg("alliance"), msg("restricted"), msg("not_reviewed"), msg("requested"),
+        msg("approved"), msg("approved_with_conditions"), msg("removed"),
+    )
+}  # fmt: skip
+
+
+def _w(value: str) -> str:
+    return _WORDS.get(value, value)
+
+
 AGREEMENT_ADDED = {
-    "draft": "agreement drafted",
-    "proposed": "agreement proposed",
-    "executed": "agreement recorded as executed",
+    "draft": msg("agreement drafted"),
+    "proposed": msg("agreement proposed"),
+    "executed": msg("agreement recorded as executed"),
 }
 
 
@@ -335,15 +373,15 @@ def _agreement_events(path: str, ident: str, old: dict[str, Any] | None, new: di
         return Event(kind, ident, path, summary, detail)
 
     if old is None and new is None:
-        return [ev("agreement-changed", f"agreement {ident}: unreadable versions")]
+        return [ev("agreement-changed", msg("agreement {id}: unreadable versions", id=ident))]
     if new is None:
-        return [ev("agreement-removed", f"agreement file of {ident} deleted")]
+        return [ev("agreement-removed", msg("agreement file of {id} deleted", id=ident))]
     out: list[Event] = []
     if old is None:
         status = _s(new.get("status"))
-        summary = AGREEMENT_ADDED.get(status, f"agreement added with status {status}")
+        summary = AGREEMENT_ADDED.get(status) or msg("agreement added with status {status}", status=_w(status))
         if new.get("amends"):
-            summary = f"amendment of {new.get('amends')}: {summary}"
+            summary = msg("amendment of {target}: {event}", target=_s(new.get("amends")), event=summary)
             out.append(ev("agreement-added", summary, status=status, amends=_s(new.get("amends"))))
         else:
             out.append(ev("agreement-added", summary, status=status))
@@ -351,7 +389,7 @@ def _agreement_events(path: str, ident: str, old: dict[str, Any] | None, new: di
     else:
         if old.get("status") != new.get("status"):
             a, b = _s(old.get("status")), _s(new.get("status"))
-            out.append(ev("agreement-status", f"status {a} → {b}", **{"from": a, "to": b}))
+            out.append(ev("agreement-status", msg("status {a} → {b}", a=_w(a), b=_w(b)), **{"from": a, "to": b}))
         old_hash, new_hash = _safe_hash(old), _safe_hash(new)
         if old_hash != new_hash or old_hash is None:
             keys = _changed_keys(old, new, skip=("signatures", "status", "termination", "legal_review", "visibility"))
@@ -359,7 +397,7 @@ def _agreement_events(path: str, ident: str, old: dict[str, Any] | None, new: di
                 out.append(
                     ev(
                         "agreement-content",
-                        f"signed content changed ({', '.join(keys)})",
+                        msg("signed content changed ({fields})", fields=", ".join(keys)),
                         fields=keys,
                         content_sha256=new_hash,
                     )
@@ -372,7 +410,7 @@ def _agreement_events(path: str, ident: str, old: dict[str, Any] | None, new: di
             out.append(
                 ev(
                     "signature-added",
-                    f"signature added by {signatory} for {member} ({date})",
+                    msg("signature added by {who} for {member} ({day})", who=signatory, member=member, day=date),
                     member=member,
                     signatory=signatory,
                     date=date,
@@ -381,47 +419,61 @@ def _agreement_events(path: str, ident: str, old: dict[str, Any] | None, new: di
     new_sigs = {k for k in map(_signature_key, new.get("signatures") or []) if k}
     for key in sorted(old_sigs - new_sigs):
         out.append(
-            ev("signature-removed", f"signature of {key[1]} for {key[0]} removed", member=key[0], signatory=key[1])
+            ev(
+                "signature-removed",
+                msg("signature of {who} for {member} removed", who=key[1], member=key[0]),
+                member=key[0],
+                signatory=key[1],
+            )
         )
     old_review, new_review = old.get("legal_review") or {}, new.get("legal_review") or {}
     if old_review != new_review and isinstance(new_review, dict):
         status, reviewer = _s(new_review.get("status")) or "removed", _s(new_review.get("reviewer"))
-        by = f" by {reviewer}" if reviewer else ""
-        out.append(ev("legal-review", f"legal review {status}{by}", status=status, reviewer=reviewer))
+        word = _w(status)
+        if reviewer:
+            summary = msg("legal review {status} by {who}", status=word, who=reviewer)
+        else:
+            summary = msg("legal review {status}", status=word)
+        out.append(ev("legal-review", summary, status=status, reviewer=reviewer))
     if old and old.get("visibility") != new.get("visibility"):
         a, b = _s(old.get("visibility")), _s(new.get("visibility"))
-        out.append(ev("visibility", f"visibility {a} → {b}", **{"from": a, "to": b}))
+        out.append(ev("visibility", msg("visibility {a} → {b}", a=_w(a), b=_w(b)), **{"from": a, "to": b}))
     if (old.get("termination") or None) != (new.get("termination") or None) and old:
         termination = new.get("termination") or {}
         if isinstance(termination, dict) and termination:
             out.append(
-                ev("termination", f"termination recorded ({_s(termination.get('date'))})", date=termination.get("date"))
+                ev(
+                    "termination",
+                    msg("termination recorded ({day})", day=_s(termination.get("date"))),
+                    date=termination.get("date"),
+                )
             )
         else:
-            out.append(ev("termination", "termination removed"))
+            out.append(ev("termination", msg("termination removed")))
     return out
 
 
 def _taxonomy_events(path: str, ident: str, old: dict[str, Any] | None, new: dict[str, Any] | None) -> list[Event]:
     if old is None or new is None:
         verb = "added" if old is None else "deleted"
-        return [Event("taxonomy-changed", ident, path, f"taxonomy {ident} {verb}", {"change": verb})]
+        summary = msg("taxonomy {id} {change}", id=ident, change=_VERBS[verb])
+        return [Event("taxonomy-changed", ident, path, summary, {"change": verb})]
     old_nodes = set((old.get("nodes") or {}) if isinstance(old.get("nodes"), dict) else ())
     new_nodes = set((new.get("nodes") or {}) if isinstance(new.get("nodes"), dict) else ())
     added, removed = sorted(new_nodes - old_nodes), sorted(old_nodes - new_nodes)
     parts = []
     if added:
-        parts.append(f"{len(added)} node(s) added")
+        parts.append(msg("{n} node(s) added", n=len(added)))
     if removed:
-        parts.append(f"{len(removed)} node(s) removed")
+        parts.append(msg("{n} node(s) removed", n=len(removed)))
     if not parts:
-        parts.append("changed")
+        parts.append(_VERBS["changed"])
     return [
         Event(
             "taxonomy-changed",
             ident,
             path,
-            f"taxonomy {ident}: {', '.join(parts)}",
+            msg("taxonomy {id}: {changes}", id=ident, changes=joined(", ", parts)),
             {"added": added, "removed": removed},
         )
     ]
@@ -430,9 +482,11 @@ def _taxonomy_events(path: str, ident: str, old: dict[str, Any] | None, new: dic
 def _alliance_events(path: str, old: dict[str, Any] | None, new: dict[str, Any] | None) -> list[Event]:
     if old is None or new is None:
         verb = "added" if old is None else "deleted"
-        return [Event("alliance-changed", "", path, f"alliance settings {verb}", {"change": verb})]
+        summary = msg("alliance settings {change}", change=_VERBS[verb])
+        return [Event("alliance-changed", "", path, summary, {"change": verb})]
     keys = _changed_keys(old, new)
-    return [Event("alliance-changed", "", path, f"alliance settings changed ({', '.join(keys)})", {"fields": keys})]
+    summary = msg("alliance settings changed ({fields})", fields=", ".join(keys))
+    return [Event("alliance-changed", "", path, summary, {"fields": keys})]
 
 
 # -- timelines from the one-pass log ------------------------------------------------------------
@@ -499,7 +553,7 @@ def histories_from_log(repo: Any, log: Any, *, paths: Iterable[str] | None = Non
             commit, merge = log.commits[sha], log.commits[carrier]
             events = describe_change(path, data(path, change.old_blob), data(path, change.new_blob))
             if not events:
-                events = [Event("edited", cls[1], path, "formatting or comments changed")]
+                events = [Event("edited", cls[1], path, msg("formatting or comments changed"))]
             entries.append(
                 HistoryEntry(
                     path=path,
@@ -563,13 +617,22 @@ def read_versions(root: Path, blobs: Iterable[str], *, repo: Any = None) -> dict
     return {sha: raw.decode("utf-8", "replace") for sha, raw in repo.read_blobs(blobs).items()}
 
 
-def render_text(history: RecordHistory) -> str:
-    lines = [f"History of {history.record or history.path} ({history.path})"]
+def render_text(history: RecordHistory, lang: str = "en") -> str:
+    """The timeline of one record as `qtgov history ID` prints it, in `lang`."""
+    lines = [
+        render(msg("History of {record} ({path})", record=history.record or history.path, path=history.path), lang)
+    ]
     if not history.entries:
-        lines.append("  no changes on the main line")
+        lines.append("  " + render(msg("no changes on the main line"), lang))
     for entry in history.entries:
         lines.append(f"{entry.day}  {entry.commit[:12]}  {entry.author}")
         if entry.merge != entry.commit:
-            lines[-1] += f"  (merged in {entry.merge[:12]})"
-        lines.extend(f"    {event.summary}" for event in entry.events)
+            lines[-1] += "  " + render(msg("(merged in {commit})", commit=entry.merge[:12]), lang)
+        lines.extend(f"    {render(event.summary, lang)}" for event in entry.events)
     return "\n".join(lines) + "\n"
+
+
+def render_changelog(entries: Iterable[HistoryEntry], lang: str = "en") -> str:
+    """Every record's changes, newest first, one line each, as `qtgov history` prints them."""
+    lines = [f"{e.day}  {e.commit[:12]}  {e.path}: {render(e.summary, lang)}  ({e.author})" for e in entries]
+    return "\n".join(lines or [render(msg("No history."), lang)]) + "\n"
