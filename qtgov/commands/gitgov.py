@@ -182,8 +182,14 @@ def history(record_id: str | None, repo: Path, fmt: str, lang: str | None) -> No
     is_flag=True,
     help="Exit 0 even when git cannot vouch for some signatures or reviews (they are still listed).",
 )
+@lang_option
 def provenance(
-    repo: Path, require_signed_commits: bool, fmt: str, allowed_signers: Path | None, allow_unvouched: bool
+    repo: Path,
+    require_signed_commits: bool,
+    fmt: str,
+    allowed_signers: Path | None,
+    allow_unvouched: bool,
+    lang: str | None,
 ) -> None:
     """Which signatures and legal reviews git vouches for, and which it cannot.
 
@@ -216,7 +222,8 @@ def provenance(
         emit(json_text({"provenance": [p.as_dict() for p in items]}))
     else:
         # A report like validate's: the disclaimer comes first.
-        emit(f"{disclaimer.TEXT}\n\n{render_text(items)}")
+        text = render_text(items, report_lang(lang, lambda: index.settings.languages))
+        emit(f"{disclaimer.TEXT}\n\n{text}")
     # Signatories' identities come from member files, signatures from agreement files.
     unreadable = report_unreadable(
         loaded.findings, "this report may leave out signatures and reviews", ("members/", "agreements/")

@@ -352,6 +352,8 @@ def _event_text(ctx: Any, event: dict[str, Any]) -> Md:
     """A changelog event in the page's language: members by name (linked), values by label."""
     lang = _lang(ctx)
     args: dict[str, Any] = dict(event.get("args") or {})
+    if isinstance(args.get("summary"), messages.Message):  # a history event (qtgov.gitgov.history)
+        args["summary"] = messages.render(args["summary"], lang)
     if "member" in args:
         args["member"] = Md(member_link_str(ctx, args["member"]))
     if "status" in args:
