@@ -5,6 +5,7 @@ Commit ids differ from run to run of git's hashing inputs, so they are masked as
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from pathlib import Path
@@ -30,33 +31,40 @@ def test_history_of_a_record_and_the_changelog_in_chinese(tmp_path: Path) -> Non
     result = story.qtgov("history", "share-gpu", "--lang", "zh")
     assert result.returncode == 0, result.stderr
     assert SHA.sub("<sha>", result.stdout).splitlines() == [
-        "share-gpu 的历史（agreements/share-gpu.yaml）",
+        "Shared GPU market 的历史（agreements/share-gpu.yaml）",
         "2025-01-07  <sha>  Ann Acme  （合并于 <sha>）",
         "    协议提议",
         "2025-01-07  <sha>  Ann Acme  （合并于 <sha>）",
-        "    acme-ann 代表 acme 签署（2025-02-01）",
+        "    Ann Acme 代表 Acme 签署（2025-02-01）",
         "2025-01-07  <sha>  Bob Beta  （合并于 <sha>）",
-        "    beta-bob 代表 beta 签署（2025-02-03）",
+        "    Bob Beta 代表 Beta 签署（2025-02-03）",
         "2025-01-07  <sha>  Hu Bo  （合并于 <sha>）",
         "    状态 已提议 → 已签署",
     ]
     changelog = SHA.sub("<sha>", story.qtgov("history", "--lang", "zh").stdout).splitlines()
     assert changelog[0] == "2025-01-07  <sha>  agreements/share-gpu.yaml: 协议提议  (Ann Acme)"
     assert changelog[-4:] == [
-        "2025-01-02  <sha>  members/acme.yaml: 成员 acme 已加入记录（状态 正式）  (Hu Bo)",
+        "2025-01-02  <sha>  members/acme.yaml: 成员 Acme 已加入记录（状态 正式）  (Hu Bo)",
         "2025-01-02  <sha>  charter/taxonomy/segments.yaml: 分类体系 segments 已新增  (Hu Bo)",
         "2025-01-02  <sha>  charter/taxonomy/sectors.yaml: 分类体系 sectors 已新增  (Hu Bo)",
         "2025-01-02  <sha>  charter/alliance.yaml: 联盟设置已新增  (Hu Bo)",
     ]
-    # --lang en and JSON: the English sentences, as before.
+    # In English too, the text names people and records as their records do today; JSON keeps
+    # the ids (scripts match on them) and English whatever --lang says.
     english = SHA.sub("<sha>", story.qtgov("history", "share-gpu", "--lang", "en").stdout).splitlines()
-    assert english[:3] == [
-        "History of share-gpu (agreements/share-gpu.yaml)",
+    assert english[:5] == [
+        "History of Shared GPU market (agreements/share-gpu.yaml)",
         "2025-01-07  <sha>  Ann Acme  (merged in <sha>)",
         "    agreement proposed",
+        "2025-01-07  <sha>  Ann Acme  (merged in <sha>)",
+        "    signature added by Ann Acme for Acme (2025-02-01)",
     ]
     entries = json.loads(story.qtgov("history", "share-gpu", "--format", "json", "--lang", "zh").stdout)
-    assert entries["history"]["entries"][-1]["changes"] == ["status proposed → executed"]
+    assert [e["changes"] for e in entries["history"]["entries"]][1:] == [
+        ["signature added by acme-ann for acme (2025-02-01)"],
+        ["signature added by beta-bob for beta (2025-02-03)"],
+        ["status proposed → executed"],
+    ]
 
 
 def test_provenance_in_chinese(tmp_path: Path) -> None:
@@ -230,3 +238,77 @@ def test_every_history_event_has_a_chinese_sentence() -> None:
         "member acme added (status prospective)",
         "status prospective → active (joined 2025-01-01)",
     ]
+
+
+def test_handbook_history_and_changelog_in_each_language(tmp_path: Path) -> None:
+    """The history table of a record page and the changelog render the events in the page's
+    language, naming the member as its record does (and JSON-free: a real MkDocs build)."""
+    import os
+    import subprocess
+
+    from handbook_fixtures import make_alliance
+
+    from qtgov.site.pipeline import BuildOptions, build
+
+    repo = make_alliance(tmp_path / "repo")
+
+    def git(*args: str, date: str) -> None:
+        env = {
+            **os.environ,
+            "GIT_AUTHOR_NAME": "Zhou Ming",
+            "GIT_AUTHOR_EMAIL": "zhou@example.org",
+            "GIT_COMMITTER_NAME": "Zhou Ming",
+            "GIT_COMMITTER_EMAIL": "zhou@example.org",
+            "GIT_AUTHOR_DATE": date,
+            "GIT_COMMITTER_DATE": date,
+            "GIT_CONFIG_GLOBAL": os.devnull,
+            "GIT_CONFIG_NOSYSTEM": "1",
+        }
+        subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
+
+    git("init", "-q", "-b", "main", date="2025-03-01T10:00:00+08:00")
+    git("add", "-A", date="2025-03-01T10:00:00+08:00")
+    git("commit", "-q", "-m", "Found the alliance", date="2025-03-01T10:00:00+08:00")
+    member = repo / "members" / "acme.yaml"
+    member.write_text(member.read_text("utf-8").replace("status: active", "status: suspended"), encoding="utf-8")
+    git("commit", "-q", "-am", "Suspend acme", date="2025-04-02T09:30:00+08:00")
+    out = tmp_path / "site"
+    build(BuildOptions(repo, out=out, audience="public"))
+
+    def history(lang: str) -> str:
+        page = (out / lang / "members" / "acme" / "index.html").read_text("utf-8")
+        return html.unescape(page.split('id="history"')[1].split("<h2")[0])
+
+    zh_changelog = html.unescape((out / "zh" / "changelog" / "index.html").read_text("utf-8"))
+    en_changelog = html.unescape((out / "en" / "changelog" / "index.html").read_text("utf-8"))
+    assert "状态 正式 → 暂停" in history("zh") and "状态 正式 → 暂停" in zh_changelog
+    assert "成员 Acme Cloud 艾克米云 已加入记录（状态 正式）" in history("zh")
+    assert "status active → suspended" not in history("zh") + zh_changelog
+    assert "status active → suspended" in history("en") and "status active → suspended" in en_changelog
+    assert "member Acme Cloud 艾克米云 added (status active)" in history("en")
+
+
+def test_events_name_what_the_reader_may_see_and_keep_ids_otherwise() -> None:
+    from qtgov.gitgov.history import named, record_names
+
+    acme = {"name": {"zh": "艾克米云", "en": "Acme Cloud"}, "representatives": [{"id": "acme-ann", "name": "Ann"}]}
+    new = {
+        "id": "share",
+        "status": "draft",
+        "amends": "secret-deal",
+        "signatures": [{"member": "acme", "signatory": "acme-ann", "date": "2025-02-01"}],
+    }
+    events = describe_change("agreements/share.yaml", None, new)
+    # `secret-deal` is not among the records given (not shown in this edition): it keeps its id.
+    for lang, expected in (
+        ("zh", ["secret-deal 的修订：协议起草", "Ann 代表 艾克米云 签署（2025-02-01）"]),
+        ("en", ["amendment of secret-deal: agreement drafted", "signature added by Ann for Acme Cloud (2025-02-01)"]),
+    ):
+        names = record_names({"acme": acme}, {}, lang, ("zh", "en"))
+        assert [render(named(e.summary, names), lang) for e in events] == expected
+    # The event itself is unchanged: its English text and JSON keep the ids.
+    assert [str(e.summary) for e in events] == [
+        "amendment of secret-deal: agreement drafted",
+        "signature added by acme-ann for acme (2025-02-01)",
+    ]
+    assert json.loads(json.dumps(events[1].as_dict()))["summary"] == "signature added by acme-ann for acme (2025-02-01)"

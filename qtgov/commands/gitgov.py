@@ -149,20 +149,34 @@ def history(record_id: str | None, repo: Path, fmt: str, lang: str | None) -> No
     Each entry: the date of the main-line merge that brought it in, the commit and author that
     made it, and what changed in governance terms.
     """
-    from qtgov.gitgov.history import changelog, history_of, record_histories, render_changelog, render_text
+    from qtgov.gitgov.history import (
+        changelog,
+        history_of,
+        record_histories,
+        record_names,
+        render_changelog,
+        render_text,
+    )
+    from qtgov.records.repo import load_repository
 
     if record_id is not None:
         timeline = history_of(repo, record_id)
         if fmt == "json":
             emit(json_text({"history": timeline.as_dict()}))
-        else:
-            emit(render_text(timeline, report_lang(lang, lambda: alliance_languages(repo))))
-        return
-    entries = changelog(record_histories(repo))
-    if fmt == "json":
-        emit(json_text({"changelog": [e.as_dict() for e in entries]}))
-        return
-    emit(render_changelog(entries, report_lang(lang, lambda: alliance_languages(repo))))
+            return
+    else:
+        entries = changelog(record_histories(repo))
+        if fmt == "json":
+            emit(json_text({"changelog": [e.as_dict() for e in entries]}))
+            return
+    # The text names people and records as the records name them today (JSON keeps the ids).
+    index = load_repository(repo).index
+    language = report_lang(lang, lambda: index.settings.languages)
+    names = record_names(index.members, index.agreements, language, index.settings.languages, index.settings.counsel)
+    if record_id is not None:
+        emit(render_text(timeline, language, names))
+    else:
+        emit(render_changelog(entries, language, names))
 
 
 @click.command()

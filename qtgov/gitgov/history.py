@@ -18,12 +18,12 @@ executed", "signature added by … for …"). `describe_change()` is shared with
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from qtgov.messages import joined, msg, render
+from qtgov.messages import Joined, Message, joined, msg, render
 from qtgov.records.hashing import content_sha256
 
 ALLIANCE_FILE = "charter/alliance.yaml"
@@ -193,6 +193,99 @@ class RecordParser:
 # -- what changed, in governance terms ----------------------------------------------------------
 
 
+class Ref(str):
+    """A member, agreement, representative or counsel an event mentions: the id (what JSON and
+    the English `summary` carry, unchanged) and what it is, so that a report can say the name
+    or title instead (`named`). A representative's `owner` is the member they act for."""
+
+    kind: str  # member | agreement | person | counsel
+    owner: str | None
+
+    def __new__(cls, ident: str, kind: str, owner: str | None = None) -> Ref:
+        self = super().__new__(cls, ident)
+        self.kind = kind
+        self.owner = owner
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Ref, (str.__str__(self), self.kind, self.owner))
+
+
+def _member(ident: Any) -> str:
+    return Ref(_s(ident), "member")
+
+
+def _agreement(ident: Any) -> str:
+    return Ref(_s(ident), "agreement")
+
+
+def _person(ident: Any, member: Any) -> str:
+    return Ref(_s(ident), "person", _s(member))
+
+
+def named(text: str, name_of: Callable[[Ref], str | None]) -> str:
+    """`text` (an event summary, a provenance reason) with each `Ref` in it replaced by the name
+    `name_of` gives (the id stays when it gives none); still a `msg`, to render in a language."""
+    if isinstance(text, Joined):
+        return joined(text.separator, (named(item, name_of) for item in text.items))
+    if not isinstance(text, Message) or not text.template:
+        return text
+    params: dict[str, Any] = {}
+    for key, value in text.params.items():
+        if isinstance(value, Ref):
+            params[key] = name_of(value) or value
+        elif isinstance(value, Message):
+            params[key] = named(value, name_of)
+        else:
+            params[key] = value
+    return Message(text.template, params)
+
+
+def pick_text(value: Any, lang: str, order: Iterable[str] = ()) -> str | None:
+    """A record's name or title in `lang` (bilingual maps fall back to `order`, then any)."""
+    if isinstance(value, str):
+        return value or None
+    if isinstance(value, Mapping):
+        for code in (lang, *order, *sorted(value)):
+            text = value.get(code)
+            if isinstance(text, str) and text:
+                return text
+    return None
+
+
+def record_names(
+    members: Mapping[str, Any],
+    agreements: Mapping[str, Any],
+    lang: str,
+    order: Iterable[str] = (),
+    counsel: Iterable[Any] = (),
+) -> Callable[[Ref], str | None]:
+    """The `name_of` for `named` from records (anything with `.get`, such as index records):
+    members by name, agreements by title, representatives and counsel by name. Pass only the
+    records the reader may see: the others keep their ids."""
+    languages = tuple(order)
+    counsel_names = {c.get("id"): c.get("name") for c in counsel if isinstance(c, Mapping)}
+
+    def name_of(ref: Ref) -> str | None:
+        if ref.kind == "member":
+            member = members.get(str(ref))
+            return pick_text(member.get("name"), lang, languages) if member is not None else None
+        if ref.kind == "agreement":
+            agreement = agreements.get(str(ref))
+            return pick_text(agreement.get("title"), lang, languages) if agreement is not None else None
+        if ref.kind == "person":
+            owner = members.get(ref.owner or "")
+            for rep in (owner.get("representatives") or []) if owner is not None else []:
+                if isinstance(rep, dict) and rep.get("id") == str(ref):
+                    return pick_text(rep.get("name"), lang, languages)
+            return None
+        if ref.kind == "counsel":
+            return pick_text(counsel_names.get(str(ref)), lang, languages)
+        return None
+
+    return name_of
+
+
 def _s(value: Any) -> str:
     return "" if value is None else str(value)
 
@@ -266,15 +359,19 @@ def _member_events(path: str, ident: str, old: dict[str, Any] | None, new: dict[
         return Event(kind, ident, path, summary, detail)
 
     if old is None and new is None:
-        return [ev("member-changed", msg("member {id}: unreadable versions", id=ident))]
+        return [ev("member-changed", msg("member {id}: unreadable versions", id=_member(ident)))]
     if old is None:
         assert new is not None
         status = _s(new.get("status"))
         return [
-            ev("member-added", msg("member {id} added (status {status})", id=ident, status=_w(status)), status=status)
+            ev(
+                "member-added",
+                msg("member {id} added (status {status})", id=_member(ident), status=_w(status)),
+                status=status,
+            )
         ]
     if new is None:
-        return [ev("member-removed", msg("member file of {id} deleted", id=ident))]
+        return [ev("member-removed", msg("member file of {id} deleted", id=_member(ident)))]
     out: list[Event] = []
     if old.get("status") != new.get("status"):
         a, b = _s(old.get("status")), _s(new.get("status"))
@@ -310,27 +407,31 @@ def _member_events(path: str, ident: str, old: dict[str, Any] | None, new: dict[
         before = old_reps.get(rid)
         if before is None:
             if rep.get("can_sign"):
-                summary = msg("representative {who} added with signing authority", who=rid)
+                summary = msg("representative {who} added with signing authority", who=_person(rid, ident))
             else:
-                summary = msg("representative {who} added", who=rid)
+                summary = msg("representative {who} added", who=_person(rid, ident))
             out.append(ev("representative-added", summary, representative=rid))
         elif before != rep:
             if rep.get("until") and before.get("until") != rep.get("until"):
                 until = _s(rep.get("until"))
-                summary = msg("representative {who} closed (until {day})", who=rid, day=until)
+                summary = msg("representative {who} closed (until {day})", who=_person(rid, ident), day=until)
                 out.append(ev("representative-closed", summary, representative=rid, until=until))
             elif bool(before.get("can_sign")) != bool(rep.get("can_sign")):
                 if rep.get("can_sign"):
-                    summary = msg("signing authority of {who} granted", who=rid)
+                    summary = msg("signing authority of {who} granted", who=_person(rid, ident))
                 else:
-                    summary = msg("signing authority of {who} withdrawn", who=rid)
+                    summary = msg("signing authority of {who} withdrawn", who=_person(rid, ident))
                 out.append(ev("representative-authority", summary, representative=rid))
             else:
                 out.append(
-                    ev("representative-changed", msg("representative {who} changed", who=rid), representative=rid)
+                    ev(
+                        "representative-changed",
+                        msg("representative {who} changed", who=_person(rid, ident)),
+                        representative=rid,
+                    )
                 )
     out.extend(
-        ev("representative-removed", msg("representative {who} removed", who=rid), representative=rid)
+        ev("representative-removed", msg("representative {who} removed", who=_person(rid, ident)), representative=rid)
         for rid in old_reps
         if rid not in new_reps
     )
@@ -373,15 +474,15 @@ def _agreement_events(path: str, ident: str, old: dict[str, Any] | None, new: di
         return Event(kind, ident, path, summary, detail)
 
     if old is None and new is None:
-        return [ev("agreement-changed", msg("agreement {id}: unreadable versions", id=ident))]
+        return [ev("agreement-changed", msg("agreement {id}: unreadable versions", id=_agreement(ident)))]
     if new is None:
-        return [ev("agreement-removed", msg("agreement file of {id} deleted", id=ident))]
+        return [ev("agreement-removed", msg("agreement file of {id} deleted", id=_agreement(ident)))]
     out: list[Event] = []
     if old is None:
         status = _s(new.get("status"))
         summary = AGREEMENT_ADDED.get(status) or msg("agreement added with status {status}", status=_w(status))
         if new.get("amends"):
-            summary = msg("amendment of {target}: {event}", target=_s(new.get("amends")), event=summary)
+            summary = msg("amendment of {target}: {event}", target=_agreement(new.get("amends")), event=summary)
             out.append(ev("agreement-added", summary, status=status, amends=_s(new.get("amends"))))
         else:
             out.append(ev("agreement-added", summary, status=status))
@@ -410,7 +511,12 @@ def _agreement_events(path: str, ident: str, old: dict[str, Any] | None, new: di
             out.append(
                 ev(
                     "signature-added",
-                    msg("signature added by {who} for {member} ({day})", who=signatory, member=member, day=date),
+                    msg(
+                        "signature added by {who} for {member} ({day})",
+                        who=_person(signatory, member),
+                        member=_member(member),
+                        day=date,
+                    ),
                     member=member,
                     signatory=signatory,
                     date=date,
@@ -421,7 +527,7 @@ def _agreement_events(path: str, ident: str, old: dict[str, Any] | None, new: di
         out.append(
             ev(
                 "signature-removed",
-                msg("signature of {who} for {member} removed", who=key[1], member=key[0]),
+                msg("signature of {who} for {member} removed", who=_person(key[1], key[0]), member=_member(key[0])),
                 member=key[0],
                 signatory=key[1],
             )
@@ -431,7 +537,7 @@ def _agreement_events(path: str, ident: str, old: dict[str, Any] | None, new: di
         status, reviewer = _s(new_review.get("status")) or "removed", _s(new_review.get("reviewer"))
         word = _w(status)
         if reviewer:
-            summary = msg("legal review {status} by {who}", status=word, who=reviewer)
+            summary = msg("legal review {status} by {who}", status=word, who=Ref(reviewer, "counsel"))
         else:
             summary = msg("legal review {status}", status=word)
         out.append(ev("legal-review", summary, status=status, reviewer=reviewer))
@@ -617,22 +723,29 @@ def read_versions(root: Path, blobs: Iterable[str], *, repo: Any = None) -> dict
     return {sha: raw.decode("utf-8", "replace") for sha, raw in repo.read_blobs(blobs).items()}
 
 
-def render_text(history: RecordHistory, lang: str = "en") -> str:
-    """The timeline of one record as `qtgov history ID` prints it, in `lang`."""
-    lines = [
-        render(msg("History of {record} ({path})", record=history.record or history.path, path=history.path), lang)
-    ]
+def render_text(history: RecordHistory, lang: str = "en", name_of: Callable[[Ref], str | None] | None = None) -> str:
+    """The timeline of one record as `qtgov history ID` prints it, in `lang`; with `name_of`
+    (see `record_names`), people and records are named rather than given by id."""
+    record = Ref(history.record, history.kind) if history.record else history.path
+    title = msg("History of {record} ({path})", record=record, path=history.path)
+    lines = [_say(title, lang, name_of)]
     if not history.entries:
         lines.append("  " + render(msg("no changes on the main line"), lang))
     for entry in history.entries:
         lines.append(f"{entry.day}  {entry.commit[:12]}  {entry.author}")
         if entry.merge != entry.commit:
             lines[-1] += "  " + render(msg("(merged in {commit})", commit=entry.merge[:12]), lang)
-        lines.extend(f"    {render(event.summary, lang)}" for event in entry.events)
+        lines.extend(f"    {_say(event.summary, lang, name_of)}" for event in entry.events)
     return "\n".join(lines) + "\n"
 
 
-def render_changelog(entries: Iterable[HistoryEntry], lang: str = "en") -> str:
+def render_changelog(
+    entries: Iterable[HistoryEntry], lang: str = "en", name_of: Callable[[Ref], str | None] | None = None
+) -> str:
     """Every record's changes, newest first, one line each, as `qtgov history` prints them."""
-    lines = [f"{e.day}  {e.commit[:12]}  {e.path}: {render(e.summary, lang)}  ({e.author})" for e in entries]
+    lines = [f"{e.day}  {e.commit[:12]}  {e.path}: {_say(e.summary, lang, name_of)}  ({e.author})" for e in entries]
     return "\n".join(lines or [render(msg("No history."), lang)]) + "\n"
+
+
+def _say(text: str, lang: str, name_of: Callable[[Ref], str | None] | None) -> str:
+    return render(named(text, name_of) if name_of is not None else text, lang)

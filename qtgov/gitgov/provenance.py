@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from qtgov.dates import ONE_DAY, parse_date
-from qtgov.gitgov.history import parse_record
+from qtgov.gitgov.history import Ref, parse_record
 from qtgov.messages import msg, render
 
 _KEY = re.compile(
@@ -345,11 +345,10 @@ def _judge(
     require_signed: bool,
     dirty: set[str],
 ) -> Provenance:
-    who = (
-        msg("{person} ({member})", person=act.person, member=act.member)
-        if act.member
-        else msg("counsel {person}", person=act.person)
-    )
+    if act.member:
+        who = msg("{person} ({member})", person=Ref(act.person, "person", act.member), member=Ref(act.member, "member"))
+    else:
+        who = msg("counsel {person}", person=Ref(act.person, "counsel"))
     base: dict[str, Any] = {
         "agreement": act.agreement, "path": act.path, "act": act.act, "member": act.member,
         "person": act.person, "position": act.position, "line": act.line, "column": act.column, "pointer": act.pointer,
