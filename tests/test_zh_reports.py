@@ -312,3 +312,29 @@ def test_events_name_what_the_reader_may_see_and_keep_ids_otherwise() -> None:
         "signature added by acme-ann for acme (2025-02-01)",
     ]
     assert json.loads(json.dumps(events[1].as_dict()))["summary"] == "signature added by acme-ann for acme (2025-02-01)"
+
+
+def test_the_note_about_unreadable_records_is_in_the_report_s_language(tmp_path: Path, qtgov: Any) -> None:
+    from conftest import write_repo
+    from test_rules_core import DEAL, MEMBERS, signed
+
+    root = write_repo(
+        tmp_path / "repo",
+        {
+            **MEMBERS,
+            "agreements/deal.yaml": signed(DEAL),
+            "agreements/other.yaml": "id: other\ntype: talent\ntitle: [x\n",
+        },
+    )
+    result = qtgov("status", "--as-of", "2024-06-30", "--lang", "zh", "-C", root)
+    assert result.returncode == 1
+    assert body(result.stdout) == [
+        "2024-06-30 生效的协议：1 份",
+        "  deal                             人才             自 2024-03-01 起，无终止日  acme, beta",
+    ]
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("agreements/other.yaml:4:1: 错误 [yaml-syntax] ")
+    assert lines[1:] == [
+        "qtgov：有 1 个记录文件无法读取，因此此列表可能遗漏部分生效的协议；"
+        "请先修复它（`qtgov validate` 会列出所有问题）"
+    ]

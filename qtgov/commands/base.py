@@ -102,20 +102,35 @@ def unreadable_files(findings: Iterable[Finding], prefixes: Iterable[str] = RECO
     return list(first.values())
 
 
-def report_unreadable(findings: Iterable[Finding], consequence: str, prefixes: Iterable[str] = RECORD_FILES) -> bool:
-    """Say on stderr which record files could not be read (each at file:line:col with its first
-    problem) and what that means for the answer; true when there were any. The caller then exits
-    EXIT_FINDINGS, as validate does for errors in records."""
+def report_unreadable(
+    findings: Iterable[Finding], consequence: str, prefixes: Iterable[str] = RECORD_FILES, lang: str = "en"
+) -> bool:
+    """Say on stderr, in `lang`, which record files could not be read (each at file:line:col
+    with its first problem) and what that means for the answer (`consequence`, a `msg`); true
+    when there were any. The caller then exits EXIT_FINDINGS, as validate does for errors in records."""
+    from qtgov.messages import msg, render
+
     files = unreadable_files(findings, prefixes)
     for f in files:
-        click.echo(f"{f.path}:{f.line}:{f.column}: error [{f.rule}] {f.message}", err=True)
-    if files:
-        count, pronoun = ("1 record file", "it") if len(files) == 1 else (f"{len(files)} record files", "them")
-        click.echo(
-            f"qtgov: {count} could not be read, so {consequence}; fix {pronoun} first "
-            "(`qtgov validate` lists every problem)",
-            err=True,
+        line = msg(
+            "{where}: error [{rule}] {message}", where=f"{f.path}:{f.line}:{f.column}", rule=f.rule, message=f.message
         )
+        click.echo(render(line, lang), err=True)
+    if len(files) == 1:
+        summary = msg(
+            "qtgov: 1 record file could not be read, so {consequence}; fix it first "
+            "(`qtgov validate` lists every problem)",
+            consequence=consequence,
+        )
+        click.echo(render(summary, lang), err=True)
+    elif files:
+        summary = msg(
+            "qtgov: {n} record files could not be read, so {consequence}; fix them first "
+            "(`qtgov validate` lists every problem)",
+            n=len(files),
+            consequence=consequence,
+        )
+        click.echo(render(summary, lang), err=True)
     return bool(files)
 
 

@@ -23,6 +23,7 @@ from qtgov.commands.base import (
     write,
 )
 from qtgov.errors import UsageError
+from qtgov.messages import msg
 
 
 @click.command()
@@ -224,6 +225,7 @@ def provenance(
 
     loaded = load_repository(repo)
     index = loaded.index
+    language = report_lang(lang, lambda: index.settings.languages)
     git_repo = GitRepo.open(repo)
     log = git_repo.read_log()
     items = provenance_report(repo, require_signed=require_signed_commits, index=index, repo=git_repo, log=log)
@@ -236,12 +238,10 @@ def provenance(
         emit(json_text({"provenance": [p.as_dict() for p in items]}))
     else:
         # A report like validate's: the disclaimer comes first.
-        text = render_text(items, report_lang(lang, lambda: index.settings.languages))
-        emit(f"{disclaimer.TEXT}\n\n{text}")
+        emit(f"{disclaimer.TEXT}\n\n{render_text(items, language)}")
     # Signatories' identities come from member files, signatures from agreement files.
-    unreadable = report_unreadable(
-        loaded.findings, "this report may leave out signatures and reviews", ("members/", "agreements/")
-    )
+    consequence = msg("this report may leave out signatures and reviews")
+    unreadable = report_unreadable(loaded.findings, consequence, ("members/", "agreements/"), language)
     vouched = allow_unvouched or all(p.vouched for p in items)
     sys.exit(EXIT_OK if vouched and not unreadable else EXIT_FINDINGS)
 

@@ -213,12 +213,13 @@ def status(repo: Path, as_of: str | None, due: str | None, fmt: str, lang: str |
     window = parse_window(due) if due else None
     loaded = load_repository(repo)
     index = loaded.index
+    language = report_lang(lang, lambda: index.settings.languages)
+    say = _sayer(language)
     if window is not None:
         rows = deadlines(index, day, window)
         if fmt == "json":
             emit(json_text({"as_of": day.isoformat(), "due": due, "deadlines": [r.as_dict() for r in rows]}))
         else:
-            say = _sayer(report_lang(lang, lambda: index.settings.languages))
             lines = [
                 disclaimer.TEXT,
                 "",
@@ -229,7 +230,7 @@ def status(repo: Path, as_of: str | None, due: str | None, fmt: str, lang: str |
             if not rows:
                 lines.append("  " + say(msg("none")))
             emit("\n".join(lines) + "\n")
-        _exit_if_unreadable(loaded.findings, "these deadlines may leave some out")
+        _exit_if_unreadable(loaded.findings, msg("these deadlines may leave some out"), lang=language)
         return
     in_force = in_force_on(index, day)
     packages = packages_on(index, day)
@@ -244,7 +245,6 @@ def status(repo: Path, as_of: str | None, due: str | None, fmt: str, lang: str |
             )
         )
     else:
-        say = _sayer(report_lang(lang, lambda: index.settings.languages))
         lines = [disclaimer.TEXT, "", say(msg("In force on {day}: {n} agreement(s)", day=day, n=len(in_force)))]
         table = [[r.id, say(_word(r.type)), say(r.period_text()), ", ".join(r.parties)] for r in in_force]
         lines += _columns(table, (32, 16, 0))
@@ -256,7 +256,9 @@ def status(repo: Path, as_of: str | None, due: str | None, fmt: str, lang: str |
                 cells.append([p.id, say(_word(p.status)), say(p.period_text()), f"{p.assignee}{late}"])
             lines += _columns(cells, (32, 16, 0))
         emit("\n".join(lines) + "\n")
-    _exit_if_unreadable(loaded.findings, "this list may leave out agreements in force", ("agreements/", "projects/"))
+    _exit_if_unreadable(
+        loaded.findings, msg("this list may leave out agreements in force"), ("agreements/", "projects/"), language
+    )
 
 
 def _sayer(lang: str) -> Callable[[str], str]:
@@ -301,9 +303,9 @@ def _columns(rows: list[list[str]], widths: tuple[int, ...]) -> list[str]:
 
 
 def _exit_if_unreadable(
-    findings: list[Finding], consequence: str, prefixes: tuple[str, ...] = ("agreements/",)
+    findings: list[Finding], consequence: str, prefixes: tuple[str, ...] = ("agreements/",), lang: str = "en"
 ) -> None:
-    if report_unreadable(findings, consequence, prefixes):
+    if report_unreadable(findings, consequence, prefixes, lang):
         sys.exit(EXIT_FINDINGS)
 
 
@@ -326,18 +328,21 @@ def overlaps(repo: Path, as_of: str | None, member: str | None, fmt: str, lang: 
     day = parse_day(as_of, "--as-of") if as_of else None
     loaded = load_repository(repo)
     index = loaded.index
+    language = report_lang(lang, lambda: index.settings.languages)
     if member is not None and member not in index.members:
         if index.is_known("member", member):
-            report_unreadable(loaded.findings, f"--member {member} cannot be answered", (f"members/{member}.yaml",))
+            consequence = msg("--member {member} cannot be answered", member=member)
+            report_unreadable(loaded.findings, consequence, (f"members/{member}.yaml",), language)
             sys.exit(EXIT_FINDINGS)
         raise UsageError(f"--member {member!r}: no such member")
     report = analyse(index, as_of=day, member=member)
     if fmt == "json":
         emit(json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n")
     else:
-        emit(render_text(report, report_lang(lang, lambda: index.settings.languages)))
+        emit(render_text(report, language))
     # Claims come from members and taxonomies, company groups from shareholding agreements.
-    _exit_if_unreadable(loaded.findings, "these overlaps may leave out or mislabel some claims", RECORD_FILES)
+    consequence = msg("these overlaps may leave out or mislabel some claims")
+    _exit_if_unreadable(loaded.findings, consequence, RECORD_FILES, language)
 
 
 @click.command()

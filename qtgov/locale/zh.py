@@ -572,4 +572,12 @@ CATALOGUE: dict[str, str] = {
     "'{char}' (U+{code}) is not a YAML bracket: write [ ] for a list or {{ }} for a mapping": "'{char}'（U+{code}）不是 YAML 括号：列表写 [ ]，映射写 {{ }}",
     "'{char}' (U+{code}) is not a YAML list dash: start each item with an ASCII '- '": "'{char}'（U+{code}）不是 YAML 列表短横线：每个条目请以 ASCII '- ' 开头",
     "curly quote '{char}' (U+{code}) is not a YAML quote: write the key plain or in ASCII quotes \"…\"": "弯引号 '{char}'（U+{code}）不是 YAML 引号：键请直接书写，或用 ASCII 引号 \"…\"",
+    "{where}: error [{rule}] {message}": "{where}: 错误 [{rule}] {message}",
+    "qtgov: 1 record file could not be read, so {consequence}; fix it first (`qtgov validate` lists every problem)": "qtgov：有 1 个记录文件无法读取，因此{consequence}；请先修复它（`qtgov validate` 会列出所有问题）",
+    "qtgov: {n} record files could not be read, so {consequence}; fix them first (`qtgov validate` lists every problem)": "qtgov：有 {n} 个记录文件无法读取，因此{consequence}；请先修复它们（`qtgov validate` 会列出所有问题）",
+    "this report may leave out signatures and reviews": "本报告可能遗漏部分签署和审查",
+    "these overlaps may leave out or mislabel some claims": "这些重叠可能遗漏部分业务声明或标错标签",
+    "this list may leave out agreements in force": "此列表可能遗漏部分生效的协议",
+    "these deadlines may leave some out": "这些期限可能有遗漏",
+    "--member {member} cannot be answered": "无法回答 --member {member}",
 }
