@@ -119,6 +119,12 @@ def test_review_comment_in_chinese(tmp_path: Path) -> None:
         "| ⏳ | quorum: 1 member(s) other than the hub, not acme | membership of acme changes (status, left) "
         "| @bob-gh (beta-bob) |"
     )
+    reviews = tmp_path / "reviews.json"
+    reviews.write_text("[]", encoding="utf-8")
+    checked = story.qtgov("review", "main..HEAD", "--check-approvals", "--approvals", str(reviews), "--lang", "zh")
+    assert checked.returncode == 1
+    assert checked.stderr == "qtgov：仍缺少批准：hub（枢纽）；法定人数：枢纽以外的 1 个成员，不含 acme\n"
+    assert body(checked.stdout)[-1] == "**仍缺少批准。**"
     data = json.loads(story.qtgov("review", "main..HEAD", "--format", "json", "--lang", "zh").stdout)
     assert [g["label"] for g in data["approvals"]] == ["hub (hub)", "quorum: 1 member(s) other than the hub, not acme"]
 

@@ -23,7 +23,7 @@ from qtgov.commands.base import (
     write,
 )
 from qtgov.errors import UsageError
-from qtgov.messages import msg
+from qtgov.messages import joined, msg, render
 
 
 @click.command()
@@ -93,15 +93,23 @@ def review(
     else:
         text = render_markdown(result, report_lang(lang, lambda: alliance_languages(repo)))
     write(text, output)
+    language = report_lang(lang, lambda: alliance_languages(repo))
     if result.errors:
         where = ", ".join(f"{f.path}:{f.line}:{f.column}" for f in result.errors[:5])
-        more = f" and {len(result.errors) - 5} more" if len(result.errors) > 5 else ""
-        click.echo(
-            f"qtgov: {len(result.errors)} error(s) in the changed files ({where}{more}): fix them first", err=True
-        )
+        n = len(result.errors)
+        if n > 5:
+            note = msg(
+                "qtgov: {n} error(s) in the changed files ({where} and {more} more): fix them first",
+                n=n,
+                where=where,
+                more=n - 5,
+            )
+        else:
+            note = msg("qtgov: {n} error(s) in the changed files ({where}): fix them first", n=n, where=where)
+        click.echo(render(note, language), err=True)
     if check_approvals and not result.satisfied:
-        missing = [g.label for g in result.approvals if not g.satisfied]
-        click.echo(f"qtgov: approvals missing: {'; '.join(missing)}", err=True)
+        missing = joined("; ", [g.label for g in result.approvals if not g.satisfied])
+        click.echo(render(msg("qtgov: approvals missing: {groups}", groups=missing), language), err=True)
     if result.errors or (check_approvals and not result.satisfied):
         sys.exit(EXIT_FINDINGS)
 

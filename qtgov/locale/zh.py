@@ -580,4 +580,7 @@ CATALOGUE: dict[str, str] = {
     "this list may leave out agreements in force": "此列表可能遗漏部分生效的协议",
     "these deadlines may leave some out": "这些期限可能有遗漏",
     "--member {member} cannot be answered": "无法回答 --member {member}",
+    "qtgov: {n} error(s) in the changed files ({where} and {more} more): fix them first": "qtgov：变更文件中有 {n} 个错误（{where} 等，另有 {more} 个）：请先修复",
+    "qtgov: {n} error(s) in the changed files ({where}): fix them first": "qtgov：变更文件中有 {n} 个错误（{where}）：请先修复",
+    "qtgov: approvals missing: {groups}": "qtgov：仍缺少批准：{groups}",
 }
