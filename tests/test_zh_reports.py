@@ -344,3 +344,38 @@ def test_the_note_about_unreadable_records_is_in_the_report_s_language(tmp_path:
         "qtgov：有 1 个记录文件无法读取，因此此列表可能遗漏部分生效的协议；"
         "请先修复它（`qtgov validate` 会列出所有问题）"
     ]
+
+
+def test_an_init_made_alliance_reports_in_chinese_by_default(tmp_path: Path, qtgov: Any) -> None:
+    """`qtgov init` writes languages [zh, en]: with no --lang, no QTGOV_LANG and a C locale,
+    the reports are Chinese, and the history names the hub as its record does."""
+    import os
+    import subprocess
+
+    repo = tmp_path / "alliance"
+    init = qtgov(
+        "init", repo, "--id", "acme-alliance", "--name", "Acme Alliance", "--hub", "acme", "--hub-name", "Acme 科技",
+        "--rep", "ada", "--rep-name", "Ada Lovelace", "--rep-github", "ada-l",
+    )  # fmt: skip
+    assert init.returncode == 0, init.stderr
+    when = "2025-05-01T09:00:00+08:00"
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "Ada Lovelace", "GIT_AUTHOR_EMAIL": "ada@example.org", "GIT_AUTHOR_DATE": when,
+        "GIT_COMMITTER_NAME": "Ada Lovelace", "GIT_COMMITTER_EMAIL": "ada@example.org", "GIT_COMMITTER_DATE": when,
+        "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
+    }  # fmt: skip
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "Found the alliance"]):
+        subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
+    plain = {"QTGOV_LANG": "", "LC_ALL": "C"}
+    status = qtgov("status", "--as-of", "2025-06-01", "-C", repo, env=plain)
+    assert (status.returncode, body(status.stdout)) == (0, ["2025-06-01 生效的协议：0 份"])
+    history = qtgov("history", "acme", "-C", repo, env=plain)
+    assert history.returncode == 0, history.stderr
+    assert SHA.sub("<sha>", history.stdout).splitlines() == [
+        "Acme 科技 的历史（members/acme.yaml）",
+        "2025-05-01  <sha>  Ada Lovelace",
+        "    成员 Acme 科技 已加入记录（状态 正式）",
+    ]
+    english = qtgov("history", "acme", "-C", repo, "--lang", "en", env=plain).stdout
+    assert SHA.sub("<sha>", english).splitlines()[2] == "    member Acme 科技 added (status active)"
