@@ -167,13 +167,6 @@ def alliance_languages(root: Path) -> tuple[str, ...]:
         return ()
 
 
-def say(text: str, lang: str) -> str:
-    """Generated text (a `msg`, or a `joined` list of them) in `lang`; any other text as it is."""
-    from qtgov.messages import render
-
-    return render(text, lang)
-
-
 def fail(message: str) -> NoReturn:
     click.echo(f"qtgov: {message}", err=True)
     sys.exit(EXIT_USAGE)
