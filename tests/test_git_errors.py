@@ -73,7 +73,8 @@ def test_detached_head_works(tmp_path: Path) -> None:
     story.git("checkout", "-q", "--detach", first)
     result = story.qtgov("history", "acme")
     assert result.returncode == 0, result.stderr
-    assert "member acme added (status active)" in result.stdout
+    # The text names the member as its record does (`qtgov history --format json` keeps the id).
+    assert "member Acme added (status active)" in result.stdout
     assert story.qtgov("validate", "--base", "main", ".").returncode == 0
 
 

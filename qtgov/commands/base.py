@@ -102,21 +102,69 @@ def unreadable_files(findings: Iterable[Finding], prefixes: Iterable[str] = RECO
     return list(first.values())
 
 
-def report_unreadable(findings: Iterable[Finding], consequence: str, prefixes: Iterable[str] = RECORD_FILES) -> bool:
-    """Say on stderr which record files could not be read (each at file:line:col with its first
-    problem) and what that means for the answer; true when there were any. The caller then exits
-    EXIT_FINDINGS, as validate does for errors in records."""
+def report_unreadable(
+    findings: Iterable[Finding], consequence: str, prefixes: Iterable[str] = RECORD_FILES, lang: str = "en"
+) -> bool:
+    """Say on stderr, in `lang`, which record files could not be read (each at file:line:col
+    with its first problem) and what that means for the answer (`consequence`, a `msg`); true
+    when there were any. The caller then exits EXIT_FINDINGS, as validate does for errors in records."""
+    from qtgov.messages import msg, render
+
     files = unreadable_files(findings, prefixes)
     for f in files:
-        click.echo(f"{f.path}:{f.line}:{f.column}: error [{f.rule}] {f.message}", err=True)
-    if files:
-        count, pronoun = ("1 record file", "it") if len(files) == 1 else (f"{len(files)} record files", "them")
-        click.echo(
-            f"qtgov: {count} could not be read, so {consequence}; fix {pronoun} first "
-            "(`qtgov validate` lists every problem)",
-            err=True,
+        line = msg(
+            "{where}: error [{rule}] {message}", where=f"{f.path}:{f.line}:{f.column}", rule=f.rule, message=f.message
         )
+        click.echo(render(line, lang), err=True)
+    if len(files) == 1:
+        summary = msg(
+            "qtgov: 1 record file could not be read, so {consequence}; fix it first "
+            "(`qtgov validate` lists every problem)",
+            consequence=consequence,
+        )
+        click.echo(render(summary, lang), err=True)
+    elif files:
+        summary = msg(
+            "qtgov: {n} record files could not be read, so {consequence}; fix them first "
+            "(`qtgov validate` lists every problem)",
+            n=len(files),
+            consequence=consequence,
+        )
+        click.echo(render(summary, lang), err=True)
     return bool(files)
+
+
+def lang_option(command: F) -> F:
+    """`--lang zh|en`: the language of a command's text report, as for `validate`."""
+    return click.option(
+        "--lang",
+        type=click.Choice(["zh", "en"]),
+        default=None,
+        help="Language of the text report (default: QTGOV_LANG, else a zh or en locale, else the "
+        "alliance's first language, else en). JSON output stays in English.",
+    )(command)
+
+
+def report_lang(option: str | None, languages: Callable[[], tuple[str, ...]] | tuple[str, ...] = ()) -> str:
+    """The language a text report is in: `--lang`, the environment, the alliance's first language."""
+    from qtgov.messages import resolve_lang
+
+    return resolve_lang(option, languages)
+
+
+def alliance_languages(root: Path) -> tuple[str, ...]:
+    """The alliance's languages from charter/alliance.yaml alone, for a command that does not
+    load the records otherwise; none when the file cannot be read."""
+    from qtgov.records.index import Settings
+    from qtgov.records.yamlload import load_file
+
+    document = load_file(root, "charter/alliance.yaml").document
+    if document is None or not isinstance(document.data, dict):
+        return ()
+    try:
+        return Settings.from_data(document.data).languages
+    except (TypeError, ValueError, AttributeError):
+        return ()
 
 
 def fail(message: str) -> NoReturn:

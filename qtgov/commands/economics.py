@@ -8,14 +8,15 @@ from pathlib import Path
 import click
 
 from qtgov import disclaimer
-from qtgov.commands.base import EXIT_FINDINGS, emit, json_text, repo_option, report_unreadable
+from qtgov.commands.base import EXIT_FINDINGS, emit, json_text, lang_option, repo_option, report_lang, report_unreadable
 
 
 @click.command()
 @repo_option
 @click.option("--as-of", "as_of", metavar="DATE", help="The day to draw the holdings of (default: today).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="Text (default) or JSON.")
-def ownership(repo: Path, as_of: str | None, fmt: str) -> None:
+@lang_option
+def ownership(repo: Path, as_of: str | None, fmt: str, lang: str | None) -> None:
     """Who holds and controls whom on a day, from the executed shareholding agreements in force.
 
     Direct stakes, indirect stakes multiplied through chains of holdings, control groups (sole
@@ -38,7 +39,8 @@ def ownership(repo: Path, as_of: str | None, fmt: str) -> None:
     if fmt == "json":
         emit(json_text({"ownership": graph.as_dict(), "unreadable": unreadable}))
     else:
-        emit(f"{disclaimer.TEXT}\n\n{render_text(graph, unreadable)}")
+        text = render_text(graph, unreadable, report_lang(lang, lambda: index.settings.languages))
+        emit(f"{disclaimer.TEXT}\n\n{text}")
     if graph.over or unreadable:
         sys.exit(EXIT_FINDINGS)
 

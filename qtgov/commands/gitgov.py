@@ -12,14 +12,18 @@ from qtgov import disclaimer
 from qtgov.commands.base import (
     EXIT_FINDINGS,
     EXIT_OK,
+    alliance_languages,
     emit,
     json_text,
+    lang_option,
     repo_argument,
     repo_option,
+    report_lang,
     report_unreadable,
     write,
 )
 from qtgov.errors import UsageError
+from qtgov.messages import joined, msg, render
 
 
 @click.command()
@@ -45,6 +49,7 @@ from qtgov.errors import UsageError
 @click.option("--allow-stale", is_flag=True, help="Count approvals given on earlier commits of the pull request too.")
 @click.option("--as-of", "as_of", metavar="DATE", help="Judge signing authority on DATE (default: today).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to this file.")
+@lang_option
 def review(
     range_spec: str,
     repo: Path,
@@ -54,6 +59,7 @@ def review(
     allow_stale: bool,
     as_of: str | None,
     output: Path | None,
+    lang: str | None,
 ) -> None:
     """What BASE..HEAD changes in governance terms, and whose approval it needs.
 
@@ -85,17 +91,25 @@ def review(
     if fmt == "json":
         text = json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n"
     else:
-        text = render_markdown(result)
+        text = render_markdown(result, report_lang(lang, lambda: alliance_languages(repo)))
     write(text, output)
+    language = report_lang(lang, lambda: alliance_languages(repo))
     if result.errors:
         where = ", ".join(f"{f.path}:{f.line}:{f.column}" for f in result.errors[:5])
-        more = f" and {len(result.errors) - 5} more" if len(result.errors) > 5 else ""
-        click.echo(
-            f"qtgov: {len(result.errors)} error(s) in the changed files ({where}{more}): fix them first", err=True
-        )
+        n = len(result.errors)
+        if n > 5:
+            note = msg(
+                "qtgov: {n} error(s) in the changed files ({where} and {more} more): fix them first",
+                n=n,
+                where=where,
+                more=n - 5,
+            )
+        else:
+            note = msg("qtgov: {n} error(s) in the changed files ({where}): fix them first", n=n, where=where)
+        click.echo(render(note, language), err=True)
     if check_approvals and not result.satisfied:
-        missing = [g.label for g in result.approvals if not g.satisfied]
-        click.echo(f"qtgov: approvals missing: {'; '.join(missing)}", err=True)
+        missing = joined("; ", [g.label for g in result.approvals if not g.satisfied])
+        click.echo(render(msg("qtgov: approvals missing: {groups}", groups=missing), language), err=True)
     if result.errors or (check_approvals and not result.satisfied):
         sys.exit(EXIT_FINDINGS)
 
@@ -136,28 +150,42 @@ def sign(agreement: str, member: str, representative: str, date_: str | None, me
 @click.argument("record_id", metavar="[ID]", required=False)
 @repo_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-def history(record_id: str | None, repo: Path, fmt: str) -> None:
+@lang_option
+def history(record_id: str | None, repo: Path, fmt: str, lang: str | None) -> None:
     """The timeline of a member or agreement (ID; `alliance` for the settings), or without ID the
     changelog of every record, newest first.
 
     Each entry: the date of the main-line merge that brought it in, the commit and author that
     made it, and what changed in governance terms.
     """
-    from qtgov.gitgov.history import changelog, history_of, record_histories, render_text
+    from qtgov.gitgov.history import (
+        changelog,
+        history_of,
+        record_histories,
+        record_names,
+        render_changelog,
+        render_text,
+    )
+    from qtgov.records.repo import load_repository
 
     if record_id is not None:
         timeline = history_of(repo, record_id)
         if fmt == "json":
             emit(json_text({"history": timeline.as_dict()}))
-        else:
-            emit(render_text(timeline))
-        return
-    entries = changelog(record_histories(repo))
-    if fmt == "json":
-        emit(json_text({"changelog": [e.as_dict() for e in entries]}))
-        return
-    lines = [f"{e.day}  {e.commit[:12]}  {e.path}: {e.summary}  ({e.author})" for e in entries]
-    emit("\n".join(lines or ["No history."]) + "\n")
+            return
+    else:
+        entries = changelog(record_histories(repo))
+        if fmt == "json":
+            emit(json_text({"changelog": [e.as_dict() for e in entries]}))
+            return
+    # The text names people and records as the records name them today (JSON keeps the ids).
+    index = load_repository(repo).index
+    language = report_lang(lang, lambda: index.settings.languages)
+    names = record_names(index.members, index.agreements, language, index.settings.languages, index.settings.counsel)
+    if record_id is not None:
+        emit(render_text(timeline, language, names))
+    else:
+        emit(render_changelog(entries, language, names))
 
 
 @click.command()
@@ -177,8 +205,14 @@ def history(record_id: str | None, repo: Path, fmt: str) -> None:
     is_flag=True,
     help="Exit 0 even when git cannot vouch for some signatures or reviews (they are still listed).",
 )
+@lang_option
 def provenance(
-    repo: Path, require_signed_commits: bool, fmt: str, allowed_signers: Path | None, allow_unvouched: bool
+    repo: Path,
+    require_signed_commits: bool,
+    fmt: str,
+    allowed_signers: Path | None,
+    allow_unvouched: bool,
+    lang: str | None,
 ) -> None:
     """Which signatures and legal reviews git vouches for, and which it cannot.
 
@@ -200,6 +234,7 @@ def provenance(
 
     loaded = load_repository(repo)
     index = loaded.index
+    language = report_lang(lang, lambda: index.settings.languages)
     git_repo = GitRepo.open(repo)
     log = git_repo.read_log()
     items = provenance_report(repo, require_signed=require_signed_commits, index=index, repo=git_repo, log=log)
@@ -212,11 +247,10 @@ def provenance(
         emit(json_text({"provenance": [p.as_dict() for p in items]}))
     else:
         # A report like validate's: the disclaimer comes first.
-        emit(f"{disclaimer.TEXT}\n\n{render_text(items)}{unsigned_note(index)}")
+        emit(f"{disclaimer.TEXT}\n\n{render_text(items, language)}{unsigned_note(index, language)}")
     # Signatories' identities come from member files, signatures from agreement files.
-    unreadable = report_unreadable(
-        loaded.findings, "this report may leave out signatures and reviews", ("members/", "agreements/")
-    )
+    consequence = msg("this report may leave out signatures and reviews")
+    unreadable = report_unreadable(loaded.findings, consequence, ("members/", "agreements/"), language)
     vouched = allow_unvouched or all(p.vouched for p in items)
     sys.exit(EXIT_OK if vouched and not unreadable else EXIT_FINDINGS)
 

@@ -7,6 +7,7 @@ import json
 import os
 import shlex
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -20,7 +21,9 @@ from qtgov.commands.base import (
     default_format,
     emit,
     json_text,
+    lang_option,
     repo_argument,
+    report_lang,
     report_unreadable,
     write,
 )
@@ -199,7 +202,8 @@ def _unsigned_kind(data: dict[str, object]) -> str | None:
     help="List expiries, renewals, notice deadlines and work packages' start and due days within WINDOW (60d, 8w, 3m).",
 )
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-def status(repo: Path, as_of: str | None, due: str | None, fmt: str) -> None:
+@lang_option
+def status(repo: Path, as_of: str | None, due: str | None, fmt: str, lang: str | None) -> None:
     """What is in force, and which deadlines are coming.
 
     Exit 1 when an agreement file could not be read: the answer leaves it out, so it is
@@ -213,17 +217,24 @@ def status(repo: Path, as_of: str | None, due: str | None, fmt: str) -> None:
     window = parse_window(due) if due else None
     loaded = load_repository(repo)
     index = loaded.index
+    language = report_lang(lang, lambda: index.settings.languages)
+    say = _sayer(language)
     if window is not None:
         rows = deadlines(index, day, window)
         if fmt == "json":
             emit(json_text({"as_of": day.isoformat(), "due": due, "deadlines": [r.as_dict() for r in rows]}))
         else:
-            lines = [disclaimer.TEXT, "", f"Deadlines from {day} to {shift_days(day, window.days)}:"]
-            lines += [f"  {r.day}  {r.kind:<8} {r.id:<32} {', '.join(r.parties)} — {r.note}" for r in rows]
+            lines = [
+                disclaimer.TEXT,
+                "",
+                say(msg("Deadlines from {start} to {end}:", start=day, end=shift_days(day, window.days))),
+            ]
+            table = [[str(r.day), say(_word(r.kind)), r.id, f"{', '.join(r.parties)} — {say(r.note)}"] for r in rows]
+            lines += _columns(table, (0, 8, 32))
             if not rows:
-                lines.append("  none")
+                lines.append("  " + say(msg("none")))
             emit("\n".join(lines) + "\n")
-        _exit_if_unreadable(loaded.findings, "these deadlines may leave some out")
+        _exit_if_unreadable(loaded.findings, msg("these deadlines may leave some out"), lang=language)
         return
     in_force = in_force_on(index, day)
     packages = packages_on(index, day)
@@ -238,24 +249,67 @@ def status(repo: Path, as_of: str | None, due: str | None, fmt: str) -> None:
             )
         )
     else:
-        lines = [disclaimer.TEXT, "", f"In force on {day}: {len(in_force)} agreement(s)"]
-        width = max((len(r.period_text()) for r in in_force), default=0)
-        for r in in_force:
-            lines.append(f"  {r.id:<32} {r.type:<16} {r.period_text():<{width}}  {', '.join(r.parties)}")
+        lines = [disclaimer.TEXT, "", say(msg("In force on {day}: {n} agreement(s)", day=day, n=len(in_force)))]
+        table = [[r.id, say(_word(r.type)), say(r.period_text()), ", ".join(r.parties)] for r in in_force]
+        lines += _columns(table, (32, 16, 0))
         if index.projects:
-            lines += ["", f"Work packages open on {day}: {len(packages)}"]
-            width = max((len(p.period_text()) for p in packages), default=0)
+            lines += ["", say(msg("Work packages open on {day}: {n}", day=day, n=len(packages)))]
+            cells = []
             for p in packages:
-                late = "  (overdue)" if p.end is not None and p.end < day else ""
-                lines.append(f"  {p.id:<32} {p.status:<16} {p.period_text():<{width}}  {p.assignee}{late}")
+                late = "  " + say(msg("(overdue)")) if p.end is not None and p.end < day else ""
+                cells.append([p.id, say(_word(p.status)), say(p.period_text()), f"{p.assignee}{late}"])
+            lines += _columns(cells, (32, 16, 0))
         emit("\n".join(lines) + "\n")
-    _exit_if_unreadable(loaded.findings, "this list may leave out agreements in force", ("agreements/", "projects/"))
+    _exit_if_unreadable(
+        loaded.findings, msg("this list may leave out agreements in force"), ("agreements/", "projects/"), language
+    )
+
+
+def _sayer(lang: str) -> Callable[[str], str]:
+    from qtgov.messages import render
+
+    return lambda text: render(text, lang)
+
+
+# The record values `status` prints in its columns (agreement types, package states, deadline
+# kinds): said in the report's language; any other value as written.
+_WORDS = {
+    word.template: word
+    for word in (
+        msg("market-boundary"), msg("revenue-share"), msg("talent"), msg("contribution"), msg("shareholding"),
+        msg("planned"), msg("in-progress"), msg("expiry"), msg("renewal"), msg("notice"), msg("start"),
+        msg("due"), msg("overdue"),
+    )
+}  # fmt: skip
+
+
+def _word(value: str) -> str:
+    return _WORDS.get(value, value)
+
+
+def _columns(rows: list[list[str]], widths: tuple[int, ...]) -> list[str]:
+    """Rows of cells, each indented two spaces: the first columns padded to at least `widths`
+    (0: the widest cell of the column) in display width, so Chinese text lines up too; cells
+    separated by one space, and two before the cell after a column sized to its widest."""
+    import unicodedata
+
+    def width(text: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+    sizes = [w or max((width(r[i]) for r in rows), default=0) for i, w in enumerate(widths)]
+    out = []
+    for row in rows:
+        cells = [
+            cell + " " * (sizes[i] - width(cell)) + (" " if widths[i] else "  ") for i, cell in enumerate(row[:-1])
+        ]
+        out.append("  " + "".join(cells) + row[-1])
+    return out
 
 
 def _exit_if_unreadable(
-    findings: list[Finding], consequence: str, prefixes: tuple[str, ...] = ("agreements/",)
+    findings: list[Finding], consequence: str, prefixes: tuple[str, ...] = ("agreements/",), lang: str = "en"
 ) -> None:
-    if report_unreadable(findings, consequence, prefixes):
+    if report_unreadable(findings, consequence, prefixes, lang):
         sys.exit(EXIT_FINDINGS)
 
 
@@ -264,7 +318,7 @@ def _exit_if_unreadable(
 @click.option("--as-of", "as_of", metavar="DATE", help="Keep only the pieces that contain DATE.")
 @click.option("--member", metavar="ID", help="Only overlaps involving this member.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-@click.option("--lang", default=None, help="Language of labels in the text table (default: the alliance's first).")
+@lang_option
 def overlaps(repo: Path, as_of: str | None, member: str | None, fmt: str, lang: str | None) -> None:
     """Every overlap between members' declared focus areas, with its label.
 
@@ -278,18 +332,21 @@ def overlaps(repo: Path, as_of: str | None, member: str | None, fmt: str, lang: 
     day = parse_day(as_of, "--as-of") if as_of else None
     loaded = load_repository(repo)
     index = loaded.index
+    language = report_lang(lang, lambda: index.settings.languages)
     if member is not None and member not in index.members:
         if index.is_known("member", member):
-            report_unreadable(loaded.findings, f"--member {member} cannot be answered", (f"members/{member}.yaml",))
+            consequence = msg("--member {member} cannot be answered", member=member)
+            report_unreadable(loaded.findings, consequence, (f"members/{member}.yaml",), language)
             sys.exit(EXIT_FINDINGS)
         raise UsageError(f"--member {member!r}: no such member")
     report = analyse(index, as_of=day, member=member)
     if fmt == "json":
         emit(json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n")
     else:
-        emit(render_text(report, lang or index.settings.languages[0]))
+        emit(render_text(report, language))
     # Claims come from members and taxonomies, company groups from shareholding agreements.
-    _exit_if_unreadable(loaded.findings, "these overlaps may leave out or mislabel some claims", RECORD_FILES)
+    consequence = msg("these overlaps may leave out or mislabel some claims")
+    _exit_if_unreadable(loaded.findings, consequence, RECORD_FILES, language)
 
 
 @click.command()

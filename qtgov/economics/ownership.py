@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from qtgov.messages import msg, render
 from qtgov.records.agreements import IN_FORCE_STATUSES, in_force_interval
 from qtgov.records.index import Index, Record
 
@@ -513,52 +514,90 @@ def over_total_periods(all_holdings: Sequence[Holding]) -> list[tuple[dt.date, d
 
 
 def _until(end: dt.date | None) -> str:
-    return f"until {(end - dt.timedelta(days=1)).isoformat()}" if end else "open-ended"
+    return msg("until {day}", day=(end - dt.timedelta(days=1)).isoformat()) if end else msg("open-ended")
 
 
-def render_text(graph: Ownership, unreadable: Sequence[str] = ()) -> str:
-    """The holdings graph of one day in words (the report `qtgov ownership` prints)."""
-    lines = [f"Ownership as of {graph.day.isoformat()}: {len(graph.holdings)} holding(s) in force", ""]
+def render_text(graph: Ownership, unreadable: Sequence[str] = (), lang: str = "en") -> str:
+    """The holdings graph of one day in words (the report `qtgov ownership` prints), in `lang`."""
+
+    def say(text: str) -> str:
+        return render(text, lang)
+
+    n = len(graph.holdings)
+    lines = [say(msg("Ownership as of {day}: {n} holding(s) in force", day=graph.day.isoformat(), n=n)), ""]
     if unreadable:
+        files = ", ".join(unreadable)
         lines += [
-            f"Incomplete: {len(unreadable)} agreement file(s) could not be read: {', '.join(unreadable)}",
+            say(msg("Incomplete: {n} agreement file(s) could not be read: {files}", n=len(unreadable), files=files)),
             "",
         ]
     if not graph.holdings:
-        lines.append("No shareholding is in force on this day.")
+        lines.append(say(msg("No shareholding is in force on this day.")))
         return "\n".join(lines) + "\n"
-    lines.append("Holdings")
+    lines.append(say(msg("Holdings")))
     for h in graph.holdings:
-        lines.append(
-            f"  {h.holder} → {h.issuer}: {pct_text(h.equity)}% equity, {pct_text(h.voting)}% votes, "
-            f"control {h.control} ({h.agreement}, from {h.start.isoformat()}, {_until(h.end)})"
+        until = say(_until(h.end))
+        line = msg(
+            "{holder} → {issuer}: {equity}% equity, {voting}% votes, control {control} "
+            "({agreement}, from {start}, {until})",
+            holder=h.holder,
+            issuer=h.issuer,
+            equity=pct_text(h.equity),
+            voting=pct_text(h.voting),
+            control=_CONTROL.get(h.control, h.control),
+            agreement=h.agreement,
+            start=h.start.isoformat(),
+            until=until,
         )
-    lines += ["", "Stakes (direct + through chains = total)"]
+        lines.append("  " + say(line))
+    lines += ["", say(msg("Stakes (direct + through chains = total)"))]
     for stake in graph.stakes:
-        text = f"  {stake.holder} in {stake.issuer}: {pct_text(stake.direct)}% + {pct_text(stake.indirect)}% = "
-        text += f"{pct_text(stake.total)}%"
+        line = msg(
+            "{holder} in {issuer}: {direct}% + {indirect}% = {total}%",
+            holder=stake.holder,
+            issuer=stake.issuer,
+            direct=pct_text(stake.direct),
+            indirect=pct_text(stake.indirect),
+            total=pct_text(stake.total),
+        )
+        text = "  " + say(line)
         if stake.chains:
-            text += " (through " + "; ".join(" → ".join(c) for c in stake.chains) + ")"
+            chains = "; ".join(" → ".join(c) for c in stake.chains)
+            text += " " + say(msg("(through {chains})", chains=chains))
         lines.append(text)
     if graph.partial:
-        lines.append(f"  Incomplete: more than {CHAIN_BUDGET} chain steps; indirect stakes are a lower bound")
-    lines += ["", "Control groups (sole control: one economic unit)"]
+        lines.append(
+            "  " + say(msg("Incomplete: more than {n} chain steps; indirect stakes are a lower bound", n=CHAIN_BUDGET))
+        )
+    lines += ["", say(msg("Control groups (sole control: one economic unit)"))]
     if graph.groups:
         for group in graph.groups:
-            lines.append(f"  {group.id}: {', '.join(group.members)} (controlled by {', '.join(group.controllers)})")
+            members, controllers = ", ".join(group.members), ", ".join(group.controllers)
+            line = msg(
+                "{id}: {members} (controlled by {controllers})", id=group.id, members=members, controllers=controllers
+            )
+            lines.append("  " + say(line))
     else:
-        lines.append("  none")
+        lines.append("  " + say(msg("none")))
     if graph.cycles:
-        lines += ["", "Cross-holdings (companies that hold each other through a ring of holdings)"]
+        lines += ["", say(msg("Cross-holdings (companies that hold each other through a ring of holdings)"))]
         lines += [f"  {', '.join(cycle)}" for cycle in graph.cycles]
     if graph.over:
-        lines += ["", "Totals over 100% (a missing termination or an overstated stake)"]
+        lines += ["", say(msg("Totals over 100% (a missing termination or an overstated stake)"))]
         for o in graph.over:
-            lines.append(
-                f"  {o.issuer}: {pct_text(o.equity)}% of its equity and {pct_text(o.voting)}% of its votes "
-                f"({', '.join(o.agreements)})"
+            line = msg(
+                "{issuer}: {equity}% of its equity and {voting}% of its votes ({agreements})",
+                issuer=o.issuer,
+                equity=pct_text(o.equity),
+                voting=pct_text(o.voting),
+                agreements=", ".join(o.agreements),
             )
+            lines.append("  " + say(line))
     return "\n".join(lines) + "\n"
+
+
+# The control a holding gives, in the report's language ("control sole").
+_CONTROL = {"none": msg("none"), "joint": msg("joint"), "sole": msg("sole")}
 
 
 __all__ = [

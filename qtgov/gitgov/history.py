@@ -18,11 +18,12 @@ executed", "signature added by … for …"). `describe_change()` is shared with
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from qtgov.messages import Joined, Message, joined, msg, render
 from qtgov.records.hashing import content_sha256
 
 ALLIANCE_FILE = "charter/alliance.yaml"
@@ -36,8 +37,9 @@ ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{1,62}\Z")
 
 @dataclass(frozen=True)
 class Event:
-    """One governance change: a stable `kind` (for scripts and translations), the record's id and
-    path, an English `summary`, and the values the summary is made of in `detail`."""
+    """One governance change: a stable `kind` (for scripts), the record's id and path, a
+    `summary` (a `msg`: English as a string, `messages.render` says it in Chinese), and the
+    values the summary is made of in `detail`."""
 
     kind: str
     record: str
@@ -73,7 +75,7 @@ class HistoryEntry:
 
     @property
     def summary(self) -> str:
-        return "; ".join(e.summary for e in self.events)
+        return joined("; ", (e.summary for e in self.events))
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -199,6 +201,99 @@ class RecordParser:
 # -- what changed, in governance terms ----------------------------------------------------------
 
 
+class Ref(str):
+    """A member, agreement, representative or counsel an event mentions: the id (what JSON and
+    the English `summary` carry, unchanged) and what it is, so that a report can say the name
+    or title instead (`named`). A representative's `owner` is the member they act for."""
+
+    kind: str  # member | agreement | person | counsel
+    owner: str | None
+
+    def __new__(cls, ident: str, kind: str, owner: str | None = None) -> Ref:
+        self = super().__new__(cls, ident)
+        self.kind = kind
+        self.owner = owner
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Ref, (str.__str__(self), self.kind, self.owner))
+
+
+def _member(ident: Any) -> str:
+    return Ref(_s(ident), "member")
+
+
+def _agreement(ident: Any) -> str:
+    return Ref(_s(ident), "agreement")
+
+
+def _person(ident: Any, member: Any) -> str:
+    return Ref(_s(ident), "person", _s(member))
+
+
+def named(text: str, name_of: Callable[[Ref], str | None]) -> str:
+    """`text` (an event summary, a provenance reason) with each `Ref` in it replaced by the name
+    `name_of` gives (the id stays when it gives none); still a `msg`, to render in a language."""
+    if isinstance(text, Joined):
+        return joined(text.separator, (named(item, name_of) for item in text.items))
+    if not isinstance(text, Message) or not text.template:
+        return text
+    params: dict[str, Any] = {}
+    for key, value in text.params.items():
+        if isinstance(value, Ref):
+            params[key] = name_of(value) or value
+        elif isinstance(value, Message):
+            params[key] = named(value, name_of)
+        else:
+            params[key] = value
+    return Message(text.template, params)
+
+
+def pick_text(value: Any, lang: str, order: Iterable[str] = ()) -> str | None:
+    """A record's name or title in `lang` (bilingual maps fall back to `order`, then any)."""
+    if isinstance(value, str):
+        return value or None
+    if isinstance(value, Mapping):
+        for code in (lang, *order, *sorted(value)):
+            text = value.get(code)
+            if isinstance(text, str) and text:
+                return text
+    return None
+
+
+def record_names(
+    members: Mapping[str, Any],
+    agreements: Mapping[str, Any],
+    lang: str,
+    order: Iterable[str] = (),
+    counsel: Iterable[Any] = (),
+) -> Callable[[Ref], str | None]:
+    """The `name_of` for `named` from records (anything with `.get`, such as index records):
+    members by name, agreements by title, representatives and counsel by name. Pass only the
+    records the reader may see: the others keep their ids."""
+    languages = tuple(order)
+    counsel_names = {c.get("id"): c.get("name") for c in counsel if isinstance(c, Mapping)}
+
+    def name_of(ref: Ref) -> str | None:
+        if ref.kind == "member":
+            member = members.get(str(ref))
+            return pick_text(member.get("name"), lang, languages) if member is not None else None
+        if ref.kind == "agreement":
+            agreement = agreements.get(str(ref))
+            return pick_text(agreement.get("title"), lang, languages) if agreement is not None else None
+        if ref.kind == "person":
+            owner = members.get(ref.owner or "")
+            for rep in (owner.get("representatives") or []) if owner is not None else []:
+                if isinstance(rep, dict) and rep.get("id") == str(ref):
+                    return pick_text(rep.get("name"), lang, languages)
+            return None
+        if ref.kind == "counsel":
+            return pick_text(counsel_names.get(str(ref)), lang, languages)
+        return None
+
+    return name_of
+
+
 def _s(value: Any) -> str:
     return "" if value is None else str(value)
 
@@ -254,16 +349,21 @@ def file_event(path: str, *, added: bool, deleted: bool) -> list[Event]:
     """The event for a governance file that is not a record: charter prose, schemas, CI."""
     verb = "added" if added else "deleted" if deleted else "changed"
     if path.startswith("charter/"):
-        kind, what = "charter-changed", "charter text"
+        kind, what = "charter-changed", msg("charter text")
     elif path.startswith("schemas/"):
-        kind, what = "schema-changed", "schema"
+        kind, what = "schema-changed", msg("schema")
     elif path.startswith(".github/"):
-        kind, what = "ci-changed", "CI configuration"
+        kind, what = "ci-changed", msg("CI configuration")
     elif path.startswith(("members/", "agreements/", "projects/", "retrospectives/")):
-        kind, what = "file-changed", "file"
+        kind, what = "file-changed", msg("file")
     else:
         return []
-    return [Event(kind, "", path, f"{what} {path} {verb}", {"change": verb})]
+    summary = msg("{what} {path} {change}", what=what, path=path, change=_VERBS[verb])
+    return [Event(kind, "", path, summary, {"change": verb})]
+
+
+# Said of a file, a taxonomy or the alliance settings; `detail["change"]` keeps the English word.
+_VERBS = {"added": msg("added"), "deleted": msg("deleted"), "changed": msg("changed")}
 
 
 def _member_events(path: str, ident: str, old: dict[str, Any] | None, new: dict[str, Any] | None) -> list[Event]:
@@ -271,74 +371,115 @@ def _member_events(path: str, ident: str, old: dict[str, Any] | None, new: dict[
         return Event(kind, ident, path, summary, detail)
 
     if old is None and new is None:
-        return [ev("member-changed", f"member {ident}: unreadable versions")]
+        return [ev("member-changed", msg("member {id}: unreadable versions", id=_member(ident)))]
     if old is None:
         assert new is not None
         status = _s(new.get("status"))
-        return [ev("member-added", f"member {ident} added (status {status})", status=status)]
+        return [
+            ev(
+                "member-added",
+                msg("member {id} added (status {status})", id=_member(ident), status=_w(status)),
+                status=status,
+            )
+        ]
     if new is None:
-        return [ev("member-removed", f"member file of {ident} deleted")]
+        return [ev("member-removed", msg("member file of {id} deleted", id=_member(ident)))]
     out: list[Event] = []
     if old.get("status") != new.get("status"):
         a, b = _s(old.get("status")), _s(new.get("status"))
-        summary = f"status {a} → {b}"
+        summary = msg("status {a} → {b}", a=_w(a), b=_w(b))
         if b == "active" and new.get("joined"):
-            summary += f" (joined {new.get('joined')})"
+            summary = msg("status {a} → {b} (joined {day})", a=_w(a), b=_w(b), day=_s(new.get("joined")))
         if b == "withdrawn" and new.get("left"):
-            summary += f" (left {new.get('left')})"
+            summary = msg("status {a} → {b} (left {day})", a=_w(a), b=_w(b), day=_s(new.get("left")))
         out.append(ev("member-status", summary, **{"from": a, "to": b}))
     if old.get("kind") != new.get("kind"):
         a, b = _s(old.get("kind")), _s(new.get("kind"))
-        out.append(ev("member-kind", f"kind {a} → {b}", **{"from": a, "to": b}))
+        out.append(ev("member-kind", msg("kind {a} → {b}", a=_w(a), b=_w(b)), **{"from": a, "to": b}))
     told = {("joined", "active"), ("left", "withdrawn")}  # already said by the status event
     for key in ("joined", "left"):
         said = old.get("status") != new.get("status") and (key, _s(new.get("status"))) in told
         if old.get(key) != new.get(key) and not said:
             a, b = _s(old.get(key)) or "none", _s(new.get(key)) or "none"
-            out.append(ev("member-dates", f"{key} {a} → {b}", field=key, **{"from": a, "to": b}))
+            summary = msg("{field} {a} → {b}", field=key, a=_none(a), b=_none(b))
+            out.append(ev("member-dates", summary, field=key, **{"from": a, "to": b}))
     old_claims, new_claims = _by_id(old.get("claims")), _by_id(new.get("claims"))
     for cid in new_claims:
         if cid not in old_claims:
-            out.append(ev("claim-added", f"claim {cid} added", claim=cid))
+            out.append(ev("claim-added", msg("claim {claim} added", claim=cid), claim=cid))
         elif old_claims[cid] != new_claims[cid]:
-            out.append(ev("claim-changed", f"claim {cid} changed", claim=cid))
-    out.extend(ev("claim-removed", f"claim {cid} removed", claim=cid) for cid in old_claims if cid not in new_claims)
+            out.append(ev("claim-changed", msg("claim {claim} changed", claim=cid), claim=cid))
+    out.extend(
+        ev("claim-removed", msg("claim {claim} removed", claim=cid), claim=cid)
+        for cid in old_claims
+        if cid not in new_claims
+    )
     old_reps, new_reps = _by_id(old.get("representatives")), _by_id(new.get("representatives"))
     for rid, rep in new_reps.items():
         before = old_reps.get(rid)
         if before is None:
-            authority = " with signing authority" if rep.get("can_sign") else ""
-            out.append(ev("representative-added", f"representative {rid} added{authority}", representative=rid))
+            if rep.get("can_sign"):
+                summary = msg("representative {who} added with signing authority", who=_person(rid, ident))
+            else:
+                summary = msg("representative {who} added", who=_person(rid, ident))
+            out.append(ev("representative-added", summary, representative=rid))
         elif before != rep:
             if rep.get("until") and before.get("until") != rep.get("until"):
+                until = _s(rep.get("until"))
+                summary = msg("representative {who} closed (until {day})", who=_person(rid, ident), day=until)
+                out.append(ev("representative-closed", summary, representative=rid, until=until))
+            elif bool(before.get("can_sign")) != bool(rep.get("can_sign")):
+                if rep.get("can_sign"):
+                    summary = msg("signing authority of {who} granted", who=_person(rid, ident))
+                else:
+                    summary = msg("signing authority of {who} withdrawn", who=_person(rid, ident))
+                out.append(ev("representative-authority", summary, representative=rid))
+            else:
                 out.append(
                     ev(
-                        "representative-closed",
-                        f"representative {rid} closed (until {rep.get('until')})",
+                        "representative-changed",
+                        msg("representative {who} changed", who=_person(rid, ident)),
                         representative=rid,
-                        until=_s(rep.get("until")),
                     )
                 )
-            elif bool(before.get("can_sign")) != bool(rep.get("can_sign")):
-                verb = "granted" if rep.get("can_sign") else "withdrawn"
-                out.append(ev("representative-authority", f"signing authority of {rid} {verb}", representative=rid))
-            else:
-                out.append(ev("representative-changed", f"representative {rid} changed", representative=rid))
     out.extend(
-        ev("representative-removed", f"representative {rid} removed", representative=rid)
+        ev("representative-removed", msg("representative {who} removed", who=_person(rid, ident)), representative=rid)
         for rid in old_reps
         if rid not in new_reps
     )
     other = _changed_keys(old, new, skip=("status", "kind", "joined", "left", "claims", "representatives"))
     if other:
-        out.append(ev("member-edited", f"{', '.join(other)} changed", fields=other))
+        out.append(ev("member-edited", msg("{fields} changed", fields=", ".join(other)), fields=other))
     return out
 
 
+def _none(value: str) -> str:
+    return msg("none") if value == "none" else value
+
+
+# The record values an event names (statuses, kinds, visibilities, legal review states): English
+# as written in the record, Chinese through the catalogue. Anything else is shown as written.
+_WORDS = {
+    word.template: word
+    for word in (
+        msg("prospective"), msg("active"), msg("suspended"), msg("withdrawn"), msg("draft"), msg("proposed"),
+        msg("executed"), msg("terminated"), msg("cancelled"), msg("rejected"), msg("hub"), msg("member"),
+        msg("public"), msg("alliance"), msg("restricted"), msg("not_reviewed"), msg("requested"),
+        msg("approved"), msg("approved_with_conditions"), msg("removed"), msg("subcontract"),
+        msg("breakdown"), msg("bid"), msg("won"), msg("in-progress"), msg("delivered"), msg("closed"),
+        msg("lost"),
+    )
+}  # fmt: skip
+
+
+def _w(value: str) -> str:
+    return _WORDS.get(value, value)
+
+
 AGREEMENT_ADDED = {
-    "draft": "agreement drafted",
-    "proposed": "agreement proposed",
-    "executed": "agreement recorded as executed",
+    "draft": msg("agreement drafted"),
+    "proposed": msg("agreement proposed"),
+    "executed": msg("agreement recorded as executed"),
 }
 
 
@@ -347,15 +488,15 @@ def _agreement_events(path: str, ident: str, old: dict[str, Any] | None, new: di
         return Event(kind, ident, path, summary, detail)
 
     if old is None and new is None:
-        return [ev("agreement-changed", f"agreement {ident}: unreadable versions")]
+        return [ev("agreement-changed", msg("agreement {id}: unreadable versions", id=_agreement(ident)))]
     if new is None:
-        return [ev("agreement-removed", f"agreement file of {ident} deleted")]
+        return [ev("agreement-removed", msg("agreement file of {id} deleted", id=_agreement(ident)))]
     out: list[Event] = []
     if old is None:
         status = _s(new.get("status"))
-        summary = AGREEMENT_ADDED.get(status, f"agreement added with status {status}")
+        summary = AGREEMENT_ADDED.get(status) or msg("agreement added with status {status}", status=_w(status))
         if new.get("amends"):
-            summary = f"amendment of {new.get('amends')}: {summary}"
+            summary = msg("amendment of {target}: {event}", target=_agreement(new.get("amends")), event=summary)
             out.append(ev("agreement-added", summary, status=status, amends=_s(new.get("amends"))))
         else:
             out.append(ev("agreement-added", summary, status=status))
@@ -363,7 +504,7 @@ def _agreement_events(path: str, ident: str, old: dict[str, Any] | None, new: di
     else:
         if old.get("status") != new.get("status"):
             a, b = _s(old.get("status")), _s(new.get("status"))
-            out.append(ev("agreement-status", f"status {a} → {b}", **{"from": a, "to": b}))
+            out.append(ev("agreement-status", msg("status {a} → {b}", a=_w(a), b=_w(b)), **{"from": a, "to": b}))
         old_hash, new_hash = _safe_hash(old), _safe_hash(new)
         if old_hash != new_hash or old_hash is None:
             keys = _changed_keys(old, new, skip=("signatures", "status", "termination", "legal_review", "visibility"))
@@ -371,7 +512,7 @@ def _agreement_events(path: str, ident: str, old: dict[str, Any] | None, new: di
                 out.append(
                     ev(
                         "agreement-content",
-                        f"signed content changed ({', '.join(keys)})",
+                        msg("signed content changed ({fields})", fields=", ".join(keys)),
                         fields=keys,
                         content_sha256=new_hash,
                     )
@@ -384,7 +525,12 @@ def _agreement_events(path: str, ident: str, old: dict[str, Any] | None, new: di
             out.append(
                 ev(
                     "signature-added",
-                    f"signature added by {signatory} for {member} ({date})",
+                    msg(
+                        "signature added by {who} for {member} ({day})",
+                        who=_person(signatory, member),
+                        member=_member(member),
+                        day=date,
+                    ),
                     member=member,
                     signatory=signatory,
                     date=date,
@@ -393,24 +539,37 @@ def _agreement_events(path: str, ident: str, old: dict[str, Any] | None, new: di
     new_sigs = {k for k in map(_signature_key, new.get("signatures") or []) if k}
     for key in sorted(old_sigs - new_sigs):
         out.append(
-            ev("signature-removed", f"signature of {key[1]} for {key[0]} removed", member=key[0], signatory=key[1])
+            ev(
+                "signature-removed",
+                msg("signature of {who} for {member} removed", who=_person(key[1], key[0]), member=_member(key[0])),
+                member=key[0],
+                signatory=key[1],
+            )
         )
     old_review, new_review = old.get("legal_review") or {}, new.get("legal_review") or {}
     if old_review != new_review and isinstance(new_review, dict):
         status, reviewer = _s(new_review.get("status")) or "removed", _s(new_review.get("reviewer"))
-        by = f" by {reviewer}" if reviewer else ""
-        out.append(ev("legal-review", f"legal review {status}{by}", status=status, reviewer=reviewer))
+        word = _w(status)
+        if reviewer:
+            summary = msg("legal review {status} by {who}", status=word, who=Ref(reviewer, "counsel"))
+        else:
+            summary = msg("legal review {status}", status=word)
+        out.append(ev("legal-review", summary, status=status, reviewer=reviewer))
     if old and old.get("visibility") != new.get("visibility"):
         a, b = _s(old.get("visibility")), _s(new.get("visibility"))
-        out.append(ev("visibility", f"visibility {a} → {b}", **{"from": a, "to": b}))
+        out.append(ev("visibility", msg("visibility {a} → {b}", a=_w(a), b=_w(b)), **{"from": a, "to": b}))
     if (old.get("termination") or None) != (new.get("termination") or None) and old:
         termination = new.get("termination") or {}
         if isinstance(termination, dict) and termination:
             out.append(
-                ev("termination", f"termination recorded ({_s(termination.get('date'))})", date=termination.get("date"))
+                ev(
+                    "termination",
+                    msg("termination recorded ({day})", day=_s(termination.get("date"))),
+                    date=termination.get("date"),
+                )
             )
         else:
-            out.append(ev("termination", "termination removed"))
+            out.append(ev("termination", msg("termination removed")))
     return out
 
 
@@ -447,51 +606,78 @@ def package_changes(old: dict[str, Any] | None, new: dict[str, Any] | None) -> d
     return out
 
 
+def _members_text(value: Any) -> Any:
+    """A list of member ids as translatable text: 'a, b', or 'none'."""
+    ids = [_s(v) for v in value or [] if _s(v)] if isinstance(value, list) else []
+    return joined(", ", [_member(m) for m in ids]) if ids else msg("none")
+
+
+def _keys_text(keys: list[str]) -> Any:
+    return joined(", ", keys)
+
+
 def _project_events(path: str, ident: str, old: dict[str, Any] | None, new: dict[str, Any] | None) -> list[Event]:
     def ev(kind: str, summary: str, **detail: Any) -> Event:
         return Event(kind, ident, path, summary, detail)
 
+    def who(value: Any) -> Any:
+        return _member(value) if _s(value) else msg("nobody")
+
     if old is None and new is None:
-        return [ev("project-changed", f"project {ident}: unreadable versions")]
+        return [ev("project-changed", msg("project {id}: unreadable versions", id=ident))]
     if new is None:
-        return [ev("project-removed", f"project file of {ident} deleted")]
+        return [ev("project-removed", msg("project file of {id} deleted", id=ident))]
     out: list[Event] = []
     if old is None:
         status, origin = _s(new.get("status")), _s(new.get("origin"))
-        out.append(ev("project-added", f"project added ({origin}, status {status})", status=status, origin=origin))
+        summary = msg("project added ({origin}, status {status})", origin=_w(origin), status=_w(status))
+        out.append(ev("project-added", summary, status=status, origin=origin))
     else:
         if old.get("status") != new.get("status"):
             a, b = _s(old.get("status")), _s(new.get("status"))
-            out.append(ev("project-status", f"status {a} → {b}", **{"from": a, "to": b}))
+            out.append(ev("project-status", msg("status {a} → {b}", a=_w(a), b=_w(b)), **{"from": a, "to": b}))
         for key in ("prime", "brought_by"):
             if old.get(key) != new.get(key):
                 a, b = _s(old.get(key)) or "none", _s(new.get(key)) or "none"
-                out.append(ev("project-party", f"{key} {a} → {b}", field=key, **{"from": a, "to": b}))
+                text = msg("{field} {a} → {b}", field=key, a=who(old.get(key)), b=who(new.get(key)))
+                out.append(ev("project-party", text, field=key, **{"from": a, "to": b}))
         if (old.get("bidders") or []) != (new.get("bidders") or []):
             a = ", ".join(map(_s, old.get("bidders") or [])) or "none"
             b = ", ".join(map(_s, new.get("bidders") or [])) or "none"
-            out.append(ev("project-party", f"bidders {a} → {b}", field="bidders", **{"from": a, "to": b}))
+            text = msg(
+                "{field} {a} → {b}",
+                field="bidders",
+                a=_members_text(old.get("bidders")),
+                b=_members_text(new.get("bidders")),
+            )
+            out.append(ev("project-party", text, field="bidders", **{"from": a, "to": b}))
     before, after = _by_id((old or {}).get("packages")), _by_id(new.get("packages"))
     for pid, (what, keys) in package_changes(old, new).items():
         package = after.get(pid) or before.get(pid) or {}
         if what == "added":
-            who = _s(package.get("assignee")) or "nobody"
-            out.append(ev("package-added", f"package {pid} added (assignee {who})", package=pid, assignee=who))
+            assignee = _s(package.get("assignee")) or "nobody"
+            text = msg("package {package} added (assignee {who})", package=pid, who=who(package.get("assignee")))
+            out.append(ev("package-added", text, package=pid, assignee=assignee))
         elif what == "removed":
-            out.append(ev("package-removed", f"package {pid} removed", package=pid))
+            out.append(ev("package-removed", msg("package {package} removed", package=pid), package=pid))
         elif "assignee" in keys:
             a, b = _s(before[pid].get("assignee")) or "nobody", _s(package.get("assignee")) or "nobody"
             rest = [k for k in keys if k != "assignee"]
-            also = f" ({', '.join(rest)} changed too)" if rest else ""
-            out.append(
-                ev("package-assignee", f"package {pid} reassigned {a} → {b}{also}", package=pid, **{"from": a, "to": b})
-            )
+            args = {"package": pid, "a": who(before[pid].get("assignee")), "b": who(package.get("assignee"))}
+            if rest:
+                text = msg(
+                    "package {package} reassigned {a} → {b} ({fields} changed too)", fields=_keys_text(rest), **args
+                )
+            else:
+                text = msg("package {package} reassigned {a} → {b}", **args)
+            out.append(ev("package-assignee", text, package=pid, **{"from": a, "to": b}))
         else:
-            out.append(ev("package-changed", f"package {pid}: {', '.join(keys)} changed", package=pid, fields=keys))
+            text = msg("package {package}: {fields} changed", package=pid, fields=_keys_text(keys))
+            out.append(ev("package-changed", text, package=pid, fields=keys))
     if old is not None:
         other = _changed_keys(old, new, skip=("status", "prime", "brought_by", "bidders", "packages"))
         if other:
-            out.append(ev("project-edited", f"{', '.join(other)} changed", fields=other))
+            out.append(ev("project-edited", msg("{fields} changed", fields=_keys_text(other)), fields=other))
     return out
 
 
@@ -500,36 +686,37 @@ def _retrospective_events(path: str, ident: str, old: dict[str, Any] | None, new
         return Event(kind, ident, path, summary, detail)
 
     if old is None and new is None:
-        return [ev("retrospective-changed", f"retrospective {ident}: unreadable versions")]
+        return [ev("retrospective-changed", msg("retrospective {id}: unreadable versions", id=ident))]
     if new is None:
-        return [ev("retrospective-removed", f"retrospective file of {ident} deleted")]
+        return [ev("retrospective-removed", msg("retrospective file of {id} deleted", id=ident))]
     if old is None:
-        authors = ", ".join(map(_s, new.get("authors") or [])) or "nobody"
-        return [ev("retrospective-added", f"retrospective added (by {authors})", authors=new.get("authors") or [])]
+        text = msg("retrospective added (by {authors})", authors=_members_text(new.get("authors")))
+        return [ev("retrospective-added", text, authors=new.get("authors") or [])]
     keys = _changed_keys(old, new)
-    return [ev("retrospective-edited", f"{', '.join(keys)} changed", fields=keys)] if keys else []
+    return [ev("retrospective-edited", msg("{fields} changed", fields=_keys_text(keys)), fields=keys)] if keys else []
 
 
 def _taxonomy_events(path: str, ident: str, old: dict[str, Any] | None, new: dict[str, Any] | None) -> list[Event]:
     if old is None or new is None:
         verb = "added" if old is None else "deleted"
-        return [Event("taxonomy-changed", ident, path, f"taxonomy {ident} {verb}", {"change": verb})]
+        summary = msg("taxonomy {id} {change}", id=ident, change=_VERBS[verb])
+        return [Event("taxonomy-changed", ident, path, summary, {"change": verb})]
     old_nodes = set((old.get("nodes") or {}) if isinstance(old.get("nodes"), dict) else ())
     new_nodes = set((new.get("nodes") or {}) if isinstance(new.get("nodes"), dict) else ())
     added, removed = sorted(new_nodes - old_nodes), sorted(old_nodes - new_nodes)
     parts = []
     if added:
-        parts.append(f"{len(added)} node(s) added")
+        parts.append(msg("{n} node(s) added", n=len(added)))
     if removed:
-        parts.append(f"{len(removed)} node(s) removed")
+        parts.append(msg("{n} node(s) removed", n=len(removed)))
     if not parts:
-        parts.append("changed")
+        parts.append(_VERBS["changed"])
     return [
         Event(
             "taxonomy-changed",
             ident,
             path,
-            f"taxonomy {ident}: {', '.join(parts)}",
+            msg("taxonomy {id}: {changes}", id=ident, changes=joined(", ", parts)),
             {"added": added, "removed": removed},
         )
     ]
@@ -538,9 +725,11 @@ def _taxonomy_events(path: str, ident: str, old: dict[str, Any] | None, new: dic
 def _alliance_events(path: str, old: dict[str, Any] | None, new: dict[str, Any] | None) -> list[Event]:
     if old is None or new is None:
         verb = "added" if old is None else "deleted"
-        return [Event("alliance-changed", "", path, f"alliance settings {verb}", {"change": verb})]
+        summary = msg("alliance settings {change}", change=_VERBS[verb])
+        return [Event("alliance-changed", "", path, summary, {"change": verb})]
     keys = _changed_keys(old, new)
-    return [Event("alliance-changed", "", path, f"alliance settings changed ({', '.join(keys)})", {"fields": keys})]
+    summary = msg("alliance settings changed ({fields})", fields=", ".join(keys))
+    return [Event("alliance-changed", "", path, summary, {"fields": keys})]
 
 
 # -- timelines from the one-pass log ------------------------------------------------------------
@@ -607,7 +796,7 @@ def histories_from_log(repo: Any, log: Any, *, paths: Iterable[str] | None = Non
             commit, merge = log.commits[sha], log.commits[carrier]
             events = describe_change(path, data(path, change.old_blob), data(path, change.new_blob))
             if not events:
-                events = [Event("edited", cls[1], path, "formatting or comments changed")]
+                events = [Event("edited", cls[1], path, msg("formatting or comments changed"))]
             entries.append(
                 HistoryEntry(
                     path=path,
@@ -671,13 +860,29 @@ def read_versions(root: Path, blobs: Iterable[str], *, repo: Any = None) -> dict
     return {sha: raw.decode("utf-8", "replace") for sha, raw in repo.read_blobs(blobs).items()}
 
 
-def render_text(history: RecordHistory) -> str:
-    lines = [f"History of {history.record or history.path} ({history.path})"]
+def render_text(history: RecordHistory, lang: str = "en", name_of: Callable[[Ref], str | None] | None = None) -> str:
+    """The timeline of one record as `qtgov history ID` prints it, in `lang`; with `name_of`
+    (see `record_names`), people and records are named rather than given by id."""
+    record = Ref(history.record, history.kind) if history.record else history.path
+    title = msg("History of {record} ({path})", record=record, path=history.path)
+    lines = [_say(title, lang, name_of)]
     if not history.entries:
-        lines.append("  no changes on the main line")
+        lines.append("  " + render(msg("no changes on the main line"), lang))
     for entry in history.entries:
         lines.append(f"{entry.day}  {entry.commit[:12]}  {entry.author}")
         if entry.merge != entry.commit:
-            lines[-1] += f"  (merged in {entry.merge[:12]})"
-        lines.extend(f"    {event.summary}" for event in entry.events)
+            lines[-1] += "  " + render(msg("(merged in {commit})", commit=entry.merge[:12]), lang)
+        lines.extend(f"    {_say(event.summary, lang, name_of)}" for event in entry.events)
     return "\n".join(lines) + "\n"
+
+
+def render_changelog(
+    entries: Iterable[HistoryEntry], lang: str = "en", name_of: Callable[[Ref], str | None] | None = None
+) -> str:
+    """Every record's changes, newest first, one line each, as `qtgov history` prints them."""
+    lines = [f"{e.day}  {e.commit[:12]}  {e.path}: {_say(e.summary, lang, name_of)}  ({e.author})" for e in entries]
+    return "\n".join(lines or [render(msg("No history."), lang)]) + "\n"
+
+
+def _say(text: str, lang: str, name_of: Callable[[Ref], str | None] | None) -> str:
+    return render(named(text, name_of) if name_of is not None else text, lang)

@@ -28,7 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from qtgov.dates import ONE_DAY, parse_date
-from qtgov.gitgov.history import parse_record
+from qtgov.gitgov.history import Ref, parse_record
+from qtgov.messages import joined, msg, render
 
 _KEY = re.compile(
     r"(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(?:256|384|521)|sk-ssh-ed25519@openssh\.com|"
@@ -344,16 +345,19 @@ def _judge(
     require_signed: bool,
     dirty: set[str],
 ) -> Provenance:
-    who = f"{act.person} ({act.member})" if act.member else f"counsel {act.person}"
+    if act.member:
+        who = msg("{person} ({member})", person=Ref(act.person, "person", act.member), member=Ref(act.member, "member"))
+    else:
+        who = msg("counsel {person}", person=Ref(act.person, "counsel"))
     base: dict[str, Any] = {
         "agreement": act.agreement, "path": act.path, "act": act.act, "member": act.member,
         "person": act.person, "position": act.position, "line": act.line, "column": act.column, "pointer": act.pointer,
     }  # fmt: skip
     if sha is None:
         reason = (
-            "not committed yet: git cannot vouch for it until it is committed"
+            msg("not committed yet: git cannot vouch for it until it is committed")
             if act.path in dirty
-            else "no commit in the history introduces it (made in a merge, or lost by a squash or rebase merge)"
+            else msg("no commit in the history introduces it (made in a merge, or lost by a squash or rebase merge)")
         )
         return Provenance(
             **base, commit=None, merge=None, date=None, author=None, author_email=None, email_matches=None,
@@ -363,7 +367,8 @@ def _judge(
     merge = log.commits.get(log.merged_by.get(sha, sha), commit)
     email_matches = commit.author_email.lower() in ident.emails
     signature = signed = None
-    note = ""
+    note: str = ""
+    short = sha[:12]
     if require_signed:
         check = checks.get(sha)
         signature = check.status if check else "E"
@@ -371,27 +376,53 @@ def _judge(
         signed = signature == "G" and ident.principal in principals
         vouched = bool(signed)
         if signed:
-            reason = f"commit {sha[:12]} is signed with an SSH key registered for {who}"
+            reason = msg("commit {commit} is signed with an SSH key registered for {who}", commit=short, who=who)
         elif not ident.keys:
-            reason = f"{who} has no signing_keys registered, so commit {sha[:12]} cannot be verified"
+            reason = msg(
+                "{who} has no signing_keys registered, so commit {commit} cannot be verified", who=who, commit=short
+            )
         elif signature == "N":
-            reason = f"commit {sha[:12]} is not signed; {who} must sign their commits (git commit -S)"
+            reason = msg(
+                "commit {commit} is not signed; {who} must sign their commits (git commit -S)", commit=short, who=who
+            )
         elif signature == "G":
-            reason = f"commit {sha[:12]} is signed by {check.principal if check else '?'}, not by {who}"
+            signer = check.principal if check else "?"
+            reason = msg("commit {commit} is signed by {signer}, not by {who}", commit=short, signer=signer, who=who)
         elif signature == "U":
-            reason = f"commit {sha[:12]} is signed with a key not registered for {who} on the commit's date"
+            reason = msg(
+                "commit {commit} is signed with a key not registered for {who} on the commit's date",
+                commit=short,
+                who=who,
+            )
         else:
-            reason = f"git could not verify the signature of commit {sha[:12]} (status {signature})"
+            reason = msg(
+                "git could not verify the signature of commit {commit} (status {status})",
+                commit=short,
+                status=signature,
+            )
     else:
         vouched = email_matches
+        email = commit.author_email
         if email_matches:
-            reason = f"committed by {commit.author_email} in {sha[:12]}, one of the commit_emails of {who}"
-            note = f"committed in {sha[:12]} from an address registered for {who}"
+            reason = msg(
+                "committed by {email} in {commit}, one of the commit_emails of {who}",
+                email=email,
+                commit=short,
+                who=who,
+            )
+            note = msg("committed in {commit} from an address registered for {who}", commit=short, who=who)
         elif not ident.emails:
-            reason = f"{who} has no commit_emails registered, so commit {sha[:12]} cannot be attributed"
+            reason = msg(
+                "{who} has no commit_emails registered, so commit {commit} cannot be attributed", who=who, commit=short
+            )
         else:
-            reason = f"committed in {sha[:12]} by {commit.author_email}, which is not one of the commit_emails of {who}"
-            note = f"committed in {sha[:12]} from an address not registered for {who}"
+            reason = msg(
+                "committed in {commit} by {email}, which is not one of the commit_emails of {who}",
+                commit=short,
+                email=email,
+                who=who,
+            )
+            note = msg("committed in {commit} from an address not registered for {who}", commit=short, who=who)
     return Provenance(
         **base, commit=sha, merge=merge.sha, date=merge.committer_date, author=commit.author_name,
         author_email=commit.author_email, email_matches=email_matches, signature=signature,
@@ -409,26 +440,43 @@ def signature_provenance(
     return {((p.agreement, p.position) if p.act == "signature" else ("review", p.agreement)): p for p in report}
 
 
-def render_text(items: list[Provenance]) -> str:
+def render_text(items: list[Provenance], lang: str = "en") -> str:
+    """The report `qtgov provenance` prints, in `lang`: one line per signature and review."""
     if not items:
-        return "No signatures or legal reviews.\n"
+        return render(msg("No signatures or legal reviews."), lang) + "\n"
     lines = []
     for p in items:
-        mark = "vouched" if p.vouched else "NOT vouched"
-        what = f"signature of {p.person} for {p.member}" if p.act == "signature" else f"legal review by {p.person}"
-        lines.append(f"{p.path}:{p.line}:{p.column}: {mark}: {what}: {p.reason}")
+        mark = msg("vouched") if p.vouched else msg("NOT vouched")
+        if p.act == "signature":
+            what = msg("signature of {person} for {member}", person=p.person, member=p.member)
+        else:
+            what = msg("legal review by {person}", person=p.person)
+        line = msg(
+            "{where}: {mark}: {what}: {reason}",
+            where=f"{p.path}:{p.line}:{p.column}",
+            mark=mark,
+            what=what,
+            reason=p.reason,
+        )
+        lines.append(render(line, lang))
     vouched = sum(p.vouched for p in items)
-    lines.append(f"{vouched} of {len(items)} vouched for by git")
+    lines.append(render(msg("{vouched} of {total} vouched for by git", vouched=vouched, total=len(items)), lang))
     return "\n".join(lines) + "\n"
 
 
-def unsigned_note(index: Any) -> str:
+def unsigned_note(index: Any, lang: str = "en") -> str:
     """A line saying which records were not looked at because nobody signs them, so that a
     report without a word on projects is not read as "their signatures are fine"."""
-    counts = [
-        (len(index.known[kind]), word) for kind, word in (("project", "project"), ("retrospective", "retrospective"))
-    ]
-    parts = [f"{n} {word}{'s' if n != 1 else ''}" for n, word in counts if n]
+    projects, retrospectives = len(index.known["project"]), len(index.known["retrospective"])
+    parts = []
+    if projects:
+        parts.append(msg("1 project") if projects == 1 else msg("{n} projects", n=projects))
+    if retrospectives:
+        parts.append(msg("1 retrospective") if retrospectives == 1 else msg("{n} retrospectives", n=retrospectives))
     if not parts:
         return ""
-    return f"Not checked: {' and '.join(parts)}, which carry no signatures (only agreements are signed).\n"
+    text = msg(
+        "Not checked: {records}, which carry no signatures (only agreements are signed).",
+        records=joined(" and ", parts),
+    )
+    return render(text, lang) + "\n"

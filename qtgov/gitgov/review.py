@@ -43,7 +43,7 @@ from qtgov.economics.ownership import ControlTimeline, holdings
 from qtgov.errors import UsageError
 from qtgov.findings import Finding, Severity, sort_findings
 from qtgov.gitgov.history import Event, RecordParser, classify, describe_change, file_event, parse_record
-from qtgov.messages import msg
+from qtgov.messages import joined, msg, render
 
 ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{1,62}\Z")
 LOGIN_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?\Z")
@@ -84,7 +84,7 @@ class ApprovalGroup:
 
     @property
     def reason(self) -> str:
-        return "; ".join(self.reasons)
+        return joined("; ", self.reasons)
 
     @property
     def satisfied(self) -> bool | None:
@@ -267,15 +267,16 @@ def _project_people(ident: str, old: dict[str, Any] | None, new: dict[str, Any] 
         if not data:
             continue
         if isinstance(data.get("prime"), str):
-            out.append((data["prime"], f"prime of {ident}"))
+            out.append((data["prime"], msg("prime of {id}", id=ident)))
         if isinstance(data.get("brought_by"), str):
-            out.append((data["brought_by"], f"brought {ident} to the alliance"))
-        out += [(b, f"bidder for {ident}") for b in _ids(data.get("bidders"))]
+            out.append((data["brought_by"], msg("brought {id} to the alliance", id=ident)))
+        out += [(b, msg("bidder for {id}", id=ident)) for b in _ids(data.get("bidders"))]
     for pid, (_what, _keys) in package_changes(old, new).items():
         for data in (old, new):
             for package in (data or {}).get("packages") or []:
                 if isinstance(package, dict) and package.get("id") == pid and isinstance(package.get("assignee"), str):
-                    out.append((package["assignee"], f"assignee of package {pid} of {ident}"))
+                    why = msg("assignee of package {package} of {id}", package=pid, id=ident)
+                    out.append((package["assignee"], why))
     return list(dict.fromkeys(out))
 
 
@@ -358,9 +359,17 @@ class _Groups:
     def member(self, member: str, reason: str, label: str | None = None) -> None:
         key = f"member:{member}"
         if key not in self.groups:
-            hub = " (hub)" if member == self.hub else ""
             in_base = _member_path(member) in self.base.files if _member_path(member) else False
-            text = label or f"{member}{hub}" + ("" if in_base else " (not a member in the base: cannot approve yet)")
+            if label:
+                text = label
+            elif member == self.hub:
+                text = msg("{member} (hub)", member=member)
+                if not in_base:
+                    text = msg("{member} (hub) (not a member in the base: cannot approve yet)", member=member)
+            elif not in_base:
+                text = msg("{member} (not a member in the base: cannot approve yet)", member=member)
+            else:
+                text = member
             self.groups[key] = ApprovalGroup(key, text, any_of=self.representatives(member))
         if reason not in self.groups[key].reasons:
             self.groups[key].reasons.append(reason)
@@ -369,13 +378,15 @@ class _Groups:
         if self.hub:
             self.member(self.hub, reason)
         else:
-            self.groups.setdefault("hub", ApprovalGroup("hub", "the hub (none named in charter/alliance.yaml)"))
+            self.groups.setdefault("hub", ApprovalGroup("hub", msg("the hub (none named in charter/alliance.yaml)")))
             self.groups["hub"].reasons.append(reason)
         self.quorum_excluded.update(exclude)
         if self.quorum > 0:
             group = self.groups.setdefault(
                 "quorum",
-                ApprovalGroup("quorum", f"quorum: {self.quorum} member(s) other than the hub", need=self.quorum),
+                ApprovalGroup(
+                    "quorum", msg("quorum: {n} member(s) other than the hub", n=self.quorum), need=self.quorum
+                ),
             )
             if reason not in group.reasons:
                 group.reasons.append(reason)
@@ -385,11 +396,13 @@ class _Groups:
         if key not in self.groups:
             entry = self.counsel.get(reviewer)
             if entry is None:
-                self.groups[key] = ApprovalGroup(key, f"counsel {reviewer} (not a counsel in the base: cannot approve)")
+                self.groups[key] = ApprovalGroup(
+                    key, msg("counsel {reviewer} (not a counsel in the base: cannot approve)", reviewer=reviewer)
+                )
             else:
                 login = entry.get("github") if isinstance(entry.get("github"), str) else None
                 approver = Approver(None, reviewer, login if login and LOGIN_RE.match(login) else None)
-                self.groups[key] = ApprovalGroup(key, f"counsel {reviewer}", any_of=[approver])
+                self.groups[key] = ApprovalGroup(key, msg("counsel {reviewer}", reviewer=reviewer), any_of=[approver])
         self.groups[key].reasons.append(reason)
 
     def finish(self) -> list[ApprovalGroup]:
@@ -433,17 +446,23 @@ class _Groups:
         for group, grouped in by_group.items():
             if len(grouped) > 1 or group != grouped[0]:
                 quorum.counts_as.update((m, group) for m in grouped)
+        parts = [quorum.label]
         if self.quorum_excluded:
-            quorum.label += f", not {', '.join(sorted(self.quorum_excluded))}"
+            parts.append(msg(", not {members}", members=", ".join(sorted(self.quorum_excluded))))
         if with_hub:
-            quorum.label += f", not {', '.join(with_hub)} (in the hub's control group)"
+            parts.append(msg(", not {members} (in the hub's control group)", members=", ".join(with_hub)))
         if with_excluded:
-            quorum.label += f", not {', '.join(with_excluded)} (in the control group of the member concerned)"
+            parts.append(
+                msg(", not {members} (in the control group of the member concerned)", members=", ".join(with_excluded))
+            )
         if quorum.departed:
-            quorum.label += f", not {', '.join(sorted(quorum.departed))} (left the alliance)"
+            parts.append(msg(", not {members} (left the alliance)", members=", ".join(sorted(quorum.departed))))
         shared = [grouped for grouped in by_group.values() if len(grouped) > 1]
         if shared:
-            quorum.label += "; one control group counts once: " + "; ".join(", ".join(g) for g in shared)
+            groups = "; ".join(", ".join(g) for g in shared)
+            parts.append(msg("; one control group counts once: {groups}", groups=groups))
+        if len(parts) > 1:
+            quorum.label = joined("", parts)
 
 
 def required_approvals(base: Snapshot, changes: list[Any], head_data: dict[str, Any], as_of: dt.date) -> list[Any]:
@@ -462,33 +481,40 @@ def _required(base: Snapshot, changes: list[Any], head_data: dict[str, Any], as_
             ident = cls[1]
             if old is None or new is None:
                 if new is None and change.new_blob:
-                    verb = "file cannot be read"
+                    reason = msg("member {id} file cannot be read", id=ident)
+                elif old is None:
+                    reason = msg("member {id} joins (new member file)", id=ident)
                 else:
-                    verb = "joins (new member file)" if old is None else "file deleted"
-                groups.hub_and_quorum(f"member {ident} {verb}", exclude=[ident])
+                    reason = msg("member {id} file deleted", id=ident)
+                groups.hub_and_quorum(reason, exclude=[ident])
                 continue
             moved = [k for k in MEMBERSHIP_FIELDS if old.get(k) != new.get(k)]
             if moved:
-                groups.hub_and_quorum(f"membership of {ident} changes ({', '.join(moved)})", exclude=[ident])
+                groups.hub_and_quorum(
+                    msg("membership of {id} changes ({fields})", id=ident, fields=", ".join(moved)), exclude=[ident]
+                )
             others = [k for k in {*old, *new} if k not in MEMBERSHIP_FIELDS and old.get(k) != new.get(k)]
             if others or not moved:
-                groups.member(ident, f"edit of member {ident}")
+                groups.member(ident, msg("edit of member {id}", id=ident))
         elif cls is not None and cls[0] == "agreement":
             ident = cls[1]
             before, after = _parties(old), _parties(new)
             for party in dict.fromkeys([*before, *after]):
                 if _member_path(party):
-                    groups.member(party, f"party to {ident}")
+                    groups.member(party, msg("party to {id}", id=ident))
             # An amendment restates an agreement: the parties of what it amends or supersedes (in
             # the base) are not new to it.
             restated = {p for target in _restates(new) for p in _parties(base.data(f"agreements/{target}.yaml"))}
             new_parties = [p for p in after if p not in before and p not in restated]
             if new_parties:
                 if groups.hub:
-                    groups.member(groups.hub, f"new part{'ies' if len(new_parties) > 1 else 'y'} to {ident}: "
-                                  f"{', '.join(new_parties)}")  # fmt: skip
+                    names = ", ".join(new_parties)
+                    if len(new_parties) > 1:
+                        groups.member(groups.hub, msg("new parties to {id}: {names}", id=ident, names=names))
+                    else:
+                        groups.member(groups.hub, msg("new party to {id}: {names}", id=ident, names=names))
                 else:
-                    groups.hub_and_quorum(f"new parties to {ident}")
+                    groups.hub_and_quorum(msg("new parties to {id}", id=ident))
             old_review = (old or {}).get("legal_review") or {}
             new_review = (new or {}).get("legal_review") or {}
             if old_review != new_review:
@@ -496,27 +522,28 @@ def _required(base: Snapshot, changes: list[Any], head_data: dict[str, Any], as_
                     old_review if isinstance(old_review, dict) else {}
                 ).get("reviewer")
                 if isinstance(reviewer, str) and reviewer:
-                    groups.counsel_group(reviewer, f"legal review of {ident}")
+                    groups.counsel_group(reviewer, msg("legal review of {id}", id=ident))
             if old is not None and new is not None and old.get("visibility") != new.get("visibility"):
                 for party in dict.fromkeys([*before, *after]):
                     if _member_path(party):
-                        groups.member(party, f"visibility of {ident} changes")
+                        groups.member(party, msg("visibility of {id} changes", id=ident))
         elif cls is not None and cls[0] in ("project", "retrospective"):
             ident = cls[1]
             if cls[0] == "project":
                 people = _project_people(ident, old, new)
             else:
-                people = [(m, f"author of retrospective {ident}") for m in _authors(old, new)]
+                people = [(m, msg("author of retrospective {id}", id=ident)) for m in _authors(old, new)]
             asked = [m for m, why in people if _member_path(m) and groups.member_unless_departed(m, why)]
             if not asked:
                 # Nobody who may approve is named (all left, or the file names no member that can
                 # be read): the change still needs someone, and the hub answers for the records.
+                why = msg("{kind} {id} changed and names no member who can approve", kind=msg(cls[0]), id=ident)
                 if groups.hub:
-                    groups.member(groups.hub, f"{cls[0]} {ident} changed and names no member who can approve")
+                    groups.member(groups.hub, why)
                 else:
-                    groups.hub_and_quorum(f"{cls[0]} {ident} changed and names no member who can approve")
+                    groups.hub_and_quorum(why)
         else:
-            groups.hub_and_quorum(f"{path} changed")
+            groups.hub_and_quorum(msg("{path} changed", path=path))
     return groups
 
 
@@ -565,7 +592,14 @@ def review(root: Path, spec: str, *, as_of: dt.date | None = None) -> Review:
         cls = classify(change.path)
         if cls is not None and change.new_blob and head_data.get(change.path) is None:
             # Unreadable is not deleted: say what happened, the errors section says why.
-            summary = f"{cls[0]} file {change.path} no longer reads as a record (see the errors)"
+            if cls[0] == "member":
+                summary = msg("member file {path} no longer reads as a record (see the errors)", path=change.path)
+            elif cls[0] == "agreement":
+                summary = msg("agreement file {path} no longer reads as a record (see the errors)", path=change.path)
+            else:
+                summary = msg(
+                    "{kind} file {path} no longer reads as a record (see the errors)", kind=cls[0], path=change.path
+                )
             events.append(Event(f"{cls[0]}-unreadable", cls[1], change.path, summary))
         elif cls is not None:
             events.extend(describe_change(change.path, base.data(change.path), head_data.get(change.path)))
@@ -716,7 +750,13 @@ def check_approvals(result: Review, reviews: list[dict[str, Any]], *, allow_stal
             continue
         commit = review.get("commit_id")
         if isinstance(commit, str) and commit and commit != result.head and not allow_stale:
-            notes.append(f"@{login} approved an earlier commit ({commit[:12]}); approve the current head again")
+            notes.append(
+                msg(
+                    "@{login} approved an earlier commit ({commit}); approve the current head again",
+                    login=login,
+                    commit=commit[:12],
+                )
+            )
             continue
         approved.add(login)
     counted: set[str] = set()
@@ -731,15 +771,29 @@ def check_approvals(result: Review, reviews: list[dict[str, Any]], *, allow_stal
     for login in sorted(approved - counted):
         if login in departed:
             rep, last = departed[login]
-            when = f" on {last}" if last else ""
-            notes.append(
-                f"@{login} approved for {rep.member}, which left the alliance{when}: a member that has left"
-                " is no longer a voter, so the approval does not count toward the quorum"
-            )
+            if last:
+                note = msg(
+                    "@{login} approved for {member}, which left the alliance on {day}: a member that has left is no "
+                    "longer a voter, so the approval does not count toward the quorum",
+                    login=login,
+                    member=rep.member,
+                    day=last,
+                )
+            else:
+                note = msg(
+                    "@{login} approved for {member}, which left the alliance: a member that has left is no longer a "
+                    "voter, so the approval does not count toward the quorum",
+                    login=login,
+                    member=rep.member,
+                )
+            notes.append(note)
             continue
         notes.append(
-            f"@{login} approved, but is not among the approvers computed from the base version "
-            "(nobody approves their own addition), so the approval counts for no group"
+            msg(
+                "@{login} approved, but is not among the approvers computed from the base version (nobody approves "
+                "their own addition), so the approval counts for no group",
+                login=login,
+            )
         )
     # Notes of the review itself (members not asked) stay; a second check does not repeat them.
     result.notes = [*dict.fromkeys([*result.notes, *notes])]
@@ -762,61 +816,83 @@ def code(text: str) -> str:
     return "`" + str(text).replace("`", "'").replace("\n", " ") + "`"
 
 
-def _who(approver: Approver) -> str:
+def _who(approver: Approver, lang: str) -> str:
     name = md(approver.representative)
-    return f"@{approver.github} ({name})" if approver.github else f"{name} (no GitHub user)"
+    if approver.github:
+        return f"@{approver.github} ({name})"
+    return render(msg("{name} (no GitHub user)", name=name), lang)
 
 
-def render_markdown(result: Review) -> str:
+def render_markdown(result: Review, lang: str = "en") -> str:
+    """The review as a pull-request comment in `lang` (record text is made inert)."""
+
+    def say(text: str) -> str:
+        return render(text, lang)
+
     lines = ["## qtgov review", ""]
     lines += [f"> {line}" for line in disclaimer.TEXT.splitlines()]
-    lines += [
-        "",
-        f"Base {code(result.base)} ({result.base_commit[:12]}) · merge base {result.merge_base[:12]} · "
-        f"head {result.head[:12]}",
-        "",
-    ]
+    head = say(
+        msg(
+            "Base {base} ({base_commit}) · merge base {merge_base} · head {head}",
+            base=code(result.base),
+            base_commit=result.base_commit[:12],
+            merge_base=result.merge_base[:12],
+            head=result.head[:12],
+        )
+    )
+    lines += ["", head, ""]
     if result.errors:
         lines += [
-            "### Errors in the changed files",
+            say(msg("### Errors in the changed files")),
             "",
-            f"{len(result.errors)} error(s): these files do not read as records, so what they change cannot be "
-            "told and the review fails until they are fixed.",
+            say(
+                msg(
+                    "{n} error(s): these files do not read as records, so what they change cannot be told and the "
+                    "review fails until they are fixed.",
+                    n=len(result.errors),
+                )
+            ),
             "",
-            *[f"- {code(f'{f.path}:{f.line}:{f.column}')} {md(f.rule)}: {md(f.message)}" for f in result.errors],
+            *[
+                f"- {code(f'{f.path}:{f.line}:{f.column}')} {md(f.rule)}: {md(render(f.message, lang))}"
+                for f in result.errors
+            ],
             "",
         ]
-    lines += [
-        "### What changes",
-        "",
-    ]
+    lines += [say(msg("### What changes")), ""]
     if result.events:
-        lines += [f"- {code(e.path)}: {md(e.summary)}" for e in result.events]
+        lines += [f"- {code(e.path)}: {md(render(e.summary, lang))}" for e in result.events]
     else:
-        lines.append("No governance files change.")
-    lines += ["", "### Approvals needed", ""]
+        lines.append(say(msg("No governance files change.")))
+    lines += ["", say(msg("### Approvals needed")), ""]
     if not result.approvals:
-        lines.append("None: the change touches no governance file.")
+        lines.append(say(msg("None: the change touches no governance file.")))
     else:
         lines += [
-            "Computed from the base version, so nobody approves their own addition.",
+            say(msg("Computed from the base version, so nobody approves their own addition.")),
             "",
-            "| | Approval | Why | Who can give it |",
+            say(msg("| | Approval | Why | Who can give it |")),
             "|---|---|---|---|",
         ]
         for group in result.approvals:
             mark = {True: "✅", False: "❌", None: "⏳"}[group.satisfied]
-            who = [_who(a) for a in group.any_of]
+            who = [_who(a, lang) for a in group.any_of]
             if len(who) > 12:
-                who = [*who[:12], f"and {len(who) - 12} more"]
+                who = [*who[:12], say(msg("and {n} more", n=len(who) - 12))]
             given = ""
             if group.satisfied_by:
-                given = " — approved by " + ", ".join(f"@{a.github}" for a in group.satisfied_by)
-            lines.append(
-                f"| {mark} | {md(group.label)} | {md(group.reason)} | {', '.join(who) or 'nobody yet'}{given} |"
-            )
+                given = say(
+                    msg(" — approved by {logins}", logins=", ".join(f"@{a.github}" for a in group.satisfied_by))
+                )
+            people = _joined(who, lang) or say(msg("nobody yet"))
+            label, reason = md(render(group.label, lang)), md(render(group.reason, lang))
+            lines.append(f"| {mark} | {label} | {reason} | {people}{given} |")
     if result.notes:
-        lines += ["", *[f"- {md(n)}" for n in result.notes]]
+        lines += ["", *[f"- {md(render(n, lang))}" for n in result.notes]]
     if result.approvals_checked:
-        lines += ["", "**All approvals given.**" if result.satisfied else "**Approvals missing.**"]
+        lines += ["", say(msg("**All approvals given.**")) if result.satisfied else say(msg("**Approvals missing.**"))]
     return "\n".join(lines) + "\n"
+
+
+def _joined(items: list[str], lang: str) -> str:
+    return render(joined(", ", items), lang)

@@ -60,8 +60,8 @@ class InForce:
     def period_text(self) -> str:
         """The time in force in words: the end date is included."""
         if self.last_day is None:
-            return f"from {self.effective}, with no end date"
-        return f"from {self.effective} until and including {self.last_day}"
+            return msg("from {start}, with no end date", start=self.effective)
+        return msg("from {start} until and including {end}", start=self.effective, end=self.last_day)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -246,8 +246,13 @@ class PackageRow:
         return f"{self.project}/{self.package}"
 
     def period_text(self) -> str:
-        start = f"from {self.start}" if self.start else "from the start"
-        return f"{start} until and including {self.end}" if self.end else f"{start}, with no due date"
+        if self.start is None:
+            if self.end:
+                return msg("from the start until and including {end}", end=self.end)
+            return msg("from the start, with no due date")
+        if self.end:
+            return msg("from {start} until and including {end}", start=self.start, end=self.end)
+        return msg("from {start}, with no due date", start=self.start)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -298,11 +303,18 @@ def package_deadlines(index: Index, today: dt.date, window: dt.timedelta) -> lis
     for row in open_packages(index):
         who = (row.assignee,)
         if row.start is not None and today <= row.start <= horizon and row.status == "planned":
-            out.append(Deadline(row.start, "start", row.id, row.path, who, "package starts (first day of work)"))
+            out.append(Deadline(row.start, "start", row.id, row.path, who, msg("package starts (first day of work)")))
         if row.end is not None and row.end < today:
             out.append(
-                Deadline(row.end, "overdue", row.id, row.path, who, f"package due on {row.end}, still {row.status}")
+                Deadline(
+                    row.end,
+                    "overdue",
+                    row.id,
+                    row.path,
+                    who,
+                    msg("package due on {day}, still {status}", day=row.end, status=row.status),
+                )
             )
         elif row.end is not None and row.end <= horizon:
-            out.append(Deadline(row.end, "due", row.id, row.path, who, "package due (last day of work)"))
+            out.append(Deadline(row.end, "due", row.id, row.path, who, msg("package due (last day of work)")))
     return out

@@ -11,6 +11,8 @@ import math
 import re
 from typing import Any
 
+from qtgov.messages import msg
+
 # ---------------------------------------------------------------- other readings of plain scalars
 
 # A reading other than "text". `_VALUE` is YAML 1.1's `=` ("the default value" key), which most
@@ -109,20 +111,20 @@ def _reading_11(value: str) -> Any:
 
 def _describe(reading: Any) -> str:
     if reading is None:
-        return "null (no value)"
+        return msg("null (no value)")
     if reading is _BIG:
-        return "a number"
+        return msg("a number")
     if reading is _VALUE:
-        return "a special key (most of them cannot load it at all)"
+        return msg("a special key (most of them cannot load it at all)")
     if isinstance(reading, bool):
-        return f"the boolean {str(reading).lower()}"
+        return msg("the boolean {value}", value=str(reading).lower())
     if isinstance(reading, float):
         if math.isnan(reading):
-            return "not-a-number"
+            return msg("not-a-number")
         if math.isinf(reading):
-            return "minus infinity" if reading < 0 else "infinity"
-        return f"the number {reading:g}" if abs(reading) < 1e16 else f"the number {reading!r}"
-    return f"the number {reading}"
+            return msg("minus infinity") if reading < 0 else msg("infinity")
+        return msg("the number {value}", value=f"{reading:g}" if abs(reading) < 1e16 else repr(reading))
+    return msg("the number {value}", value=str(reading))
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -162,24 +164,45 @@ def ambiguity(value: str, *, key: bool = False) -> str | None:
     if r12 is _TEXT and r11 is _TEXT:
         return None
     if r12 is not _TEXT and r11 is not _TEXT and _same(r12, r11):
-        how = f"YAML tools read it as {_describe(r12)}"
+        how = msg("YAML tools read it as {reading}", reading=_describe(r12))
         readings = [r12]
     elif r11 is _TEXT:
-        how = f"YAML 1.2 tools such as editors read it as {_describe(r12)}"
+        how = msg("YAML 1.2 tools such as editors read it as {reading}", reading=_describe(r12))
         readings = [r12]
     elif r12 is _TEXT:
-        how = f"YAML 1.1 tools read it as {_describe(r11)}"
+        how = msg("YAML 1.1 tools read it as {reading}", reading=_describe(r11))
         readings = [r11]
     else:
-        how = f"YAML 1.2 tools such as editors read it as {_describe(r12)} and YAML 1.1 tools as {_describe(r11)}"
+        how = msg(
+            "YAML 1.2 tools such as editors read it as {reading} and YAML 1.1 tools as {other}",
+            reading=_describe(r12),
+            other=_describe(r11),
+        )
         readings = [r12, r11]
     shown = value if len(value) <= 40 else value[:37] + "..."
-    message = f'{shown!r} is text to qtgov, but {how}: quote it ("{shown}") if it is text'
-    if len(readings) == 1 and not key:
-        fix = _in_qtgov_terms(readings[0])
-        if fix is not None:
-            message += f", or write {fix}" + (" for no value" if readings[0] is None else "")
-    return message
+    fix = _in_qtgov_terms(readings[0]) if len(readings) == 1 and not key else None
+    if fix is None:
+        return msg(
+            '{value} is text to qtgov, but {how}: quote it ("{shown}") if it is text',
+            value=repr(shown),
+            how=how,
+            shown=shown,
+        )
+    if readings[0] is None:
+        return msg(
+            '{value} is text to qtgov, but {how}: quote it ("{shown}") if it is text, or write {fix} for no value',
+            value=repr(shown),
+            how=how,
+            shown=shown,
+            fix=fix,
+        )
+    return msg(
+        '{value} is text to qtgov, but {how}: quote it ("{shown}") if it is text, or write {fix}',
+        value=repr(shown),
+        how=how,
+        shown=shown,
+        fix=fix,
+    )
 
 
 # ---------------------------------------------------------------- full-width punctuation
@@ -192,18 +215,32 @@ _CURLY_QUOTES = "“”‘’「」"
 _COMMAS = "，、"
 _KEY_TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*[ \t\u3000]*：")
 _NAMES = {
-    "：": "full-width colon '：' (U+FF1A): YAML needs an ASCII colon ':' followed by a space",
-    "，": "full-width comma '，' (U+FF0C) between items: YAML separates items with an ASCII comma ','",
-    "、": "ideographic comma '、' (U+3001) between items: YAML separates items with an ASCII comma ','",
-    "\u3000": "full-width space (U+3000) used as indentation: indent with ASCII spaces",
-    "brackets": "'{char}' (U+{code:04X}) is not a YAML bracket: write [ ] for a list or {{ }} for a mapping",
-    "dash": "'{char}' (U+{code:04X}) is not a YAML list dash: start each item with an ASCII '- '",
-    "quotes": "curly quote '{char}' (U+{code:04X}) is not a YAML quote: write the key plain or in ASCII quotes \"…\"",
+    "：": msg("full-width colon '：' (U+FF1A): YAML needs an ASCII colon ':' followed by a space"),
+    "，": msg("full-width comma '，' (U+FF0C) between items: YAML separates items with an ASCII comma ','"),
+    "、": msg("ideographic comma '、' (U+3001) between items: YAML separates items with an ASCII comma ','"),
+    "\u3000": msg("full-width space (U+3000) used as indentation: indent with ASCII spaces"),
 }
 
 
 def _message(kind: str, char: str) -> str:
-    return _NAMES[kind].format(char=char, code=ord(char))
+    code = f"{ord(char):04X}"
+    if kind == "brackets":
+        return msg(
+            "'{char}' (U+{code}) is not a YAML bracket: write [ ] for a list or {{ }} for a mapping",
+            char=char,
+            code=code,
+        )
+    if kind == "dash":
+        return msg(
+            "'{char}' (U+{code}) is not a YAML list dash: start each item with an ASCII '- '", char=char, code=code
+        )
+    if kind == "quotes":
+        return msg(
+            "curly quote '{char}' (U+{code}) is not a YAML quote: write the key plain or in ASCII quotes \"…\"",
+            char=char,
+            code=code,
+        )
+    return _NAMES[kind]
 
 
 def punctuation_in_scalar(value: str, *, key: bool, in_flow: bool, starts_line: bool = True) -> tuple[int, str] | None:

@@ -54,6 +54,7 @@ def environment() -> jinja2.Environment:
     env.filters.update(
         tr=_tr,
         say=_say,
+        named=_named,
         others=_others,
         label=_label,
         date=_date,
@@ -116,6 +117,18 @@ def _say(ctx: Any, text: str) -> str:
     """Text qtgov generated (a finding message, a rule title) in the page's language, through
     the message catalogue; never for record-provided text."""
     return messages.translate(text, _lang(ctx))
+
+
+@jinja2.pass_context
+def _named(ctx: Any, text: str) -> str:
+    """Generated text that mentions records (a history event, a provenance note) in the page's
+    language, naming the members, agreements and representatives this edition shows; the
+    others keep their ids."""
+    from qtgov.gitgov.history import named, record_names
+
+    lang = _lang(ctx)
+    name_of = record_names(ctx["members_by_id"], ctx["agreements_by_id"], lang, ctx["languages"])
+    return messages.render(named(text, name_of), lang)
 
 
 @jinja2.pass_context
@@ -385,6 +398,8 @@ def _event_text(ctx: Any, event: dict[str, Any]) -> Md:
     """A changelog event in the page's language: members by name (linked), values by label."""
     lang = _lang(ctx)
     args: dict[str, Any] = dict(event.get("args") or {})
+    if isinstance(args.get("summary"), messages.Message):  # a history event (qtgov.gitgov.history)
+        args["summary"] = _named(ctx, args["summary"])
     if "member" in args:
         args["member"] = Md(member_link_str(ctx, args["member"]))
     if "status" in args:
