@@ -372,4 +372,8 @@ CATALOGUE: dict[str, str] = {
     "course {course} belongs to {owner} and {trainer} does not co-list it: the trainer uses courses it owns or is a party to listing": "课程 {course} 属于 {owner}，而 {trainer} 没有联合上架它：培训方只能使用自己拥有或参与上架的课程",
     "course {course} in {listing}": "{listing} 中的课程 {course}",
     "{name} gives both {a} and {b}: give only one of them": "{name} 同时给出了 {a} 和 {b}：只能给出其中之一",
+    # --- boxes ---
+    "{names} and {count} more": "{names} 及另外 {count} 家",
+    "declared focus area {id} of {member} meets those of {count} other members on {where} ({names}): agreements cover it only for some pairs of them: {listed} ({label}); `qtgov overlaps --member {member}` lists every pair": "{member} 声明的重点领域 {id} 与另外 {count} 家成员声明的重点领域在 {where} 上重叠（{names}）：协议只涵盖其中部分成员之间的重叠：{listed}（{label}）；`qtgov overlaps --member {member}` 列出每一对成员",
+    "declared focus area {id} of {member} meets those of {count} other members on {where} ({names}): no agreement between them covers it yet ({label}); `qtgov overlaps --member {member}` lists every pair": "{member} 声明的重点领域 {id} 与另外 {count} 家成员声明的重点领域在 {where} 上重叠（{names}）：尚无任何协议涵盖，有待协调（{label}）；`qtgov overlaps --member {member}` 列出每一对成员",
 }

@@ -26,18 +26,19 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from qtgov.overlaps.geometry import NO_EXCEPT, Box
 from qtgov.overlaps.model import Agreement, Allocation, Claim, Model, collector_paused, tree_chain
 
 Cell = tuple[str, str, str]
-#: Labels that settle a pair (no finding); the others are overlaps to coordinate.
-SETTLED = ("resolved", "shared", "intra-group")
 #: Worst first: the label a box gets from its pairs.
 WORST = ("conflict", "blocked-review", "pending")
 Pair = tuple[str, str]
+#: (labelling rank of the agreement, agreement, allocation, start, end) of one allocation box
+AllocationBox = tuple[int, Agreement, Allocation, int, int]
+NO_PAIRS: frozenset[Pair] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,20 +51,25 @@ class Cover:
 
 @dataclass(frozen=True, slots=True)
 class Contest:
-    """One piece of one cell where two or more members' declared focus areas meet."""
+    """One contested piece of one cell: a period in which the declared focus areas of two or
+    more members meet there, the same allocations cover it, the same control groups are in
+    force, and its worst pair label stays one of `WORST`."""
 
     cell: Cell
     start: int
     end: int
-    #: the covering claims active in the piece, one per member (the latest to enter), sorted
-    #: by entry: the last to enter first.
+    label: str
+    #: one covering claim per member present in the piece (its latest to enter), the last
+    #: member to enter first: (member joined, claim start, member id, claim id), descending.
     claims: tuple[Claim, ...]
     #: the allocations covering the piece whose agreement binds two of its members, in labelling order
     covers: tuple[Cover, ...]
-    #: the pairs an agreement labels (pairs of the same control group excluded): pair -> cover
+    #: the pairs an agreement labels (pairs of one control group excluded): pair -> cover
     labelled: dict[Pair, Cover]
     #: the pairs of one control group in force on the piece
     intra: frozenset[Pair]
+    #: (member, start, end) of every covering claim: who is present when
+    spans: tuple[tuple[str, int, int], ...]
 
     @property
     def box(self) -> Box:
@@ -74,40 +80,19 @@ class Contest:
     def members(self) -> tuple[str, ...]:
         return tuple(sorted(c.member for c in self.claims))
 
-    @property
-    def pair_count(self) -> int:
-        k = len(self.claims)
-        return k * (k - 1) // 2
-
-    def counts(self) -> dict[str, int]:
-        """Member pairs by label (every pair of the piece counted once)."""
-        out: dict[str, int] = defaultdict(int)
-        for cover in self.labelled.values():
-            out[cover.allocation.label] += 1
-        if self.intra:
-            out["intra-group"] = len(self.intra)
-        out["conflict"] = self.pair_count - sum(out.values())
-        return dict(out)
-
-    @property
-    def label(self) -> str | None:
-        """The worst label of its pairs (conflict > blocked-review > pending), None when every
-        pair is settled."""
-        counts = self.counts()
-        return next((lab for lab in WORST if counts.get(lab, 0) > 0), None)
-
-    @property
-    def open_pairs(self) -> int:
-        """How many member pairs still have to coordinate (conflict, blocked-review, pending)."""
-        counts = self.counts()
-        return sum(counts.get(lab, 0) for lab in WORST)
-
     def pairs(self) -> Iterator[tuple[Pair, str, Cover | None]]:
-        """Every member pair of the piece with its label (and the allocation that gives it).
-        Quadratic in the members: for `qtgov overlaps`-sized questions and for tests."""
-        members = self.members
+        """Every pair of members present together on some day of the piece, with its label (and
+        the allocation that gives it). Quadratic in the members: for tools and tests."""
+        lo, hi = self.start, self.end
+        present: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for member, start, end in self.spans:
+            if start < hi and lo < end:
+                present[member].append((max(start, lo), min(end, hi)))
+        members = sorted(present)
         for n, a in enumerate(members):
             for b in members[n + 1 :]:
+                if not any(s1 < e2 and s2 < e1 for s1, e1 in present[a] for s2, e2 in present[b]):
+                    continue
                 pair = (a, b)
                 if pair in self.intra:
                     yield pair, "intra-group", None
@@ -118,11 +103,10 @@ class Contest:
                     yield pair, "conflict", None
 
 
-def contested(model: Model, *, settled: bool = False) -> list[Contest]:
-    """Every contested piece of every non-redundant cell, sorted by cell and start. With
-    `settled`, the pieces whose pairs are all settled too (for tests and tools)."""
+def contested(model: Model) -> list[Contest]:
+    """Every contested piece of every non-redundant cell, sorted by cell and start."""
     with collector_paused():
-        return _Boxes(model).run(settled)
+        return _Boxes(model).run()
 
 
 class _Boxes:
@@ -138,7 +122,7 @@ class _Boxes:
             for box in claim.boxes:
                 self.exact[(box[0][0], box[1][0], box[2][0])].append((claim, box[3], box[4]))
         # exact node triple -> (labelling rank, agreement, allocation, start, end)
-        self.allocs: dict[Cell, list[tuple[int, Agreement, Allocation, int, int]]] = defaultdict(list)
+        self.allocs: dict[Cell, list[AllocationBox]] = defaultdict(list)
         for rank, agreement in enumerate(model.agreements):
             if len(agreement.parties) < 2:
                 continue
@@ -175,22 +159,24 @@ class _Boxes:
 
     # -- the walk --------------------------------------------------------------------------
 
-    def run(self, settled: bool) -> list[Contest]:
+    def run(self) -> list[Contest]:
         by_sector: dict[str, list[Cell]] = defaultdict(list)
         for cell in self.exact:
             by_sector[cell[0]].append(cell)
-        #: cell -> its pieces' content, for the redundancy test
-        signatures: dict[Cell, tuple[object, ...]] = {}
-        found: dict[Cell, list[Contest]] = {}
+        #: cell -> what its pieces are made of (for the redundancy test)
+        signatures: dict[Cell, object] = {}
+        found: dict[Cell, tuple[list[tuple[Claim, int, int]], set[str], list[AllocationBox]]] = {}
+        exact = self.exact
 
         def visit_cell(cell: Cell, keys: list[Cell]) -> None:
-            entries = [e for key in keys for e in self.exact[key]]
-            if len({e[0].member for e in entries}) < 2:
+            entries = [e for key in keys for e in exact[key]]
+            everyone = {e[0].member for e in entries}
+            if len(everyone) < 2:
                 return
-            signature, pieces = self.pieces(cell, entries)
-            if signature:
-                signatures[cell] = signature
-                found[cell] = pieces
+            covers = self.covers_of(cell)
+            # The claims (by their exact node triples) and allocations covering the cell.
+            signatures[cell] = (frozenset(keys), tuple((a.id, al.position, s, e) for _, a, al, s, e in covers))
+            found[cell] = (entries, everyone, covers)
 
         def walk_segments(s: str, r: str, keys: list[Cell]) -> None:
             by_segment: dict[str, list[Cell]] = defaultdict(list)
@@ -210,13 +196,12 @@ class _Boxes:
         for cell in sorted(found):
             if self._redundant(cell, signatures):
                 continue
-            out.extend(p for p in found[cell] if settled or p.label is not None)
+            out.extend(self.pieces(cell, *found[cell]))
         return out
 
-    def _walk(self, dim: int, own: dict[str, list[Cell]], visit: object) -> None:
+    def _walk(self, dim: int, own: dict[str, list[Cell]], visit: Callable[[str, list[Cell]], None]) -> None:
         """Visit every used node of `dim` that some key covers (is on its chain), top-down,
         with the keys covering it, when they hold at least two claims."""
-        assert callable(visit)
         ups = self.up[dim]
         kids = self.children[dim]
         wanted: set[str] = set()
@@ -236,20 +221,22 @@ class _Boxes:
             if top in wanted:
                 descend(top, [])
 
-    def _redundant(self, cell: Cell, signatures: dict[Cell, tuple[object, ...]]) -> bool:
+    def _redundant(self, cell: Cell, signatures: dict[Cell, object]) -> bool:
         signature = signatures[cell]
         for d in range(3):
             chain = self.up[d][cell[d]]
             if len(chain) < 2:
                 continue
-            parent = (*cell[:d], chain[-2], *cell[d + 1 :])
-            if signatures.get(parent) == signature:  # type: ignore[arg-type]
+            parent: Cell = (chain[-2], cell[1], cell[2]) if d == 0 else (cell[0], chain[-2], cell[2])
+            if d == 2:
+                parent = (cell[0], cell[1], chain[-2])
+            if signatures.get(parent) == signature:
                 return True
         return False
 
     # -- one cell --------------------------------------------------------------------------
 
-    def covers_of(self, cell: Cell) -> list[tuple[int, Agreement, Allocation, int, int]]:
+    def covers_of(self, cell: Cell) -> list[AllocationBox]:
         """The allocation boxes that cover the whole cell, in labelling order."""
         options = [self.alloc_up[d].get(cell[d], ()) for d in range(3)]
         if not all(options):
@@ -264,63 +251,119 @@ class _Boxes:
         out.sort(key=lambda item: (item[0], item[2].position, item[3]))
         return out
 
-    def pieces(self, cell: Cell, entries: Sequence[tuple[Claim, int, int]]) -> tuple[tuple[object, ...], list[Contest]]:
-        """The cell's pieces: (their content, for the redundancy test; the pieces)."""
+    def pieces(
+        self,
+        cell: Cell,
+        entries: Sequence[tuple[Claim, int, int]],
+        everyone: set[str],
+        covering: Sequence[AllocationBox],
+    ) -> list[Contest]:
+        """The contested pieces of a cell, by a sweep over the days its claims, covering
+        allocations and control groups start or end."""
         model = self.model
-        members = {e[0].member for e in entries}
-        covers = [c for c in self.covers_of(cell) if len(c[1].parties & members) >= 2]
-        bounds = {b for e in entries for b in e[1:]}
+        covers = [c for c in covering if len(c[1].parties & everyone) >= 2]
+        grouped = frozenset(m for m in everyone if m in model.group or m in model.control)
+        starts: dict[int, list[str]] = defaultdict(list)
+        ends: dict[int, list[str]] = defaultdict(list)
+        for claim, start, end in entries:
+            starts[start].append(claim.member)
+            ends[end].append(claim.member)
+        bounds = set(starts) | set(ends)
         for c in covers:
             bounds.update(c[3:])
-        for m in members:
+        for m in grouped:
             for start, end, _gid in model.control.get(m, ()):
-                bounds.add(start)
-                bounds.add(end)
-        lo, hi = min(e[1] for e in entries), max(e[2] for e in entries)
-        points = sorted(p for p in bounds if lo <= p <= hi)
-        # Per elementary interval: the active members, covers and grouping; equal neighbours merge.
-        merged: list[tuple[int, int, tuple[frozenset[str], tuple[int, ...], frozenset[Pair]]]] = []
+                bounds.update((start, end))
+        points = sorted(bounds)
+        present: dict[str, int] = {}
+        runs: list[tuple[int, int, str, tuple[int, ...], frozenset[Pair]]] = []
+        plain = not covers and not grouped  # the common case: every pair is a conflict
         for start, end in itertools.pairwise(points):
-            active = frozenset(e[0].member for e in entries if e[1] <= start < e[2])
-            if len(active) < 2:
+            for m in ends.get(start, ()):
+                if present[m] == 1:
+                    del present[m]
+                else:
+                    present[m] -= 1
+            for m in starts.get(start, ()):
+                present[m] = present.get(m, 0) + 1
+            if len(present) < 2:
                 continue
-            keys = tuple(n for n, c in enumerate(covers) if c[3] <= start < c[4])
-            content = (active, keys, self._intra(active, start))
-            if merged and merged[-1][1] == start and merged[-1][2] == content:
-                merged[-1] = (merged[-1][0], end, content)
+            if plain:
+                if runs and runs[-1][1] == start:
+                    runs[-1] = (runs[-1][0], end, "conflict", (), NO_PAIRS)
+                else:
+                    runs.append((start, end, "conflict", (), NO_PAIRS))
+                continue
+            k = len(present)
+            active = tuple(n for n, c in enumerate(covers) if c[3] <= start < c[4])
+            intra = self._intra(grouped.intersection(present), start) if grouped else NO_PAIRS
+            label = self._label(k, [covers[n] for n in active], present, intra)
+            if label is None:
+                continue
+            if runs and runs[-1][1] == start and runs[-1][2:] == (label, active, intra):
+                runs[-1] = (runs[-1][0], end, label, active, intra)
             else:
-                merged.append((start, end, content))
-        # Covers by identity (not position in this cell's list), so that cells compare.
-        signature = tuple(
-            (start, end, active, tuple((covers[n][1].id, covers[n][2].position) for n in keys), intra)
-            for start, end, (active, keys, intra) in merged
-        )
-        out = []
-        for start, end, (active, keys, intra) in merged:
-            latest: dict[str, tuple[tuple[int, int, str, str], Claim]] = {}
-            for claim, c_start, c_end in entries:
-                if c_start <= start < c_end:
-                    key = (model.joined.get(claim.member, 0), c_start, claim.member, claim.id)
-                    if claim.member not in latest or key > latest[claim.member][0]:
-                        latest[claim.member] = (key, claim)
-            claims = tuple(c for _, c in sorted(latest.values(), key=lambda kc: kc[0], reverse=True))
-            labelled: dict[Pair, Cover] = {}
-            shown: list[Cover] = []
-            for n in keys:
-                _rank, agreement, allocation, _s, _e = covers[n]
-                cover = Cover(agreement, allocation)
-                parties = sorted(agreement.parties & active)
-                if len(parties) < 2:
-                    continue
-                shown.append(cover)
-                # The first covering allocation (labelling order) of an agreement both members
-                # are parties to labels the pair, as in engine._label; groups come first.
-                for i, a in enumerate(parties):
-                    for b in parties[i + 1 :]:
-                        if (a, b) not in intra and (a, b) not in labelled:
-                            labelled[(a, b)] = cover
-            out.append(Contest(cell, start, end, claims, tuple(shown), labelled, intra))
-        return signature, out
+                runs.append((start, end, label, active, intra))
+        spans = tuple((claim.member, start, end) for claim, start, end in entries)
+        return [self._contest(cell, entries, spans, covers, run) for run in runs]
+
+    @staticmethod
+    def _label(
+        k: int,
+        covers: Sequence[AllocationBox],
+        present: dict[str, int],
+        intra: frozenset[Pair],
+    ) -> str | None:
+        """The worst label of the pairs among `k` present members: the conflicts are what the
+        covering allocations (labelling order: the first binding a pair labels it) and the
+        control groups leave."""
+        if not covers and not intra:
+            return "conflict"
+        labelled: dict[Pair, str] = {}
+        for _rank, agreement, allocation, _s, _e in covers:
+            parties = sorted(m for m in agreement.parties if m in present)
+            for n, a in enumerate(parties):
+                for b in parties[n + 1 :]:
+                    if (a, b) not in intra and (a, b) not in labelled:
+                        labelled[(a, b)] = allocation.label
+        if k * (k - 1) // 2 > len(labelled) + len(intra):
+            return "conflict"
+        labels = set(labelled.values())
+        return next((lab for lab in WORST if lab in labels), None)
+
+    def _contest(
+        self,
+        cell: Cell,
+        entries: Sequence[tuple[Claim, int, int]],
+        spans: tuple[tuple[str, int, int], ...],
+        covers: Sequence[AllocationBox],
+        run: tuple[int, int, str, tuple[int, ...], frozenset[Pair]],
+    ) -> Contest:
+        start, end, label, active, intra = run
+        joined = self.model.joined
+        latest: dict[str, tuple[tuple[int, int, str, str], Claim]] = {}
+        for claim, c_start, c_end in entries:
+            if c_start < end and start < c_end:
+                key = (joined.get(claim.member, 0), c_start, claim.member, claim.id)
+                if claim.member not in latest or key > latest[claim.member][0]:
+                    latest[claim.member] = (key, claim)
+        claims = tuple(c for _, c in sorted(latest.values(), key=lambda kc: kc[0], reverse=True))
+        labelled: dict[Pair, Cover] = {}
+        shown: list[Cover] = []
+        for n in active:
+            _rank, agreement, allocation, _s, _e = covers[n]
+            parties = sorted(m for m in agreement.parties if m in latest)
+            if len(parties) < 2:
+                continue
+            cover = Cover(agreement, allocation)
+            shown.append(cover)
+            # The first covering allocation (labelling order) of an agreement both members are
+            # parties to labels the pair, as in engine._label; control groups come first.
+            for i, a in enumerate(parties):
+                for b in parties[i + 1 :]:
+                    if (a, b) not in intra and (a, b) not in labelled:
+                        labelled[(a, b)] = cover
+        return Contest(cell, start, end, label, claims, tuple(shown), labelled, intra, spans)
 
     def _intra(self, members: frozenset[str], day: int) -> frozenset[Pair]:
         """The pairs among `members` that are one control group on `day` (model.intra_periods)."""
