@@ -36,8 +36,9 @@ Cell = tuple[str, str, str]
 #: Worst first: the label a box gets from its pairs.
 WORST = ("conflict", "blocked-review", "pending")
 Pair = tuple[str, str]
-#: (labelling rank of the agreement, agreement, allocation, start, end) of one allocation box
-AllocationBox = tuple[int, Agreement, Allocation, int, int]
+#: (labelling rank of the agreement, agreement, allocation, start, end, its node triple) of one
+#: allocation box
+AllocationBox = tuple[int, Agreement, Allocation, int, int, Cell]
 NO_PAIRS: frozenset[Pair] = frozenset()
 
 
@@ -129,7 +130,7 @@ class _Boxes:
             for allocation in agreement.allocations:
                 for box in allocation.boxes:
                     cell = (box[0][0], box[1][0], box[2][0])
-                    self.allocs[cell].append((rank, agreement, allocation, box[3], box[4]))
+                    self.allocs[cell].append((rank, agreement, allocation, box[3], box[4], cell))
         used: list[set[str]] = [set(), set(), set()]
         alloc_used: list[set[str]] = [set(), set(), set()]
         for cell in self.exact:
@@ -163,19 +164,26 @@ class _Boxes:
         by_sector: dict[str, list[Cell]] = defaultdict(list)
         for cell in self.exact:
             by_sector[cell[0]].append(cell)
-        #: cell -> what its pieces are made of (for the redundancy test)
-        signatures: dict[Cell, object] = {}
-        found: dict[Cell, tuple[list[tuple[Claim, int, int]], set[str], list[AllocationBox]]] = {}
+        found: dict[Cell, tuple[list[tuple[Claim, int, int, int]], set[str], list[AllocationBox]]] = {}
         exact = self.exact
+        up = self.up
 
         def visit_cell(cell: Cell, keys: list[Cell]) -> None:
-            entries = [e for key in keys for e in exact[key]]
+            # Each claim with the dimensions in which it sits on the cell's own node (bits):
+            # in those it covers this cell but not the parent cell.
+            masks = [sum(1 << d for d in range(3) if key[d] == cell[d]) for key in keys]
+            entries = [(e[0], e[1], e[2], mask) for key, mask in zip(keys, masks, strict=True) for e in exact[key]]
             everyone = {e[0].member for e in entries}
             if len(everyone) < 2:
                 return
             covers = self.covers_of(cell)
-            # The claims (by their exact node triples) and allocations covering the cell.
-            signatures[cell] = (frozenset(keys), tuple((a.id, al.position, s, e) for _, a, al, s, e in covers))
+            for d in range(3):
+                if (
+                    len(up[d][cell[d]]) > 1
+                    and not any(m >> d & 1 for m in masks)
+                    and not any(c[5][d] == cell[d] for c in covers)
+                ):
+                    return  # a parent cell has the same claims and allocations: it says it all
             found[cell] = (entries, everyone, covers)
 
         def walk_segments(s: str, r: str, keys: list[Cell]) -> None:
@@ -194,8 +202,6 @@ class _Boxes:
 
         out: list[Contest] = []
         for cell in sorted(found):
-            if self._redundant(cell, signatures):
-                continue
             out.extend(self.pieces(cell, *found[cell]))
         return out
 
@@ -221,19 +227,6 @@ class _Boxes:
             if top in wanted:
                 descend(top, [])
 
-    def _redundant(self, cell: Cell, signatures: dict[Cell, object]) -> bool:
-        signature = signatures[cell]
-        for d in range(3):
-            chain = self.up[d][cell[d]]
-            if len(chain) < 2:
-                continue
-            parent: Cell = (chain[-2], cell[1], cell[2]) if d == 0 else (cell[0], chain[-2], cell[2])
-            if d == 2:
-                parent = (cell[0], cell[1], chain[-2])
-            if signatures.get(parent) == signature:
-                return True
-        return False
-
     # -- one cell --------------------------------------------------------------------------
 
     def covers_of(self, cell: Cell) -> list[AllocationBox]:
@@ -254,40 +247,56 @@ class _Boxes:
     def pieces(
         self,
         cell: Cell,
-        entries: Sequence[tuple[Claim, int, int]],
+        entries: Sequence[tuple[Claim, int, int, int]],
         everyone: set[str],
         covering: Sequence[AllocationBox],
     ) -> list[Contest]:
         """The contested pieces of a cell, by a sweep over the days its claims, covering
-        allocations and control groups start or end."""
+        allocations and control groups start or end. Days on which a parent cell holds the same
+        members and allocations (nothing on this cell's own node in that dimension is there)
+        belong to the parent's pieces, not to this cell's."""
         model = self.model
         covers = [c for c in covering if len(c[1].parties & everyone) >= 2]
+        cover_masks = [sum(1 << d for d in range(3) if c[5][d] == cell[d]) for c in covers]
+        parents = [d for d in range(3) if len(self.up[d][cell[d]]) > 1]
         grouped = frozenset(m for m in everyone if m in model.group or m in model.control)
-        starts: dict[int, list[str]] = defaultdict(list)
-        ends: dict[int, list[str]] = defaultdict(list)
-        for claim, start, end in entries:
-            starts[start].append(claim.member)
-            ends[end].append(claim.member)
+        starts: dict[int, list[tuple[str, int]]] = defaultdict(list)
+        ends: dict[int, list[tuple[str, int]]] = defaultdict(list)
+        for claim, start, end, mask in entries:
+            starts[start].append((claim.member, mask))
+            ends[end].append((claim.member, mask))
         bounds = set(starts) | set(ends)
         for c in covers:
-            bounds.update(c[3:])
+            bounds.update((c[3], c[4]))
         for m in grouped:
             for start, end, _gid in model.control.get(m, ()):
                 bounds.update((start, end))
         points = sorted(bounds)
         present: dict[str, int] = {}
+        own = [0, 0, 0]  # claims present on the cell's own node, per dimension
         runs: list[tuple[int, int, str, tuple[int, ...], frozenset[Pair]]] = []
         plain = not covers and not grouped  # the common case: every pair is a conflict
         for start, end in itertools.pairwise(points):
-            for m in ends.get(start, ()):
+            for m, mask in ends.get(start, ()):
                 if present[m] == 1:
                     del present[m]
                 else:
                     present[m] -= 1
-            for m in starts.get(start, ()):
+                for d in parents:
+                    own[d] -= mask >> d & 1
+            for m, mask in starts.get(start, ()):
                 present[m] = present.get(m, 0) + 1
+                for d in parents:
+                    own[d] += mask >> d & 1
             if len(present) < 2:
                 continue
+            if parents and not all(own[d] for d in parents):
+                on_node = 0
+                for n, c in enumerate(covers):
+                    if c[3] <= start < c[4]:
+                        on_node |= cover_masks[n]
+                if not all(own[d] or on_node >> d & 1 for d in parents):
+                    continue  # said by a parent cell on this day
             if plain:
                 if runs and runs[-1][1] == start:
                     runs[-1] = (runs[-1][0], end, "conflict", (), NO_PAIRS)
@@ -304,7 +313,7 @@ class _Boxes:
                 runs[-1] = (runs[-1][0], end, label, active, intra)
             else:
                 runs.append((start, end, label, active, intra))
-        spans = tuple((claim.member, start, end) for claim, start, end in entries)
+        spans = tuple((claim.member, start, end) for claim, start, end, _ in entries)
         return [self._contest(cell, entries, spans, covers, run) for run in runs]
 
     @staticmethod
@@ -320,7 +329,7 @@ class _Boxes:
         if not covers and not intra:
             return "conflict"
         labelled: dict[Pair, str] = {}
-        for _rank, agreement, allocation, _s, _e in covers:
+        for _rank, agreement, allocation, _s, _e, _cell in covers:
             parties = sorted(m for m in agreement.parties if m in present)
             for n, a in enumerate(parties):
                 for b in parties[n + 1 :]:
@@ -334,7 +343,7 @@ class _Boxes:
     def _contest(
         self,
         cell: Cell,
-        entries: Sequence[tuple[Claim, int, int]],
+        entries: Sequence[tuple[Claim, int, int, int]],
         spans: tuple[tuple[str, int, int], ...],
         covers: Sequence[AllocationBox],
         run: tuple[int, int, str, tuple[int, ...], frozenset[Pair]],
@@ -342,7 +351,7 @@ class _Boxes:
         start, end, label, active, intra = run
         joined = self.model.joined
         latest: dict[str, tuple[tuple[int, int, str, str], Claim]] = {}
-        for claim, c_start, c_end in entries:
+        for claim, c_start, c_end, _ in entries:
             if c_start < end and start < c_end:
                 key = (joined.get(claim.member, 0), c_start, claim.member, claim.id)
                 if claim.member not in latest or key > latest[claim.member][0]:
@@ -351,7 +360,7 @@ class _Boxes:
         labelled: dict[Pair, Cover] = {}
         shown: list[Cover] = []
         for n in active:
-            _rank, agreement, allocation, _s, _e = covers[n]
+            _rank, agreement, allocation, _s, _e, _cell = covers[n]
             parties = sorted(m for m in agreement.parties if m in latest)
             if len(parties) < 2:
                 continue
