@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 
 from qtgov.findings import Finding, Related, Severity
-from qtgov.messages import msg
+from qtgov.messages import joined, msg
 from qtgov.overlaps import TO_COORDINATE, model_for
 from qtgov.overlaps.boxes import Contest, contested
 from qtgov.overlaps.engine import compute
@@ -103,33 +103,24 @@ def _box_finding(contest: Contest, severity: Severity) -> Finding:
         )
         message = _pair_message(mine, others[0], where, why, label)
     else:
-        names = _names([c.member for c in others])
         if contest.covers:
             listed = ", ".join(f"{c.agreement.id!r} ({c.allocation.label})" for c in contest.covers)
-            message = msg(
-                "declared focus area {id} of {member} meets those of {count} other members on {where} ({names}): "
-                "agreements cover it only for some pairs of them: {listed} ({label}); "
-                "`qtgov overlaps --member {member}` lists every pair",
-                id=repr(mine.id),
-                member=mine.member,
-                count=len(others),
-                where=where,
-                names=names,
-                listed=listed,
-                label=contest.label,
-            )
+            reasons = [msg("agreements cover it only for some pairs of them: {listed}", listed=listed)]
         else:
-            message = msg(
-                "declared focus area {id} of {member} meets those of {count} other members on {where} ({names}): "
-                "no agreement between them covers it yet ({label}); "
-                "`qtgov overlaps --member {member}` lists every pair",
-                id=repr(mine.id),
-                member=mine.member,
-                count=len(others),
-                where=where,
-                names=names,
-                label=contest.label,
-            )
+            reasons = [msg("no agreement between them covers it yet")]
+        if contest.intra:
+            reasons.append(msg("pairs within one control group need nothing"))
+        message = msg(
+            "declared focus area {id} of {member} meets those of {count} other members on {where} ({names}): "
+            "{why} ({label}); `qtgov overlaps --member {member}` lists every pair",
+            id=repr(mine.id),
+            member=mine.member,
+            count=len(others),
+            where=where,
+            names=_names([c.member for c in others]),
+            why=joined("; ", reasons),
+            label=contest.label,
+        )
     return check_overlap.finding(
         mine.location.path,
         mine.location.line,
