@@ -259,12 +259,13 @@ class _Boxes:
         covers = [c for c in covering if len(c[1].parties & everyone) >= 2]
         cover_masks = [sum(1 << d for d in range(3) if c[5][d] == cell[d]) for c in covers]
         parents = [d for d in range(3) if len(self.up[d][cell[d]]) > 1]
+        pmask = sum(1 << d for d in parents)
         grouped = frozenset(m for m in everyone if m in model.group or m in model.control)
         starts: dict[int, list[tuple[str, int]]] = defaultdict(list)
         ends: dict[int, list[tuple[str, int]]] = defaultdict(list)
         for claim, start, end, mask in entries:
-            starts[start].append((claim.member, mask))
-            ends[end].append((claim.member, mask))
+            starts[start].append((claim.member, mask & pmask))
+            ends[end].append((claim.member, mask & pmask))
         bounds = set(starts) | set(ends)
         for c in covers:
             bounds.update((c[3], c[4]))
@@ -273,7 +274,8 @@ class _Boxes:
                 bounds.update((start, end))
         points = sorted(bounds)
         present: dict[str, int] = {}
-        own = [0, 0, 0]  # claims present on the cell's own node, per dimension
+        own = [0, 0, 0]  # claims present on the cell's own node, per dimension with a parent
+        missing = len(parents)  # dimensions with a parent and no such claim present
         runs: list[tuple[int, int, str, tuple[int, ...], frozenset[Pair]]] = []
         plain = not covers and not grouped  # the common case: every pair is a conflict
         for start, end in itertools.pairwise(points):
@@ -282,15 +284,21 @@ class _Boxes:
                     del present[m]
                 else:
                     present[m] -= 1
-                for d in parents:
-                    own[d] -= mask >> d & 1
+                if mask:
+                    for d in parents:
+                        if mask >> d & 1:
+                            own[d] -= 1
+                            missing += own[d] == 0
             for m, mask in starts.get(start, ()):
                 present[m] = present.get(m, 0) + 1
-                for d in parents:
-                    own[d] += mask >> d & 1
+                if mask:
+                    for d in parents:
+                        if mask >> d & 1:
+                            missing -= own[d] == 0
+                            own[d] += 1
             if len(present) < 2:
                 continue
-            if parents and not all(own[d] for d in parents):
+            if missing:
                 on_node = 0
                 for n, c in enumerate(covers):
                     if c[3] <= start < c[4]:

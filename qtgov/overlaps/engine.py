@@ -109,6 +109,8 @@ def _compute(
     claims = model.claims
     region_chain = model.regions.chain
     alliance_scheme = model.settings.sector_scheme
+    if foreign and all(c.scheme == alliance_scheme for c in claims):
+        return []
     allowed, queried = _select(members, pairs)
     by_scheme: dict[str, list[tuple[int, Box]]] = defaultdict(list)
     for ci, claim in enumerate(claims):
@@ -124,7 +126,7 @@ def _compute(
             continue
         keys = [(tree_chain(b[0][0]), region_chain(b[1][0]), tree_chain(b[2][0])) for _, b in items]
         member = [claims[ci].member for ci, _ in items]
-        for i, j in _related(keys, member, queried):
+        for i, j in _related(keys, member, queried) if pairs is None else _within_pairs(keys, member, pairs):
             bi = items[i][1]
             bj = items[j][1]
             if member[i] == member[j] or bi[3] >= bj[4] or bj[3] >= bi[4]:
@@ -184,6 +186,26 @@ def _compute(
 
 def _ordered(a: str, b: str) -> tuple[str, str]:
     return (a, b) if a < b else (b, a)
+
+
+def _within_pairs(
+    keys: Sequence[tuple[tuple[str, ...], ...]], member: Sequence[str], pairs: frozenset[tuple[str, str]]
+) -> Iterator[tuple[int, int]]:
+    """Related box pairs of the given member pairs only, box against box per pair: a member in
+    many of the pairs never meets the others' claims (the hash index would pair them all)."""
+    by_member: dict[str, list[int]] = defaultdict(list)
+    for n, m in enumerate(member):
+        by_member[m].append(n)
+    for a, b in sorted(pairs):
+        for i in by_member.get(a, ()):
+            ki = keys[i]
+            for j in by_member.get(b, ()):
+                kj = keys[j]
+                if all(
+                    (x[len(y) - 1] == y[-1]) if len(x) >= len(y) else (y[len(x) - 1] == x[-1])
+                    for x, y in zip(ki, kj, strict=True)
+                ):
+                    yield (i, j) if i < j else (j, i)
 
 
 def _related(

@@ -11,7 +11,7 @@ from qtgov.overlaps import TO_COORDINATE, model_for
 from qtgov.overlaps.boxes import Contest, contested
 from qtgov.overlaps.engine import compute
 from qtgov.overlaps.geometry import Box, box_intersect, box_text, period_text
-from qtgov.overlaps.model import Agreement, Allocation, Claim, Location, Model, boxes_chains
+from qtgov.overlaps.model import Agreement, Allocation, Claim, Location, Model, boxes_chains, collector_paused
 from qtgov.overlaps.pairs import cross_pairs, related_pairs
 from qtgov.records.index import Index
 from qtgov.rules import rule
@@ -169,8 +169,11 @@ def check_overlap(index: Index) -> Iterator[Finding]:
     """
     severity = _severity(index)
     model = model_for(index)
-    for contest in contested(model):
-        yield _box_finding(contest, severity)
+    # Thousands of findings, each a few small objects, on top of the whole index: without the
+    # pause the cyclic collector rescans the index again and again (half of this rule's time).
+    with collector_paused():
+        found = [_box_finding(contest, severity) for contest in contested(model)]
+    yield from found
     # Declared focus areas outside the alliance's sector scheme are compared pair by pair
     # (rare; a crosswalk or a scheme of their own), and reported the same way for two members.
     for entry in compute(model, foreign=True):
