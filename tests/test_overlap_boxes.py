@@ -258,3 +258,11 @@ def test_member_option_analyses_only_that_members_pairs(tmp_path: Path) -> None:
         assert alone.to_json() == full.involving(who).to_json()
     assert [e.members for e in analyse(index, member="gamma").entries] == [("acme", "gamma"), ("beta", "gamma")]
     assert compute(model_for(index), pairs=frozenset({("beta", "gamma")})) == full.between("beta", "gamma")
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(alliances(), st.sampled_from(MEMBERS), st.sets(st.sampled_from(list(itertools.combinations(MEMBERS, 2)))))
+def test_limited_pair_analysis_is_the_full_one_filtered(model: Model, who: str, wanted: set[tuple[str, str]]) -> None:
+    full = compute(model)
+    assert compute(model, members=frozenset({who})) == [e for e in full if who in e.members]
+    assert compute(model, pairs=frozenset(wanted)) == [e for e in full if e.members in wanted]
