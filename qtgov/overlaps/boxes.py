@@ -1,5 +1,5 @@
 """Contested boxes: where the declared focus areas of two or more members meet and some pair of
-them is not settled there (docs/design/overlaps.md "Contested boxes").
+them is not settled there (docs/design/overlaps.md, "The `overlap` finding").
 
 The `overlap` rule reports one finding per contested box instead of one per claim pair: the
 number of boxes is bounded by the taxonomy, the number of pairs by the square of the members.
@@ -11,15 +11,17 @@ Nothing here enumerates member pairs, except the few an agreement or a control g
    A claim covers a cell when each of its nodes is ancestor-or-self of the cell's node, so the
    claims covering a cell are found by walking the used-node trees top-down, handing each
    node's covering claims down to its children.
-2. **Pieces.** Per cell, the covering claims', allocations' and control stretches' periods are
-   swept: a piece is a maximal interval with one set of active members, one set of covering
-   allocations and one grouping; equal neighbours merge.
-3. **Labels.** Per piece, a pair of members is labelled as the pair engine would: intra-group
-   on the days their control group is in force, else by the first agreement (labelling order)
-   both are parties to with an allocation covering the piece, else `conflict`. Only the pairs an
-   agreement or a group settles are visited; the conflicts are `C(k, 2)` minus those.
-4. **Redundancy.** A cell whose pieces equal those of a parent cell (one dimension replaced by
-   its nearest used ancestor) is not reported: the coarser box says the same.
+2. **Labels.** Per cell, one sweep over the days the covering claims, allocations and control
+   stretches start or end. On each day a pair of present members is labelled as the pair engine
+   would: intra-group while their control group is in force, else by the first covering
+   allocation (labelling order) of an agreement both are parties to, else `conflict`. Only the
+   pairs an agreement or a group settles are visited; the conflicts are `C(k, 2)` minus those.
+3. **Pieces.** Consecutive days whose worst label is one to coordinate merge into one piece
+   while that label, the covering allocations and the groups stay the same (members coming and
+   going do not cut a piece: the piece lists who is present on some day of it).
+4. **Redundancy.** A parent cell replaces one dimension by its nearest used ancestor. On a day
+   when no claim or allocation on this cell's own node in that dimension is present, the parent
+   holds the same members and allocations: the coarser box says it, this one does not repeat it.
 """
 
 from __future__ import annotations
