@@ -15,7 +15,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_overlap_properties import DAYS, POINTS, REGION_TREE, T0, boxes, contains
-from test_overlaps import agreement, allocation, build, claim, findings, member
+from test_overlaps import GBT, agreement, allocation, build, claim, findings, member
 
 from qtgov.messages import render
 from qtgov.overlaps.boxes import contested
@@ -266,3 +266,33 @@ def test_limited_pair_analysis_is_the_full_one_filtered(model: Model, who: str, 
     full = compute(model)
     assert compute(model, members=frozenset({who})) == [e for e in full if who in e.members]
     assert compute(model, pairs=frozenset(wanted)) == [e for e in full if e.members in wanted]
+
+
+def test_claims_outside_the_alliance_scheme_are_reported_pair_by_pair(tmp_path: Path) -> None:
+    crosswalked = GBT.replace(
+        "  i/64: {name: Internet services}\n",
+        "  i/64:\n    name: Internet services\n    maps_to:\n      - {scheme: qt-markets, path: cloud/compute}\n",
+    )
+    members = {
+        "acme": member("acme", [claim("net", ["i/64"], ["CN"], scheme="gbt4754-2017")]),
+        "beta": member("beta", [claim("gpu", ["cloud/compute/gpu"], ["CN-ZJ"], start="2025-06-01")]),
+        "gamma": member("gamma", [claim("net-sh", ["i/64"], ["CN-SH"], scheme="gbt4754-2017")], joined="2025-02-01"),
+    }
+    index = build(tmp_path, members, extra={"charter/taxonomy/gbt4754-2017.yaml": crosswalked})
+    # Through the crosswalk acme's claim meets beta's; acme and gamma share the other scheme.
+    # Neither pair is in a contested box (acme and gamma are outside the alliance's scheme).
+    assert contested(model_for(index)) == []
+    assert _found(index) == [
+        (
+            "members/beta.yaml",
+            9,
+            "declared focus area 'gpu' of beta overlaps acme's 'net' on cloud/compute/gpu × CN-ZJ × * × 2025-06-01…: "
+            "an overlap to coordinate that no agreement between them covers yet (conflict)",
+        ),
+        (
+            "members/gamma.yaml",
+            10,  # the line of `sector:`, after `scheme:`
+            "declared focus area 'net-sh' of gamma overlaps acme's 'net' on i/64 × CN-SH × * × 2025-02-01…: "
+            "an overlap to coordinate that no agreement between them covers yet (conflict)",
+        ),
+    ]
