@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
+from conftest import run_qtgov
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_overlap_properties import DAYS, POINTS, REGION_TREE, T0, boxes, contains
@@ -296,3 +297,28 @@ def test_claims_outside_the_alliance_scheme_are_reported_pair_by_pair(tmp_path: 
             "an overlap to coordinate that no agreement between them covers yet (conflict)",
         ),
     ]
+
+
+def test_validate_prints_one_line_per_box_in_both_languages(tmp_path: Path) -> None:
+    build(tmp_path, THREE)
+    en = run_qtgov("validate", "-C", tmp_path)
+    assert en.returncode == 0, en.stderr
+    assert [line for line in en.stdout.splitlines() if "[overlap]" in line or "  related: members/" in line] == [
+        "members/beta.yaml:9:3: warning [overlap] declared focus area 'compute' of beta overlaps acme's 'cloud' on "
+        "cloud/compute × CN-ZJ × * × 2025-01-01…: an overlap to coordinate that no agreement between them covers yet "
+        "(conflict)",
+        "  related: members/acme.yaml:9:3: acme's declared focus area 'cloud'",
+        "members/gamma.yaml:9:3: warning [overlap] declared focus area 'zj-smb' of gamma meets those of 2 other "
+        "members on cloud/compute × CN-ZJ × smb × 2025-03-01… (beta, acme): no agreement between them covers it yet "
+        "(conflict); `qtgov overlaps --member gamma` lists every pair",
+        "  related: members/beta.yaml:9:3: beta's declared focus area 'compute'",
+        "  related: members/acme.yaml:9:3: acme's declared focus area 'cloud'",
+    ]
+    zh = run_qtgov("validate", "--lang", "zh", "-C", tmp_path)
+    assert (
+        "members/gamma.yaml:9:3: 警告 [overlap] gamma 声明的重点领域 'zj-smb' 与另外 2 家成员声明的重点领域在 "
+        "cloud/compute × CN-ZJ × smb × 2025-03-01… 上重叠（beta, acme）：尚无任何协议涵盖，有待协调（conflict）；"
+        "`qtgov overlaps --member gamma` 列出每一对成员\n"
+    ) in zh.stdout
+    # --strict is unchanged: warnings fail the run.
+    assert run_qtgov("validate", "--strict", "-C", tmp_path).returncode == 1
