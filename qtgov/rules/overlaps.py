@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from qtgov.findings import Finding, Related, Severity
 from qtgov.messages import joined, msg
@@ -132,7 +133,23 @@ def _box_finding(contest: Contest, severity: Severity) -> Finding:
     )
 
 
+def _collected(check: Callable[[Index], Iterator[Finding]]) -> Callable[[Index], Iterator[Finding]]:
+    """Run a rule to its end with the cyclic collector paused, then hand its findings on. These
+    rules allocate many small objects on top of a large index; with the collector running, a
+    full collection over the index lands in whichever rule allocates at the wrong moment (at
+    10,000 members one rule took 0.45 s in one run and 3.2 s in the next)."""
+
+    @functools.wraps(check)
+    def run(index: Index) -> Iterator[Finding]:
+        with collector_paused():
+            found = list(check(index))
+        yield from found
+
+    return run
+
+
 @rule("overlap", Severity.WARNING, "Overlaps to coordinate between declared focus areas", OVERLAPS)
+@_collected
 def check_overlap(index: Index) -> Iterator[Finding]:
     """
     **What it shows.** Members list their declared focus areas (`claims` in their member
@@ -169,11 +186,8 @@ def check_overlap(index: Index) -> Iterator[Finding]:
     """
     severity = _severity(index)
     model = model_for(index)
-    # Thousands of findings, each a few small objects, on top of the whole index: without the
-    # pause the cyclic collector rescans the index again and again (half of this rule's time).
-    with collector_paused():
-        found = [_box_finding(contest, severity) for contest in contested(model)]
-    yield from found
+    for contest in contested(model):
+        yield _box_finding(contest, severity)
     # Declared focus areas outside the alliance's sector scheme are compared pair by pair
     # (rare; a crosswalk or a scheme of their own), and reported the same way for two members.
     for entry in compute(model, foreign=True):
@@ -194,6 +208,7 @@ def check_overlap(index: Index) -> Iterator[Finding]:
 
 
 @rule("overlap-unknown", Severity.WARNING, "Declared focus areas in different sector schemes", OVERLAPS)
+@_collected
 def check_overlap_unknown(index: Index) -> Iterator[Finding]:
     """
     **What it shows.** Two members have declared focus areas that meet in region, segment and
@@ -252,6 +267,7 @@ def _holder_text(allocation: Allocation) -> str:
     "A declared focus area includes a box allocated to another member",
     OVERLAPS,
 )
+@_collected
 def check_claim_allocated_elsewhere(index: Index) -> Iterator[Finding]:
     """
     **What it shows.** A member is party to an executed agreement that allocates a box (sector ×
@@ -316,6 +332,7 @@ def check_claim_allocated_elsewhere(index: Index) -> Iterator[Finding]:
 
 
 @rule("allocation-self-overlap", Severity.ERROR, "Allocations inside one agreement overlap", OVERLAPS)
+@_collected
 def check_allocation_self_overlap(index: Index) -> Iterator[Finding]:
     """
     **What it shows.** Two allocations of one `market-boundary` agreement cover a common box
@@ -363,6 +380,7 @@ def check_allocation_self_overlap(index: Index) -> Iterator[Finding]:
 
 
 @rule("allocation-contradiction", Severity.ERROR, "Two agreements in force allocate the same box differently", OVERLAPS)
+@_collected
 def check_allocation_contradiction(index: Index) -> Iterator[Finding]:
     """
     **What it shows.** Two agreements in force at the same time allocate a common box (sector ×
@@ -410,6 +428,7 @@ def check_allocation_contradiction(index: Index) -> Iterator[Finding]:
 
 
 @rule("allocation-pre-emptive", Severity.INFO, "An allocation that touches no current overlap", OVERLAPS)
+@_collected
 def check_allocation_pre_emptive(index: Index) -> Iterator[Finding]:
     """
     **What it shows.** An allocation to one member covers no part of any overlap between the
