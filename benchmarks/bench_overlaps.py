@@ -1,14 +1,21 @@
-"""Benchmark of the overlap analysis on a dense synthetic alliance (docs/design/overlaps.md "Scale", §8 "Speed").
+"""Benchmark of the overlap analysis and the overlap rules (docs/design/overlaps.md "Scale").
 
-Builds the engine's inputs in memory (no YAML): 10,000 members × 10 declared focus areas spread
-over 5,000 clusters (a depth-2 sector × a country). Claims meet only inside their cluster, so
-each overlaps at most ~20 others; a few thousand market-boundary agreements between members that
-share a cluster, and some control groups. Then it times the analysis and the overlap rules.
+Two modes. **A generated alliance** (`--repo DIR`, a repository written by benchmarks/generate.py):
+load it once, compile the overlap model once, then time each overlap rule on the same index (CPU
+and wall time), count its findings and the size of their JSON report; with `--pairs`, also the
+pair engine over every claim pair (what the `overlap` rule ran before contested boxes, and what
+`qtgov overlaps` without `--member` and the handbook still run).
+
+    .venv/bin/python benchmarks/bench_overlaps.py --repo /tmp/g1k [--pairs]
+
+**In memory** (no `--repo`): the engine's inputs without YAML, 10,000 members × 10 declared focus
+areas spread over 7,000 clusters (a depth-2 sector × a country), so each claim overlaps at most
+~20 others; a few thousand market-boundary agreements between members that share a cluster, and
+some control groups. Times the pair engine, the contested boxes and the overlap rules.
 
     .venv/bin/python benchmarks/bench_overlaps.py [--members 10000] [--claims 10] [--agreements 3000]
 
-Prints claims, boxes, overlapping pairs, pieces by label, seconds per phase and peak memory
-(peak RSS of the process, from getrusage).
+Both print seconds per phase and peak memory (peak RSS of the process, from getrusage).
 """
 
 from __future__ import annotations
@@ -26,14 +33,26 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from qtgov.findings import Finding
 from qtgov.overlaps import engine
+from qtgov.overlaps.boxes import contested
 from qtgov.overlaps.geometry import POS, Box
 from qtgov.overlaps.model import Agreement, Allocation, Claim, Location, Model
 from qtgov.overlaps.report import OverlapReport
 from qtgov.records.index import Index, Record, Settings
 from qtgov.records.trees import regions
 from qtgov.records.yamlload import Document
+from qtgov.report.json import render as render_json
 from qtgov.rules import overlaps as rules
+
+RULES = (
+    rules.check_overlap,
+    rules.check_overlap_unknown,
+    rules.check_claim_allocated_elsewhere,
+    rules.check_allocation_self_overlap,
+    rules.check_allocation_contradiction,
+    rules.check_allocation_pre_emptive,
+)
 
 SEGMENTS = ("smb", "enterprise", "edu", "edu/k12", "gov")
 
@@ -183,12 +202,62 @@ def as_records(model: Model) -> Index:
     return index
 
 
+def timed_rules(index: Index) -> dict[str, tuple[float, float, list[Finding]]]:
+    """Each overlap rule on one index: (wall s, CPU s, findings)."""
+    out = {}
+    for rule in RULES:
+        assert rule.check is not None
+        t, c = time.perf_counter(), time.process_time()
+        found = list(rule.check(index))
+        out[rule.id] = (time.perf_counter() - t, time.process_time() - c, found)
+    return out
+
+
+def print_rules(timings: dict[str, tuple[float, float, list[Finding]]]) -> None:
+    for rule_id, (wall, cpu, found) in timings.items():
+        print(f"  {rule_id:<27} {wall:>7.2f} s  ({cpu:.2f} s CPU)  {len(found):>8,} findings")
+    overlap = timings["overlap"][2]
+    size = len(render_json(overlap).encode("utf-8"))
+    print(f"  overlap findings as a JSON report: {size / 1e6:.2f} MB ({size / max(len(overlap), 1):.0f} bytes each)")
+    total_wall = sum(w for w, _, _ in timings.values())
+    total_cpu = sum(c for _, c, _ in timings.values())
+    print(f"  all overlap rules           {total_wall:>7.2f} s  ({total_cpu:.2f} s CPU)")
+
+
+def bench_repo(root: Path, pairs: bool) -> None:
+    from qtgov.records.repo import load_repository
+
+    print(f"{root}  (load average {' '.join(f'{x:.1f}' for x in __import__('os').getloadavg())})")
+    t, c = time.perf_counter(), time.process_time()
+    index = load_repository(root).index
+    print(f"  load repository             {time.perf_counter() - t:>7.2f} s  ({time.process_time() - c:.2f} s CPU)")
+    t, c = time.perf_counter(), time.process_time()
+    model = engine.model_for(index)
+    print(f"  compile (Model.build)       {time.perf_counter() - t:>7.2f} s  ({time.process_time() - c:.2f} s CPU)")
+    print(f"  members {len(index.members):,}, claims {len(model.claims):,}, agreements {len(model.agreements):,}")
+    print_rules(timed_rules(index))
+    if pairs:
+        t, c = time.perf_counter(), time.process_time()
+        entries = engine.compute(model)
+        wall, cpu = time.perf_counter() - t, time.process_time() - c
+        labels = Counter(p.label for e in entries for p in e.pieces)
+        print(f"  pair engine (every pair)    {wall:>7.2f} s  ({cpu:.2f} s CPU)  {len(entries):,} claim pairs")
+        print(f"    pieces by label {dict(sorted(labels.items()))}")
+    print(f"  peak RSS {peak_mib():.0f} MiB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, default=10_000)
     parser.add_argument("--claims", type=int, default=10, help="claims per member")
     parser.add_argument("--agreements", type=int, default=3_000)
+    parser.add_argument("--repo", type=Path, action="append", help="a generated alliance (repeatable)")
+    parser.add_argument("--pairs", action="store_true", help="with --repo: also time the pair engine")
     args = parser.parse_args()
+    if args.repo:
+        for root in args.repo:
+            bench_repo(root, args.pairs)
+        return
 
     regions(True).chain("CN")  # load pycountry outside the timings
     base = peak_mib()
@@ -210,23 +279,15 @@ def main() -> None:
     t_analyse, c_analyse = time.perf_counter() - t, time.process_time() - c
     peak_analysis = peak_mib()
 
-    # Run the rules on the same model (they share the analysis through the per-index cache).
-    index = Index(root=Path("."))
-    report = OverlapReport(entries)
-    engine._CACHE[id(index)] = (weakref.ref(index), model, report)
     t, c = time.perf_counter(), time.process_time()
-    n_findings: Counter[str] = Counter()
-    for rule in (
-        rules.check_overlap,
-        rules.check_overlap_unknown,
-        rules.check_claim_allocated_elsewhere,
-        rules.check_allocation_self_overlap,
-        rules.check_allocation_contradiction,
-        rules.check_allocation_pre_emptive,
-    ):
-        assert rule.check is not None
-        n_findings[rule.id] = sum(1 for _ in rule.check(index))
-    t_rules, c_rules = time.perf_counter() - t, time.process_time() - c
+    n_boxes = len(contested(model))
+    t_boxes, c_boxes = time.perf_counter() - t, time.process_time() - c
+
+    # Run the rules on the same model (the per-index caches hold it and the pair report).
+    index = Index(root=Path("."))
+    engine._MODELS[id(index)] = (weakref.ref(index), model)
+    engine._REPORTS[id(index)] = OverlapReport(entries)
+    timings = timed_rules(index)
 
     boxes = sum(len(c.boxes) for c in model.claims)
     labels = Counter(p.label for e in entries for p in e.pieces)
@@ -241,8 +302,10 @@ def main() -> None:
     print(f"pieces             {sum(labels.values()):>10,}   {dict(sorted(labels.items()))}")
     print(f"generate           {t_gen:>10.2f} s")
     print(f"compile records    {t_compile:>10.2f} s   ({c_compile:.2f} s CPU; Model.build from parsed records)")
-    print(f"analyse            {t_analyse:>10.2f} s   ({c_analyse:.2f} s CPU)")
-    print(f"overlap rules      {t_rules:>10.2f} s   ({c_rules:.2f} s CPU) {dict(n_findings)}")
+    print(f"pair engine        {t_analyse:>10.2f} s   ({c_analyse:.2f} s CPU)")
+    print(f"contested boxes    {t_boxes:>10.2f} s   ({c_boxes:.2f} s CPU)   {n_boxes:,} box pieces to coordinate")
+    print("overlap rules")
+    print_rules(timings)
     print(
         f"peak RSS           {peak_analysis:>10.0f} MiB after analysis (baseline {base:.0f} MiB), "
         f"{peak_mib():.0f} MiB at end"

@@ -600,7 +600,7 @@ def test_validation_page_caps_rows_per_rule_and_points_to_the_full_list(
     page = next(docs.rglob("validation.md")).read_text(encoding="utf-8")
     full = json.loads(next((tmp_path / "out").rglob("api/findings.json")).read_text(encoding="utf-8"))
     n = sum(f["rule"] == "overlap" for f in full["findings"])
-    assert n >= 3  # one per member pair to coordinate
+    assert n >= 3  # one per contested box
     # The heading counts them all, the table shows one and points to the full list.
     assert "overlap — " in page and f"({n})</h2>" in page
     assert f"{n - 1} more are not listed here; every finding is in [findings.json](" in page

@@ -919,17 +919,21 @@ def test_render_text(tmp_path: Path, lang: str) -> None:
 # ------------------------------------------------------------------------------- rules
 
 
-def test_overlap_findings_at_both_claims_with_the_other_related(tmp_path: Path) -> None:
+def test_overlap_finding_sits_on_the_claim_that_entered_last_with_the_other_related(tmp_path: Path) -> None:
+    # Both joined on T0; beta's claim starts later, so beta's file shows the overlap.
     index = build(tmp_path, EX2)
     found = findings(index, overlap_rules.check_overlap)
-    assert [(f.path, f.line, f.column, f.rule, f.severity) for f in found] == [
-        ("members/acme.yaml", 9, 3, "overlap", Severity.WARNING),
-        ("members/beta.yaml", 9, 3, "overlap", Severity.WARNING),
+    assert [(f.path, f.line, f.column, f.rule, f.severity, f.pointer) for f in found] == [
+        ("members/beta.yaml", 9, 3, "overlap", Severity.WARNING, "/claims/0/sector"),
     ]
-    assert [(r.path, r.line) for r in found[0].related] == [("members/beta.yaml", 9)]
-    assert [(r.path, r.line) for r in found[1].related] == [("members/acme.yaml", 9)]
-    assert found[0].pointer == "/claims/0/sector"
-    assert "infringe" not in found[0].message and "overlap to coordinate" in found[0].message
+    assert found[0].message == (
+        "declared focus area 'gpu-sh' of beta overlaps acme's 'compute' on cloud/compute/gpu × CN-SH × edu × "
+        "2025-06-01…: an overlap to coordinate that no agreement between them covers yet (conflict)"
+    )
+    assert [(r.path, r.line, r.column, r.message) for r in found[0].related] == [
+        ("members/acme.yaml", 9, 3, "acme's declared focus area 'compute'")
+    ]
+    assert "infringe" not in found[0].message
     for rule in (overlap_rules.check_overlap, overlap_rules.check_overlap_unknown):
         assert "declared focus areas" in rule.doc and "overlaps to coordinate" in rule.doc
         assert "infringement" not in rule.doc
@@ -960,8 +964,18 @@ def test_pending_and_blocked_review_are_findings(tmp_path: Path, status: str, la
             )
         },
     )
-    found = findings(index, overlap_rules.check_overlap)
-    assert len(found) == 2 and all(f"({label})" in f.message and "'ag-x'" in f.message for f in found)
+    (found,) = findings(index, overlap_rules.check_overlap)
+    why = {
+        "pending": "covered only by agreement 'ag-x', which is not executed yet",
+        "blocked-review": "allocated to beta by agreement 'ag-x', which resolves nothing until counsel approves "
+        "its legal_review",
+    }[label]
+    assert (found.path, found.line, found.message) == (
+        "members/beta.yaml",
+        9,
+        f"declared focus area 'gpu-sh' of beta overlaps acme's 'compute' on cloud/compute/gpu × CN-SH × edu × "
+        f"2025-06-01…: {why} ({label})",
+    )
 
 
 def test_claim_allocated_elsewhere(tmp_path: Path) -> None:

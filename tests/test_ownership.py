@@ -65,10 +65,16 @@ def test_control_acquired_later_makes_only_the_later_days_intra_group(tmp_path: 
     }
     assert [p.label for e in analyse(index, as_of=dt.date(2026, 1, 1)).entries for p in e.pieces] == ["conflict"]
     assert [p.label for e in analyse(index, as_of=dt.date(2030, 1, 1)).entries for p in e.pieces] == ["intra-group"]
-    # The conflict part is still an overlap to coordinate, at both claims.
-    assert [(f.path, f.line, f.rule) for f in findings(index, *_overlap_checks())] == [
-        ("members/hub.yaml", 9, "overlap"),
-        ("members/sub.yaml", 9, "overlap"),
+    # The conflict part is still an overlap to coordinate, shown on the file of the member that
+    # entered the box last (both joined on T0 with claims from then: the later id, sub).
+    assert [(f.path, f.line, f.rule, f.message) for f in findings(index, *_overlap_checks())] == [
+        (
+            "members/sub.yaml",
+            9,
+            "overlap",
+            "declared focus area 'zj' of sub overlaps hub's 'courses' on edu/course × CN-ZJ × * × "
+            "2025-01-01…2029-12-31: an overlap to coordinate that no agreement between them covers yet (conflict)",
+        ),
     ]
 
 

@@ -630,4 +630,10 @@ CATALOGUE: dict[str, str] = {
     "delivered": "已交付",
     "closed": "已结项",
     "lost": "未中标",
+    # --- boxes ---
+    "{names} and {count} more": "{names} 及另外 {count} 家",
+    "declared focus area {id} of {member} meets those of {count} other members on {where} ({names}): {why} ({label}); `qtgov overlaps --member {member}` lists every pair": "{member} 声明的重点领域 {id} 与另外 {count} 家成员声明的重点领域在 {where} 上重叠（{names}）：{why}（{label}）；`qtgov overlaps --member {member}` 列出每一对成员",
+    "agreements cover it only for some pairs of them: {listed}": "协议只涵盖其中部分成员之间的重叠：{listed}",
+    "no agreement between them covers it yet": "尚无任何协议涵盖，有待协调",
+    "pairs within one control group need nothing": "同一控制集团内的成员之间无需协调",
 }

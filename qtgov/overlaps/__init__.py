@@ -3,6 +3,8 @@
 `analyse(index, as_of=None)` returns an `OverlapReport`: one `Entry` per pair of overlapping
 claims of two members, cut into disjoint labelled `Piece`s; `report.to_json()` is the `overlaps`
 JSON of docs/design/output.md and `render_text(report, lang)` the table a secretariat hands to members.
+`boxes.contested(model)` gives the contested boxes the `overlap` rule reports, one per box where
+two or more members meet, without pairing the members.
 """
 
 from qtgov.overlaps.engine import analyse, model_for

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import weakref
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from qtgov.overlaps.geometry import (
     NO_EXCEPT,
@@ -43,58 +43,95 @@ from qtgov.records.index import Index
 
 Labelled = tuple[str, str | None, str | None, Box]
 
-_CACHE: dict[int, tuple[weakref.ref[Index], Model, OverlapReport]] = {}
-
-
-def _cached(index: Index) -> tuple[Model, OverlapReport]:
-    key = id(index)
-    hit = _CACHE.get(key)
-    if hit is not None and hit[0]() is index:
-        return hit[1], hit[2]
-    model = Model.build(index)
-    report = OverlapReport(compute(model))
-    _CACHE[key] = (weakref.ref(index, lambda _ref, key=key: _CACHE.pop(key, None)), model, report)  # type: ignore[misc]
-    return model, report
+_MODELS: dict[int, tuple[weakref.ref[Index], Model]] = {}
+_REPORTS: dict[int, OverlapReport] = {}
 
 
 def model_for(index: Index) -> Model:
     """The compiled claims and agreements of an index (built once per index)."""
-    return _cached(index)[0]
+    key = id(index)
+    hit = _MODELS.get(key)
+    if hit is not None and hit[0]() is index:
+        return hit[1]
+    model = Model.build(index)
+
+    def forget(_ref: object, key: int = key) -> None:
+        _MODELS.pop(key, None)
+        _REPORTS.pop(key, None)
+
+    _MODELS[key] = (weakref.ref(index, forget), model)
+    _REPORTS.pop(key, None)
+    return model
 
 
 def analyse(index: Index, as_of: dt.date | None = None, member: str | None = None) -> OverlapReport:
     """Every overlap between claims of different members, labelled (docs/design/overlaps.md). With `as_of`, only
-    the pieces that contain that day; with `member`, only the overlaps that member is part of.
-    Computed once per index; cheap to call again."""
-    report = _cached(index)[1]
+    the pieces that contain that day; with `member`, only the overlaps that member is part of
+    (computed for that member's claims alone). The whole report is computed once per index."""
+    model = model_for(index)
     if member is not None:
-        report = report.involving(member)
+        report = OverlapReport(compute(model, members=frozenset((member,))))
+    else:
+        report = _REPORTS.get(id(index)) or _REPORTS.setdefault(id(index), OverlapReport(compute(model)))
     return report.on(as_of) if as_of is not None else report
 
 
-def compute(model: Model) -> list[Entry]:
-    """All entries of an overlap report, sorted by (members, claim ids)."""
+def compute(
+    model: Model,
+    *,
+    members: frozenset[str] | None = None,
+    pairs: frozenset[tuple[str, str]] | None = None,
+    foreign: bool = False,
+) -> list[Entry]:
+    """The entries of an overlap report, sorted by (members, claim ids): all of them, or only
+    those with a member in `members`, or only those of the member pairs `pairs` (each `(a, b)`
+    with `a < b`), or (`foreign`) only those with a claim outside the alliance's sector scheme.
+    A filter limits the work, not only the output: the claims of other members are never paired."""
     with collector_paused():
-        return _compute(model)
+        return _compute(model, members, pairs, foreign)
 
 
-def _compute(model: Model) -> list[Entry]:
+def _select(
+    members: frozenset[str] | None, pairs: frozenset[tuple[str, str]] | None
+) -> tuple[frozenset[str] | None, frozenset[str] | None]:
+    """(members whose claims may take part at all, members one of which each pair must have)."""
+    if pairs is not None:
+        return frozenset(m for pair in pairs for m in pair), None
+    return None, members
+
+
+def _compute(
+    model: Model,
+    members: frozenset[str] | None,
+    pairs: frozenset[tuple[str, str]] | None,
+    foreign: bool,
+) -> list[Entry]:
     claims = model.claims
     region_chain = model.regions.chain
+    alliance_scheme = model.settings.sector_scheme
+    if foreign and all(c.scheme == alliance_scheme for c in claims):
+        return []
+    allowed, queried = _select(members, pairs)
     by_scheme: dict[str, list[tuple[int, Box]]] = defaultdict(list)
     for ci, claim in enumerate(claims):
+        if allowed is not None and claim.member not in allowed:
+            continue
         for box in claim.boxes:
             by_scheme[claim.scheme].append((ci, box))
 
     # claim pair (the claim of the member with the lower id first) -> meets of their boxes
     same: dict[tuple[int, int], list[Box]] = defaultdict(list)
-    for items in by_scheme.values():
+    for scheme_name, items in by_scheme.items():
+        if foreign and scheme_name == alliance_scheme:
+            continue
         keys = [(tree_chain(b[0][0]), region_chain(b[1][0]), tree_chain(b[2][0])) for _, b in items]
         member = [claims[ci].member for ci, _ in items]
-        for i, j in related_pairs(keys):
+        for i, j in _related(keys, member, queried) if pairs is None else _within_pairs(keys, member, pairs):
             bi = items[i][1]
             bj = items[j][1]
             if member[i] == member[j] or bi[3] >= bj[4] or bj[3] >= bi[4]:
+                continue
+            if pairs is not None and _ordered(member[i], member[j]) not in pairs:
                 continue
             # The dimensions are related (the index says so) and claims have no excepts, so the
             # meet is the deeper node of each dimension and the later start, the earlier end.
@@ -137,10 +174,63 @@ def _compute(model: Model) -> list[Entry]:
     keyed.sort(key=lambda pair: pair[0])
     entries = [entry for _, entry in keyed]
     unknown = _unknown_entries(model, by_scheme)
+    if queried is not None:
+        unknown = [e for e in unknown if e.members[0] in queried or e.members[1] in queried]
+    if pairs is not None:
+        unknown = [e for e in unknown if e.members in pairs]
     if unknown:
         entries.extend(unknown)
         entries.sort(key=lambda e: e.sort_key)
     return entries
+
+
+def _ordered(a: str, b: str) -> tuple[str, str]:
+    return (a, b) if a < b else (b, a)
+
+
+def _within_pairs(
+    keys: Sequence[tuple[tuple[str, ...], ...]], member: Sequence[str], pairs: frozenset[tuple[str, str]]
+) -> Iterator[tuple[int, int]]:
+    """Related box pairs of the given member pairs only, box against box per pair: a member in
+    many of the pairs never meets the others' claims (the hash index would pair them all)."""
+    by_member: dict[str, list[int]] = defaultdict(list)
+    for n, m in enumerate(member):
+        by_member[m].append(n)
+    for a, b in sorted(pairs):
+        for i in by_member.get(a, ()):
+            ki = keys[i]
+            for j in by_member.get(b, ()):
+                kj = keys[j]
+                if all(
+                    (x[len(y) - 1] == y[-1]) if len(x) >= len(y) else (y[len(x) - 1] == x[-1])
+                    for x, y in zip(ki, kj, strict=True)
+                ):
+                    yield (i, j) if i < j else (j, i)
+
+
+def _related(
+    keys: Sequence[tuple[tuple[str, ...], ...]], member: Sequence[str], queried: frozenset[str] | None
+) -> Iterator[tuple[int, int]]:
+    """Related box pairs: all of them, or only those with a box of a `queried` member (the
+    queried boxes are looked up in an index of all the others; a pair of two queried boxes
+    is found from both sides and kept once)."""
+    if queried is None:
+        yield from related_pairs(keys)
+        return
+    mine = [n for n, m in enumerate(member) if m in queried]
+    if not mine:
+        return
+    seen: set[tuple[int, int]] = set()
+    for q, i in cross_pairs(keys, [keys[n] for n in mine]):
+        j = mine[q]
+        if i == j:
+            continue
+        pair = (i, j) if i < j else (j, i)
+        if member[i] in queried:
+            if pair in seen:
+                continue
+            seen.add(pair)
+        yield pair
 
 
 def label(model: Model, a: Claim, b: Claim, meets: Sequence[Box]) -> list[Piece]:

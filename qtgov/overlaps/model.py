@@ -118,6 +118,8 @@ class Model:
     #: member -> its dated control-group stretches (start, end, group id) as day ordinals, from
     #: the ownership computation (docs/design/ownership.md): a group counts only while in force.
     control: dict[str, tuple[tuple[int, int, str], ...]] = field(default_factory=dict)
+    #: member -> its `joined` day as an ordinal (NEG when not stated): who entered a box last.
+    joined: dict[str, int] = field(default_factory=dict)
 
     @property
     def chains(self) -> tuple[Chain, Chain, Chain]:
@@ -163,7 +165,9 @@ class Model:
         taxonomies = {scheme: Taxonomy.from_data(rec.data) for scheme, rec in index.taxonomies.items()}
         model = cls(settings, regions(settings.aliases_nested), taxonomies)
         for member_id in sorted(index.members):
-            model.claims.extend(_member_claims(model, index.members[member_id]))
+            record = index.members[member_id]
+            model.joined[member_id] = membership(record)[0]
+            model.claims.extend(_member_claims(model, record))
         agreements = [
             compiled
             for agreement_id in sorted(index.agreements)
