@@ -292,6 +292,11 @@ def test_handbook_history_and_changelog_in_each_language(tmp_path: Path) -> None
     assert "status active → suspended" not in history("zh") + zh_changelog
     assert "status active → suspended" in history("en") and "status active → suspended" in en_changelog
     assert "member Acme Cloud 艾克米云 added (status active)" in history("en")
+    # The Atom feed says the same as the changelog, in its own language.
+    zh_feed = html.unescape((out / "zh" / "feed.xml").read_text("utf-8"))
+    en_feed = html.unescape((out / "en" / "feed.xml").read_text("utf-8"))
+    assert "状态 正式 → 暂停" in zh_feed and "status active → suspended" not in zh_feed
+    assert "status active → suspended" in en_feed
 
 
 def test_events_name_what_the_reader_may_see_and_keep_ids_otherwise() -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from qtgov import __version__, disclaimer
+from qtgov import __version__, disclaimer, messages
 from qtgov.findings import Finding
 from qtgov.records.hashing import signed_content
 from qtgov.records.index import Record, party_ids
@@ -1112,8 +1112,13 @@ def atom_feed(site: Site, lang: str, events: list[dict[str, Any]]) -> str:
     ]
     if base:
         lines.append(f'  <link rel="alternate" href={quoteattr(f"{base}/{lang}/changelog/")}/>')
+    from qtgov.gitgov.history import named, record_names
+
+    name_of = record_names(members, {a.id: a for a in model.agreements}, lang, site.languages)
     for e in events[:FEED_ENTRIES]:
         args = dict(e["args"])
+        if isinstance(args.get("summary"), messages.Message):  # a history event, as the changelog shows it
+            args["summary"] = messages.render(named(args["summary"], name_of), lang)
         if "member" in args:
             member = members.get(str(args["member"]))
             args["member"] = i18n.pick(member.get("name"), lang, site.languages) if member else args["member"]
