@@ -343,22 +343,53 @@ def test_record_pages_fit_a_phone_and_open_with_what_they_oblige(demo_site: Path
 
 
 def test_a_market_map_cell_opens_the_members_page(engine: str, demo_url: str, page: tuple[Any, Watch]) -> None:
-    if engine == "zensical":
-        # Zensical 0.0.73 resolves a relative href inside inline SVG against the Markdown file
-        # (docs/zh/market-map.md) instead of the page (zh/market-map/): ../members/x/ comes out
-        # as ../../members/x/, a 404 (benchmarks/README.md, docs/design/output.md).
-        pytest.xfail("Zensical 0.0.73 rewrites relative links inside inline SVG (../ added)")
     p, _ = page
     p.goto(f"{demo_url}/zh/market-map/")
     cell = p.locator('svg.qt-map-svg a[data-qt-cell="cloud/compute/gpu|CN-SH"]')
     assert cell.count() == 1
     cell.click()
     p.wait_for_url(re.compile(r"/zh/members/yunque-compute/$"))
+    assert "云雀算力" in p.locator("article h1").inner_text()
     p.goto(f"{demo_url}/zh/relations/")
     assert p.locator("svg.qt-rel-svg circle.qt-rel-node").count() >= 2
-    p.locator("svg.qt-rel-svg a").first.click()
-    p.wait_for_url(re.compile(r"/zh/members/[a-z0-9-]+/$"))
-    _shot(p, "relations.png")
+    _shot(p, f"relations-{engine}.png")
+
+
+# Every page with a drawing, and what its links must reach: a member's page, or a table on the
+# same page (a contested cell of the map).
+DRAWINGS = {"market-map": "svg.qt-map-svg", "relations": "svg.qt-rel-svg"}
+
+
+def test_every_link_in_a_drawing_opens_its_page(engine: str, demo_url: str, page: tuple[Any, Watch]) -> None:
+    """Both engines: each link of each drawing is clicked and must land on a page of the same
+    edition whose heading is the member's name (or, for `#all`, on the table it names)."""
+    p, _ = page
+    members = {m["id"]: m["name"] for m in json.loads(p.request.get(f"{demo_url}/zh/api/members.json").text())["members"]}
+    clicked = 0
+    for lang in ("zh", "en"):
+        for slug, svg in DRAWINGS.items():
+            here = f"{demo_url}/{lang}/{slug}/"
+            p.goto(here)
+            links = p.locator(f"{svg} a")
+            hrefs = [a.get_attribute("xlink:href") or a.get_attribute("href") or "" for a in links.all()]
+            assert hrefs and all(hrefs), (lang, slug, hrefs)
+            for i, href in enumerate(hrefs):
+                if p.url != here:
+                    p.goto(here)
+                link = p.locator(f"{svg} a").nth(i)
+                if href.startswith("#"):
+                    link.click()
+                    assert p.url == here + href
+                    assert p.locator(href).count() == 1, href
+                    continue
+                member = re.fullmatch(r"\.\./members/([a-z0-9-]+)/", href)
+                assert member, (lang, slug, href)
+                link.click()
+                p.wait_for_url(f"{demo_url}/{lang}/members/{member.group(1)}/")
+                heading = p.locator("article h1").inner_text()
+                assert heading.startswith(members[member.group(1)][lang]), (href, heading)
+                clicked += 1
+    assert clicked >= 4 * 4  # the demo: 4 pages, each with several members
 
 
 def _search(p: Any, engine: str, base: str, lang: str, query: str) -> list[str]:

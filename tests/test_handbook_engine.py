@@ -4,11 +4,15 @@ that installs it."""
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
 from qtgov.site.mkdocs_run import zensical_available
+from qtgov.site.svglink import page_href, svg_link
 from tests.conftest import run_qtgov
 from tests.handbook_fixtures import make_alliance
 
@@ -20,6 +24,59 @@ def files(site: Path) -> list[str]:
         str(p.relative_to(site))
         for p in site.rglob("*")
         if p.is_file() and "assets" not in p.parts and "search" not in p.name and p.suffix != ".gz"
+    )
+
+
+# A link or resource address in a page: `href`, `xlink:href` (the drawings) or `src`.
+ADDRESS = re.compile(r'<(a|link|img|script)\b[^>]*?\s((?:xlink:)?href|src)="([^"]*)"')
+
+
+def broken_links(site: Path) -> list[tuple[str, str]]:
+    """(page, address) for every relative address in the site's pages that names no file. (Not
+    404.html: without a site URL, both engines root its addresses at the server's `/`, since it is
+    shown for any path.)"""
+    broken = []
+    for page in sorted(p for p in site.rglob("*.html") if p.name != "404.html"):
+        name = page.relative_to(site).as_posix()
+        for match in ADDRESS.finditer(page.read_text("utf-8")):
+            address = html.unescape(match.group(3))
+            if not address or address.startswith(("#", "mailto:")) or "://" in address:
+                continue
+            target = urlsplit(urljoin(f"http://site/{name}", address)).path
+            file = site / unquote(target[1:]) / ("index.html" if target.endswith("/") else "")
+            if not file.is_file():
+                broken.append((name, address))
+    return broken
+
+
+def drawing_links(site: Path) -> list[str]:
+    return [
+        f"{page.relative_to(site).as_posix()} {href}"
+        for page in sorted(site.rglob("*.html"))
+        for svg in re.findall(r"<svg .*?</svg>", page.read_text("utf-8"))
+        for href in re.findall(r'<a xlink:href="([^"]*)"', svg)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("page", "target", "href"),
+    [
+        ("market-map.md", "members/acme.md", "../members/acme/"),
+        ("relations.md", "members/acme.md#history", "../members/acme/#history"),
+        ("index.md", "members/acme.md", "members/acme/"),
+        ("members/acme.md", "members/beta.md", "../beta/"),
+        ("members/acme.md", "index.md", "../../"),
+        ("members/index.md", "members/acme.md", "acme/"),
+        ("market-map.md", "market-map.md#all", "./#all"),
+    ],
+)
+def test_page_href_is_relative_to_the_pages_url(page: str, target: str, href: str) -> None:
+    assert page_href(page, target) == href
+
+
+def test_svg_link_escapes_its_address_and_attributes() -> None:
+    assert svg_link('../members/a"b/', "<rect/>", {"data-qt-cell": "x|<y>"}) == (
+        '<a xlink:href="../members/a&quot;b/" data-qt-cell="x|&lt;y&gt;"><rect/></a>'
     )
 
 
@@ -49,6 +106,14 @@ def test_zensical_builds_the_same_pages_with_the_theme_override(tmp_path: Path) 
         result = run_qtgov("build", "-C", root, "--out", tmp_path / engine, "--engine", engine, env=EPOCH, timeout=300)
         assert result.returncode == 0, result.stderr
     assert files(tmp_path / "zensical") == files(tmp_path / "mkdocs")
+    # Every link works under both engines, those of the drawings too (written as xlink:href,
+    # which neither engine rewrites), and the drawings link the same pages.
+    for engine in ("mkdocs", "zensical"):
+        assert broken_links(tmp_path / engine) == [], engine
+    drawn = drawing_links(tmp_path / "mkdocs")
+    assert "zh/market-map/index.html ../members/acme/" in drawn
+    assert "en/relations/index.html ../members/acme/" in drawn
+    assert drawing_links(tmp_path / "zensical") == drawn
     home = (tmp_path / "zensical" / "en" / "index.html").read_text("utf-8")
     assert home.count("<title>Test alliance</title>") == 1
     assert '<span class="qt-build-date">Built on 2026-06-15</span>' in home
