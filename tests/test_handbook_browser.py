@@ -364,7 +364,9 @@ def test_every_link_in_a_drawing_opens_its_page(engine: str, demo_url: str, page
     """Both engines: each link of each drawing is clicked and must land on a page of the same
     edition whose heading is the member's name (or, for `#all`, on the table it names)."""
     p, _ = page
-    members = {m["id"]: m["name"] for m in json.loads(p.request.get(f"{demo_url}/zh/api/members.json").text())["members"]}
+    members = {
+        m["id"]: m["name"] for m in json.loads(p.request.get(f"{demo_url}/zh/api/members.json").text())["members"]
+    }
     clicked = 0
     for lang in ("zh", "en"):
         for slug, svg in DRAWINGS.items():
