@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -124,3 +125,39 @@ def test_zensical_builds_the_same_pages_with_the_theme_override(tmp_path: Path) 
     assert 'class="qt-disclaimer" lang="en"' in home
     # No configuration file is left beside the pages.
     assert not list(tmp_path.rglob(".qtgov-zensical-*"))
+
+
+def _engine_children() -> list[str]:
+    """The command lines of this process's children that run an engine build."""
+    me = str(os.getpid())
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            cmdline = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue  # ended meanwhile
+        if fields[1] == me and "qtgov.site.mkdocs_run" in cmdline:
+            found.append(cmdline)
+    return found
+
+
+def test_the_next_language_is_written_while_the_engine_builds_the_previous(tmp_path: Path) -> None:
+    from qtgov.site.mkdocs_run import Job, run_jobs
+    from qtgov.site.pipeline import BuildOptions, language_job, prepare
+
+    root = make_alliance(tmp_path / "repo")
+    site, base, _ = prepare(BuildOptions(root, history=False))
+    seen: dict[str, list[str]] = {}
+
+    def jobs() -> Iterator[Job]:
+        for lang in site.languages:
+            seen[lang] = _engine_children()  # engine builds running when this language is asked for
+            yield language_job(site, base, lang, tmp_path / "docs" / lang, tmp_path / "site" / lang)
+
+    results = run_jobs(jobs(), parallel=1, epoch=1781524800)
+    assert [(r.lang, r.error) for r in results] == [("zh", None), ("en", None)]
+    assert seen["zh"] == []
+    # One process at a time, yet en was written while zh's MkDocs ran.
+    assert len(seen["en"]) == 1 and "zh.json" in seen["en"][0]
+    assert (tmp_path / "site" / "en" / "index.html").is_file()

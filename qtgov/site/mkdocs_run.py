@@ -11,7 +11,7 @@ import logging
 import os
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -331,9 +331,13 @@ class JobResult:
     max_rss_mb: float | None = None  # the child's peak resident memory
 
 
-def run_jobs(jobs: list[Job], *, parallel: int, epoch: int | None) -> list[JobResult]:
+def run_jobs(jobs: Iterable[Job], *, parallel: int, epoch: int | None) -> list[JobResult]:
     """Run MkDocs for each language in its own process, `parallel` at a time. A child holds only
-    MkDocs' own data (the records stay in the parent), and languages build side by side."""
+    MkDocs' own data (the records stay in the parent), and languages build side by side.
+
+    `jobs` is taken one ahead: right after a job's process starts, the next job is asked for, so
+    given a generator that writes each language's Markdown as it yields its job, the parent
+    writes the next language while MkDocs builds this one."""
     import json
     import subprocess
     import sys
@@ -344,12 +348,13 @@ def run_jobs(jobs: list[Job], *, parallel: int, epoch: int | None) -> list[JobRe
     if epoch is not None:
         env["SOURCE_DATE_EPOCH"] = str(epoch)
     results: list[JobResult] = []
-    pending = list(jobs)
+    pending = iter(jobs)
     running: list[tuple[Job, subprocess.Popen[bytes], float, Path]] = []
     with tempfile.TemporaryDirectory(prefix="qtgov-mkdocs-") as tmp, _stop_children(running):
-        while pending or running:
-            while pending and len(running) < max(1, parallel):
-                job = pending.pop(0)
+        upcoming = next(pending, None)
+        while upcoming is not None or running:
+            while upcoming is not None and len(running) < max(1, parallel):
+                job = upcoming
                 spec = Path(tmp) / f"{job.lang}.json"
                 spec.write_text(json.dumps(job.__dict__, ensure_ascii=False), encoding="utf-8")
                 err_path = Path(tmp) / f"{job.lang}.err"
@@ -361,6 +366,7 @@ def run_jobs(jobs: list[Job], *, parallel: int, epoch: int | None) -> list[JobRe
                         env=env,
                     )
                 running.append((job, proc, time.perf_counter(), err_path))
+                upcoming = next(pending, None)  # written while this one builds
             job, proc, started, err_path = running[0]
             code = proc.wait()
             running.pop(0)  # only now: an interruption while waiting stops this one too

@@ -364,29 +364,35 @@ def build(options: BuildOptions) -> BuildResult:
         staged = work / "site"
         staged.mkdir()
         docs_root = options.docs_dir if options.docs_dir is not None else work / "docs"
-        jobs: list[Job] = []
         pages = 0
-        for lang in site.languages:
-            t0 = time.perf_counter()
-            docs = docs_root / lang
-            if docs.exists():
-                shutil.rmtree(docs)
-            jobs.append(dataclasses.replace(language_job(site, base, lang, docs, staged / lang), engine=options.engine))
-            timings[f"render-{lang}"] = time.perf_counter() - t0
-            pages += sum(1 for _ in docs.rglob("*.md"))
+
+        def jobs() -> Iterator[Job]:
+            """Each language's job, its Markdown written just before it is handed over (so the
+            next language is written while the engine builds this one)."""
+            nonlocal pages
+            for lang in site.languages:
+                t0 = time.perf_counter()
+                docs = docs_root / lang
+                if docs.exists():
+                    shutil.rmtree(docs)
+                job = dataclasses.replace(language_job(site, base, lang, docs, staged / lang), engine=options.engine)
+                timings[f"render-{lang}"] = time.perf_counter() - t0
+                pages += sum(1 for _ in docs.rglob("*.md"))
+                yield job
+
         epoch = _epoch(site.model)
-        parallel = options.jobs if options.jobs is not None else min(len(jobs), os.cpu_count() or 1)
+        parallel = options.jobs if options.jobs is not None else min(len(site.languages), os.cpu_count() or 1)
         if options.engine == "zensical":
             parallel = max(parallel, 1)  # Zensical runs in a child process only
         t0 = time.perf_counter()
         if parallel == 0:
             with source_date_epoch(epoch):
-                for job in jobs:
+                for job in jobs():
                     t1 = time.perf_counter()
                     run_mkdocs(*job.options())
                     timings[f"mkdocs-{job.lang}"] = time.perf_counter() - t1
         else:
-            results = run_jobs(jobs, parallel=parallel, epoch=epoch)
+            results = run_jobs(jobs(), parallel=parallel, epoch=epoch)
             for r in results:
                 timings[f"mkdocs-{r.lang}"] = r.seconds
                 if r.cpu_seconds is not None:
