@@ -161,3 +161,24 @@ def test_the_next_language_is_written_while_the_engine_builds_the_previous(tmp_p
     # One process at a time, yet en was written while zh's MkDocs ran.
     assert len(seen["en"]) == 1 and "zh.json" in seen["en"][0]
     assert (tmp_path / "site" / "en" / "index.html").is_file()
+
+
+def test_zensical_builds_each_language_in_a_folder_of_its_own(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Zensical empties the `.cache` of its configuration's folder on a clean build: the two
+    languages, built side by side, each have their own, and a folder of the user's (here the
+    parent of the kept Markdown and of the output) keeps its `.cache`."""
+    if not zensical_available():
+        pytest.skip("Zensical is not installed (pip install 'qtgov[zensical]')")
+    from qtgov.site.pipeline import BuildOptions, build
+
+    root = make_alliance(tmp_path / "repo")
+    (tmp_path / ".cache").mkdir()
+    (tmp_path / ".cache" / "keep.txt").write_text("the user's\n", encoding="utf-8")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH["SOURCE_DATE_EPOCH"])
+    result = build(BuildOptions(root, out=tmp_path / "site", docs_dir=tmp_path / "docs", engine="zensical"))
+    assert result.languages == ("zh", "en")
+    assert (tmp_path / ".cache" / "keep.txt").read_text(encoding="utf-8") == "the user's\n"
+    for lang in result.languages:
+        assert (tmp_path / "site" / lang / "members" / "acme" / "index.html").is_file()
+        assert (tmp_path / "docs" / lang / "members" / "acme.md").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".cache", "docs", "repo", "site"]

@@ -235,9 +235,10 @@ def zensical_available() -> bool:
 
 def run_zensical(config_file: Path, options: dict[str, Any]) -> None:
     """Build with Zensical from the same configuration MkDocs gets: the base `mkdocs.yml` with the
-    overrides merged in, written to a temporary folder. Zensical (0.0.73) stops with a Rust panic
-    on an absolute `docs_dir` and refuses a `site_dir` outside the configuration file's folder, so
-    the file goes in the common parent of the two, which it names relatively."""
+    overrides merged in. Zensical (0.0.73) stops with a Rust panic on an absolute `docs_dir` and
+    refuses a `docs_dir` or `site_dir` outside the configuration file's folder, so the file goes in
+    the common parent of the two, which it names relatively; a clean build empties that folder's
+    `.cache`, so the pipeline gives each language a folder of its own (`_zensical_project`)."""
     import tempfile
 
     import yaml
