@@ -23,6 +23,7 @@ import pytest
 from conftest import ROOT
 from handbook_fixtures import make_alliance
 from playwright import sync_api
+from playwright.sync_api import expect
 
 from qtgov.site.escaping import plain
 from qtgov.site.pipeline import BuildOptions, build
@@ -268,8 +269,8 @@ def test_chinese_search_finds_its_page(engine: str, demo_url: str, page: tuple[A
     p, _ = page
     base = demo_url
     p.goto(f"{base}/zh/")
-    # The search box is labelled in Chinese: Material's input, Zensical's header button (its
-    # dialog's own strings are English in 0.0.73, docs/design/handbook.md, Engines).
+    # The search box is labelled in Chinese: Material's input; Zensical's header button, and its
+    # dialog through qtgov's zensical-search.js (0.0.73 writes the dialog's labels in English).
     if engine == "mkdocs":
         assert p.locator("input.md-search__input").get_attribute("placeholder") == "搜索"
     else:
@@ -277,8 +278,29 @@ def test_chinese_search_finds_its_page(engine: str, demo_url: str, page: tuple[A
     _type_search(p, engine, "星河")
     result = p.locator(f"{SEARCH[engine]['item']} a[href*='members/xinghe-cloud/']")
     result.first.wait_for(timeout=15000)
+    if engine == "zensical":
+        dialog = p.locator("dialog[open]")
+        assert p.locator(SEARCH[engine]["input"]).get_attribute("placeholder") == "搜索"
+        assert dialog.get_attribute("aria-label") == "搜索"
+        assert dialog.locator("button[aria-label='关闭搜索']").count() == 1
+        assert dialog.locator("button[aria-label='筛选']").count() == 1
+        status = dialog.locator("[role=status]")
+        expect(status).to_have_text(re.compile(r"^\d+ 个结果$"))
+        # The results keep the pages' own text.
+        assert "星河" in dialog.locator("[role=listbox]").inner_text()
     result.first.click()
     p.wait_for_url(re.compile(r"/zh/members/xinghe-cloud/"))
+
+
+def test_the_english_search_dialog_stays_english(engine: str, demo_url: str, page: tuple[Any, Watch]) -> None:
+    p, _ = page
+    p.goto(f"{demo_url}/en/")
+    _type_search(p, engine, "Xinghe")
+    p.locator(SEARCH[engine]["item"]).first.wait_for(timeout=15000)
+    placeholder = p.locator(SEARCH[engine]["input"]).get_attribute("placeholder")
+    assert placeholder == "Search"
+    if engine == "zensical":
+        expect(p.locator("dialog[open] [role=status]")).to_have_text(re.compile(r"^\d+ results?$"))
 
 
 def test_language_switch(engine: str, demo_url: str, page: tuple[Any, Watch]) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import json
 import logging
 import os
 import signal
@@ -253,6 +254,12 @@ def run_zensical(config_file: Path, options: dict[str, Any]) -> None:
     config.update(options)
     # Zensical's own look ("modern") has other markup than Material's; "classic" is Material's.
     config["theme"] = {**config.get("theme", {}), "variant": "classic"}
+    script = search_labels_script(str(config["theme"].get("language") or "en"))
+    if script is not None:
+        target = Path(config["docs_dir"]) / SEARCH_LABELS_JS
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(script, encoding="utf-8")
+        config["extra_javascript"] = [*list(config.get("extra_javascript") or []), SEARCH_LABELS_JS]
     parent = os.path.commonpath([os.path.abspath(config["docs_dir"]), os.path.abspath(config["site_dir"])])
     handle, name = tempfile.mkstemp(prefix=".qtgov-zensical-", suffix=".yml", dir=parent)
     os.close(handle)
@@ -269,6 +276,37 @@ def run_zensical(config_file: Path, options: dict[str, Any]) -> None:
             raise BuildError(f"zensical build failed: {exc or type(exc).__name__}") from exc
     finally:
         path.unlink(missing_ok=True)
+
+
+#: Where a Zensical build's page gets the script that puts its search dialog's labels into the
+#: page's language (relative to the docs folder).
+SEARCH_LABELS_JS = "assets/qtgov/zensical-search.js"
+#: The English labels of Zensical 0.0.73's search dialog, by their UI string key (qtgov.site.i18n).
+SEARCH_LABELS = {
+    "zs_search": "Search",
+    "zs_close": "Close search",
+    "zs_filters": "Filters",
+    "zs_results": "Search results",
+    "zs_tags": "Tags",
+    "zs_tags_hint": "Use Up and Down arrow keys to move between tags. Press Space or Enter to toggle a tag.",
+}
+
+
+def search_labels_script(lang: str) -> str | None:
+    """The script that puts Zensical's search dialog into `lang` (None for English, which it is
+    already in): the labels as JSON in front of qtgov/site/zensical-search.js."""
+    if i18n.t("zs_search", lang) == SEARCH_LABELS["zs_search"]:
+        return None  # an English page: the dialog is in its language already
+    labels = {
+        "words": {english: i18n.t(key, lang) for key, english in SEARCH_LABELS.items()},
+        "one": i18n.t("zs_one_result", lang),
+        "many": i18n.t("zs_n_results", lang),
+        "none": i18n.t("zs_no_results", lang),
+    }
+    source = (SITE_DIR / "zensical-search.js").read_text(encoding="utf-8")
+    # `<` escaped so that no label could ever end a script element.
+    data = json.dumps(labels, ensure_ascii=False).replace("<", "\\u003c")
+    return f"window.QT_SEARCH_LABELS = {data};\n{source}"
 
 
 @contextlib.contextmanager
