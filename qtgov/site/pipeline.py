@@ -441,7 +441,7 @@ def _zensical_project(work: Path, lang: str) -> Path:
     """Where Zensical builds one language: its own folder in the working directory, holding the
     Markdown and the pages. Zensical wants both inside the folder of its configuration, and a
     clean build empties that folder's `.cache`, so the folder is never one of the user's (the
-    parent of `--docs-dir` and the output could be their home) nor shared by two languages
+    parent of `BuildOptions.docs_dir` and the output could be their home) nor shared by two languages
     building side by side (one's emptying made the other panic)."""
     return work / f"zensical-{lang}"
 
