@@ -11,13 +11,16 @@ What it does:
    language's MkDocs child (wall, CPU, peak memory);
 3. runs a bare `python -m mkdocs build --strict` per language on exactly the pages step 2 wrote,
    with the same configuration (theme, search plugin settings, extensions, nav), one at a time;
-4. prints, per language, qtgov's time for that language (its render + its MkDocs run + an equal
-   share of the validation and contexts) over the bare build's, in wall and in CPU seconds, plus
-   peak memory of every process; and times the demo alliance's build;
-5. when Zensical is installed (`pip install 'qtgov[zensical]'`), builds the same pages with it
-   from the same configuration and prints its ratio to the bare MkDocs build.
+4. runs `qtgov build` again with the validation cache warm (`qtgov validate` first, as in CI);
+5. when Zensical is installed (`pip install 'qtgov[zensical]'`), runs `qtgov build --engine
+   zensical` and a bare Zensical build of the same pages from the same configuration;
+6. prints, per language, qtgov's time for that language (its render + its MkDocs run + an equal
+   share of the validation and contexts) over the bare build's, and the TOTAL lines: every CPU
+   second of each `qtgov build` (parent and engine children) over those of the bare engine
+   building the languages one after the other, and wall against wall, as the median of the
+   rounds' paired ratios with their range; with the load average before and after each round.
 
-Each round runs qtgov, then the bare builds, then Zensical (paired), `--runs` rounds; medians.
+Each round runs these back to back (paired), `--runs` rounds; medians.
 
 Targets: <= 1.15x bare per language, < 250 MB peak, demo < 15 s. The machine is shared, so wall
 times are noisy: CPU seconds (user + system of each process) are the steadier comparison.
@@ -55,20 +58,28 @@ def _vmhwm_mb() -> float | None:
     return None
 
 
-def child_build(repo: Path, out: Path, docs: Path, audience: str | None) -> None:
-    """Run in a child process: one `qtgov build`, its phases as JSON on stdout."""
+def child_build(repo: Path, out: Path, docs: Path, audience: str | None, engine: str = "mkdocs") -> None:
+    """Run in a child process: one `qtgov build --engine ENGINE`, its phases as JSON on stdout.
+    With QTGOV_BENCH_WARM set, `qtgov validate` runs first (as in CI, where it precedes the build)
+    and fills the validation cache; its CPU time is left out of the build's."""
     import resource
 
     from qtgov.site.pipeline import BuildOptions, build
 
+    before = 0.0
+    if os.environ.get("QTGOV_BENCH_WARM"):
+        from qtgov.validate import validate
+
+        validate(repo)
+        before = time.process_time()
     started = time.perf_counter()
-    result = build(BuildOptions(repo, out=out, docs_dir=docs, audience=audience))
+    result = build(BuildOptions(repo, out=out, docs_dir=docs, audience=audience, engine=engine))
     usage = resource.getrusage(resource.RUSAGE_SELF)
     print(
         json.dumps(
             {
                 "wall": time.perf_counter() - started,
-                "parent_cpu": usage.ru_utime + usage.ru_stime,
+                "parent_cpu": usage.ru_utime + usage.ru_stime - before,
                 "parent_max_rss_mb": _vmhwm_mb(),
                 "timings": result.timings,
                 "pages": result.pages,
@@ -181,37 +192,77 @@ def child_zensical(config_file: Path, site: Path) -> None:
     print(json.dumps({"cpu": usage.ru_utime + usage.ru_stime, "max_rss_mb": _vmhwm_mb()}))
 
 
+def load() -> str:
+    """The 1-, 5- and 15-minute load averages (the machine is shared: they say how much the wall
+    times of a round mean)."""
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def qtgov_build(
+    repo: Path, out: Path, docs: Path, audience: str | None, engine: str, warm: Path | None = None
+) -> dict[str, Any]:
+    """One `qtgov build --engine ENGINE` in a child process: validation cache cold, or with
+    `warm` (a fresh cache directory), filled by a `qtgov validate` just before."""
+    env = {**os.environ, "QTGOV_NO_CACHE": "1"}
+    if warm is not None:
+        shutil.rmtree(warm, ignore_errors=True)
+        env = {**os.environ, "QTGOV_CACHE_DIR": str(warm), "QTGOV_BENCH_WARM": "1"}
+        env.pop("QTGOV_NO_CACHE", None)
+    shutil.rmtree(docs, ignore_errors=True)
+    wall, stdout = run_child(
+        [sys.executable, __file__, "--child-build", str(repo), str(out), str(docs), audience or "", engine], env
+    )
+    data: dict[str, Any] = json.loads(stdout.strip().splitlines()[-1])
+    data["outer_wall"] = wall
+    timings = data["timings"]
+    # Every CPU second the build cost: the parent's and each language's engine child's.
+    data["cpu"] = data["parent_cpu"] + sum(timings.get(f"mkdocs-{lang}-cpu", 0.0) for lang in data["languages"])
+    shutil.rmtree(out, ignore_errors=True)
+    return data
+
+
 def measure(repo: Path, workdir: Path, runs: int, audience: str | None) -> dict[str, Any]:
     """Paired runs: each round builds with qtgov, then bare MkDocs per language on the pages that
-    build wrote (then Zensical on them, when it is installed), so that load on the shared machine
-    falls on both sides of each ratio alike."""
+    build wrote, then (when Zensical is installed) `qtgov build --engine zensical` and a bare
+    Zensical build of the same pages, so that load on the shared machine falls on both sides of
+    each ratio alike. The load average is recorded before and after each round."""
     from qtgov.site.mkdocs_run import zensical_available
 
-    env = {**os.environ, "QTGOV_NO_CACHE": "1"}
-    builds = []
+    builds: list[dict[str, Any]] = []
+    warm: list[dict[str, Any]] = []
+    zbuilds: list[dict[str, Any]] = []
     bare: dict[str, list[dict[str, Any]]] = {}
     zensical: dict[str, list[dict[str, Any]]] = {}
+    loads: list[tuple[str, str]] = []
     with_zensical = zensical_available()
     for i in range(runs):
+        before = load()
         out, docs = workdir / f"site-{i}", workdir / f"docs-{i}"
-        shutil.rmtree(docs, ignore_errors=True)
-        wall, stdout = run_child(
-            [sys.executable, __file__, "--child-build", str(repo), str(out), str(docs), audience or ""], env
-        )
-        data = json.loads(stdout.strip().splitlines()[-1])
-        data["outer_wall"] = wall
+        data = qtgov_build(repo, out, docs, audience, "mkdocs")
         builds.append(data)
         languages = data["languages"]
         for lang in languages:
             site = workdir / f"bare-site-{lang}"
             shutil.rmtree(site, ignore_errors=True)
             bare.setdefault(lang, []).append(bare_mkdocs(repo, lang, docs / lang, site, languages, workdir))
-            if with_zensical:
+        warm.append(qtgov_build(repo, out, workdir / f"wdocs-{i}", audience, "mkdocs", workdir / "cache"))
+        if with_zensical:
+            zbuilds.append(qtgov_build(repo, workdir / f"zsite-{i}", workdir / f"zdocs-{i}", audience, "zensical"))
+            for lang in languages:
                 zsite = docs / f"zensical-site-{lang}"  # inside the folder of its configuration
                 shutil.rmtree(zsite, ignore_errors=True)
                 zensical.setdefault(lang, []).append(zensical_on(workdir / f"mkdocs-{lang}.yml", zsite))
-        shutil.rmtree(out, ignore_errors=True)
-    return {"builds": builds, "bare": bare, "zensical": zensical, "languages": builds[0]["languages"]}
+                shutil.rmtree(zsite, ignore_errors=True)
+        loads.append((before, load()))
+    return {
+        "builds": builds,
+        "warm_builds": warm,
+        "zensical_builds": zbuilds,
+        "bare": bare,
+        "zensical": zensical,
+        "languages": builds[0]["languages"],
+        "loads": loads,
+    }
 
 
 def report(name: str, result: dict[str, Any]) -> list[str]:
@@ -256,6 +307,55 @@ def report(name: str, result: dict[str, Any]) -> list[str]:
         f"  whole build {med(b['wall'] for b in builds):.1f} s vs bare languages one after the other "
         f"{total_bare_wall:.1f} s: {med(b['wall'] for b in builds) / total_bare_wall:.2f}x"
     )
+    lines += totals(result)
+    return lines
+
+
+def _paired(ours: list[float], theirs: list[float]) -> str:
+    """The median of the rounds' ratios, with their range (each round's pair ran back to back)."""
+    ratios = sorted(a / b for a, b in zip(ours, theirs, strict=True))
+    spread = f" ({ratios[0]:.2f}-{ratios[-1]:.2f})" if len(ratios) > 1 else ""
+    return f"{statistics.median(ratios):.2f}x{spread}"
+
+
+def totals(result: dict[str, Any]) -> list[str]:
+    """The ratio issue 14 asks for, whole build against whole bare build, per engine: every CPU
+    second of `qtgov build` (parent and engine children) over those of the bare engine building
+    each language's same pages one after the other; and wall time, whole against whole."""
+    builds, languages, med = result["builds"], result["languages"], statistics.median
+    rounds = range(len(builds))
+    bare_cpu = [sum(result["bare"][lang][i]["cpu"] for lang in languages) for i in rounds]
+    bare_wall = [sum(result["bare"][lang][i]["wall"] for lang in languages) for i in rounds]
+    lines = [
+        f"  TOTAL mkdocs: qtgov build {med(b['wall'] for b in builds):.1f} s wall / "
+        f"{med(b['cpu'] for b in builds):.1f} s CPU | bare MkDocs {med(bare_wall):.1f} s wall / "
+        f"{med(bare_cpu):.1f} s CPU | qtgov/bare: CPU {_paired([b['cpu'] for b in builds], bare_cpu)}, "
+        f"wall {_paired([b['wall'] for b in builds], bare_wall)}"
+    ]
+    warm = result.get("warm_builds") or []
+    if warm:
+        lines.append(
+            f"  TOTAL mkdocs, validation cache warm (qtgov validate ran first): qtgov build "
+            f"{med(b['wall'] for b in warm):.1f} s wall / {med(b['cpu'] for b in warm):.1f} s CPU | "
+            f"qtgov/bare: CPU {_paired([b['cpu'] for b in warm], bare_cpu)}, "
+            f"wall {_paired([b['wall'] for b in warm], bare_wall)}"
+        )
+    zbuilds = result.get("zensical_builds") or []
+    if zbuilds:
+        zcpu = [sum(result["zensical"][lang][i]["cpu"] for lang in languages) for i in rounds]
+        zwall = [sum(result["zensical"][lang][i]["wall"] for lang in languages) for i in rounds]
+        lines.append(
+            f"  TOTAL zensical: qtgov build --engine zensical {med(b['wall'] for b in zbuilds):.1f} s wall / "
+            f"{med(b['cpu'] for b in zbuilds):.1f} s CPU | bare Zensical {med(zwall):.1f} s wall / "
+            f"{med(zcpu):.1f} s CPU | qtgov/bare Zensical: CPU {_paired([b['cpu'] for b in zbuilds], zcpu)}, "
+            f"wall {_paired([b['wall'] for b in zbuilds], zwall)} | qtgov --engine zensical/bare MkDocs: "
+            f"CPU {_paired([b['cpu'] for b in zbuilds], bare_cpu)}, "
+            f"wall {_paired([b['wall'] for b in zbuilds], bare_wall)}"
+        )
+    lines.append(
+        "  load average (1, 5, 15 min) before -> after each round: "
+        + "; ".join(f"{a} -> {b}" for a, b in result.get("loads", []))
+    )
     return lines
 
 
@@ -268,8 +368,8 @@ def main(argv: list[str] | None = None) -> int:
         child_zensical(Path(argv[1]), Path(argv[2]))
         return 0
     if argv and argv[0] == "--child-build":
-        repo, out, docs, audience = argv[1:5]
-        child_build(Path(repo), Path(out), Path(docs), audience or None)
+        repo, out, docs, audience, engine = argv[1:6]
+        child_build(Path(repo), Path(out), Path(docs), audience or None, engine)
         return 0
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--members", type=int, default=2000)

@@ -133,7 +133,7 @@ def test_the_market_map_is_drawn_with_links_to_the_records(site: Path) -> None:
     drawing = svg.group(0)
     assert "<script" not in drawing
     # Yunque alone claims GPU compute in Shanghai: its cell links to its page.
-    assert 'href="../members/yunque-compute/" data-qt-cell="cloud/compute/gpu|CN-SH"' in drawing
+    assert 'xlink:href="../members/yunque-compute/" data-qt-cell="cloud/compute/gpu|CN-SH"' in drawing
     assert 'class="qt-map-cell qt-map-coordinated"' in drawing
     assert "上海市" in drawing and "GPU 算力" in drawing
 

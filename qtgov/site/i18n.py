@@ -791,6 +791,21 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "Competitively sensitive: never in the public edition; the alliance edition shows it and the checks "
         "flag it (R5).",
     ),
+    # --- zensical ---
+    # Zensical 0.0.73's search dialog writes these into its JavaScript in English; qtgov's
+    # zensical-search.js puts them in the page's language (qtgov.site.mkdocs_run).
+    "zs_search": ("搜索", "Search"),
+    "zs_close": ("关闭搜索", "Close search"),
+    "zs_filters": ("筛选", "Filters"),
+    "zs_results": ("搜索结果", "Search results"),
+    "zs_tags": ("标签", "Tags"),
+    "zs_tags_hint": (
+        "用上下方向键在标签间移动，按空格或回车键选中或取消标签。",
+        "Use Up and Down arrow keys to move between tags. Press Space or Enter to toggle a tag.",
+    ),
+    "zs_no_results": ("没有找到结果", "No results"),
+    "zs_one_result": ("1 个结果", "1 result"),
+    "zs_n_results": ("{n} 个结果", "{n} results"),
 }
 
 _VALUES: dict[str, dict[str, tuple[str, str]]] = {

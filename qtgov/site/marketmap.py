@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from qtgov.site.svglink import XLINK_NS, svg_link
+
 MAX_SECTORS = 24
 MAX_REGIONS = 14
 OPEN = frozenset({"conflict", "pending", "blocked-review", "unknown"})
@@ -113,7 +115,7 @@ def draw(
     e = html.escape
     out = [
         f'<svg class="qt-map-svg" role="img" viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
-        f'xmlns="http://www.w3.org/2000/svg" aria-label="{e(title)}"><title>{e(title)}</title>'
+        f'xmlns="http://www.w3.org/2000/svg" {XLINK_NS} aria-label="{e(title)}"><title>{e(title)}</title>'
     ]
     for j, region in enumerate(market.regions):
         x = left + j * width + width / 2
@@ -149,7 +151,7 @@ def draw(
                 f'text-anchor="middle">{e(_short(text, 9))}</text>'
             )
             if href:
-                body = f'<a href="{e(href)}" data-qt-cell="{e(sector)}|{e(region)}">{body}</a>'
+                body = svg_link(href, body, {"data-qt-cell": f"{sector}|{region}"})
             out.append(f"<g>{body}</g>")
     out.append("</svg>")
     return "".join(out)

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import json
 import logging
 import os
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -235,9 +236,10 @@ def zensical_available() -> bool:
 
 def run_zensical(config_file: Path, options: dict[str, Any]) -> None:
     """Build with Zensical from the same configuration MkDocs gets: the base `mkdocs.yml` with the
-    overrides merged in, written to a temporary folder. Zensical (0.0.73) stops with a Rust panic
-    on an absolute `docs_dir` and refuses a `site_dir` outside the configuration file's folder, so
-    the file goes in the common parent of the two, which it names relatively."""
+    overrides merged in. Zensical (0.0.73) stops with a Rust panic on an absolute `docs_dir` and
+    refuses a `docs_dir` or `site_dir` outside the configuration file's folder, so the file goes in
+    the common parent of the two, which it names relatively; a clean build empties that folder's
+    `.cache`, so the pipeline gives each language a folder of its own (`_zensical_project`)."""
     import tempfile
 
     import yaml
@@ -252,6 +254,12 @@ def run_zensical(config_file: Path, options: dict[str, Any]) -> None:
     config.update(options)
     # Zensical's own look ("modern") has other markup than Material's; "classic" is Material's.
     config["theme"] = {**config.get("theme", {}), "variant": "classic"}
+    script = search_labels_script(str(config["theme"].get("language") or "en"))
+    if script is not None:
+        target = Path(config["docs_dir"]) / SEARCH_LABELS_JS
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(script, encoding="utf-8")
+        config["extra_javascript"] = [*list(config.get("extra_javascript") or []), SEARCH_LABELS_JS]
     parent = os.path.commonpath([os.path.abspath(config["docs_dir"]), os.path.abspath(config["site_dir"])])
     handle, name = tempfile.mkstemp(prefix=".qtgov-zensical-", suffix=".yml", dir=parent)
     os.close(handle)
@@ -268,6 +276,37 @@ def run_zensical(config_file: Path, options: dict[str, Any]) -> None:
             raise BuildError(f"zensical build failed: {exc or type(exc).__name__}") from exc
     finally:
         path.unlink(missing_ok=True)
+
+
+#: Where a Zensical build's page gets the script that puts its search dialog's labels into the
+#: page's language (relative to the docs folder).
+SEARCH_LABELS_JS = "assets/qtgov/zensical-search.js"
+#: The English labels of Zensical 0.0.73's search dialog, by their UI string key (qtgov.site.i18n).
+SEARCH_LABELS = {
+    "zs_search": "Search",
+    "zs_close": "Close search",
+    "zs_filters": "Filters",
+    "zs_results": "Search results",
+    "zs_tags": "Tags",
+    "zs_tags_hint": "Use Up and Down arrow keys to move between tags. Press Space or Enter to toggle a tag.",
+}
+
+
+def search_labels_script(lang: str) -> str | None:
+    """The script that puts Zensical's search dialog into `lang` (None for English, which it is
+    already in): the labels as JSON in front of qtgov/site/zensical-search.js."""
+    if i18n.t("zs_search", lang) == SEARCH_LABELS["zs_search"]:
+        return None  # an English page: the dialog is in its language already
+    labels = {
+        "words": {english: i18n.t(key, lang) for key, english in SEARCH_LABELS.items()},
+        "one": i18n.t("zs_one_result", lang),
+        "many": i18n.t("zs_n_results", lang),
+        "none": i18n.t("zs_no_results", lang),
+    }
+    source = (SITE_DIR / "zensical-search.js").read_text(encoding="utf-8")
+    # `<` escaped so that no label could ever end a script element.
+    data = json.dumps(labels, ensure_ascii=False).replace("<", "\\u003c")
+    return f"window.QT_SEARCH_LABELS = {data};\n{source}"
 
 
 @contextlib.contextmanager
@@ -331,9 +370,13 @@ class JobResult:
     max_rss_mb: float | None = None  # the child's peak resident memory
 
 
-def run_jobs(jobs: list[Job], *, parallel: int, epoch: int | None) -> list[JobResult]:
+def run_jobs(jobs: Iterable[Job], *, parallel: int, epoch: int | None) -> list[JobResult]:
     """Run MkDocs for each language in its own process, `parallel` at a time. A child holds only
-    MkDocs' own data (the records stay in the parent), and languages build side by side."""
+    MkDocs' own data (the records stay in the parent), and languages build side by side.
+
+    `jobs` is taken one ahead: right after a job's process starts, the next job is asked for, so
+    given a generator that writes each language's Markdown as it yields its job, the parent
+    writes the next language while MkDocs builds this one."""
     import json
     import subprocess
     import sys
@@ -344,12 +387,13 @@ def run_jobs(jobs: list[Job], *, parallel: int, epoch: int | None) -> list[JobRe
     if epoch is not None:
         env["SOURCE_DATE_EPOCH"] = str(epoch)
     results: list[JobResult] = []
-    pending = list(jobs)
+    pending = iter(jobs)
     running: list[tuple[Job, subprocess.Popen[bytes], float, Path]] = []
     with tempfile.TemporaryDirectory(prefix="qtgov-mkdocs-") as tmp, _stop_children(running):
-        while pending or running:
-            while pending and len(running) < max(1, parallel):
-                job = pending.pop(0)
+        upcoming = next(pending, None)
+        while upcoming is not None or running:
+            while upcoming is not None and len(running) < max(1, parallel):
+                job = upcoming
                 spec = Path(tmp) / f"{job.lang}.json"
                 spec.write_text(json.dumps(job.__dict__, ensure_ascii=False), encoding="utf-8")
                 err_path = Path(tmp) / f"{job.lang}.err"
@@ -361,6 +405,7 @@ def run_jobs(jobs: list[Job], *, parallel: int, epoch: int | None) -> list[JobRe
                         env=env,
                     )
                 running.append((job, proc, time.perf_counter(), err_path))
+                upcoming = next(pending, None)  # written while this one builds
             job, proc, started, err_path = running[0]
             code = proc.wait()
             running.pop(0)  # only now: an interruption while waiting stops this one too

@@ -364,29 +364,37 @@ def build(options: BuildOptions) -> BuildResult:
         staged = work / "site"
         staged.mkdir()
         docs_root = options.docs_dir if options.docs_dir is not None else work / "docs"
-        jobs: list[Job] = []
         pages = 0
-        for lang in site.languages:
-            t0 = time.perf_counter()
-            docs = docs_root / lang
-            if docs.exists():
-                shutil.rmtree(docs)
-            jobs.append(dataclasses.replace(language_job(site, base, lang, docs, staged / lang), engine=options.engine))
-            timings[f"render-{lang}"] = time.perf_counter() - t0
-            pages += sum(1 for _ in docs.rglob("*.md"))
+
+        def jobs() -> Iterator[Job]:
+            """Each language's job, its Markdown written just before it is handed over (so the
+            next language is written while the engine builds this one)."""
+            nonlocal pages
+            for lang in site.languages:
+                t0 = time.perf_counter()
+                docs, site_dir = docs_root / lang, staged / lang
+                if options.engine == "zensical":
+                    docs, site_dir = _zensical_project(work, lang) / "docs", _zensical_project(work, lang) / "site"
+                if docs.exists():
+                    shutil.rmtree(docs)
+                job = dataclasses.replace(language_job(site, base, lang, docs, site_dir), engine=options.engine)
+                timings[f"render-{lang}"] = time.perf_counter() - t0
+                pages += sum(1 for _ in docs.rglob("*.md"))
+                yield job
+
         epoch = _epoch(site.model)
-        parallel = options.jobs if options.jobs is not None else min(len(jobs), os.cpu_count() or 1)
+        parallel = options.jobs if options.jobs is not None else min(len(site.languages), os.cpu_count() or 1)
         if options.engine == "zensical":
             parallel = max(parallel, 1)  # Zensical runs in a child process only
         t0 = time.perf_counter()
         if parallel == 0:
             with source_date_epoch(epoch):
-                for job in jobs:
+                for job in jobs():
                     t1 = time.perf_counter()
                     run_mkdocs(*job.options())
                     timings[f"mkdocs-{job.lang}"] = time.perf_counter() - t1
         else:
-            results = run_jobs(jobs, parallel=parallel, epoch=epoch)
+            results = run_jobs(jobs(), parallel=parallel, epoch=epoch)
             for r in results:
                 timings[f"mkdocs-{r.lang}"] = r.seconds
                 if r.cpu_seconds is not None:
@@ -396,6 +404,14 @@ def build(options: BuildOptions) -> BuildResult:
             failed = [r for r in results if r.error]
             if failed:
                 raise BuildError("; ".join(f"{r.lang}: {r.error}" for r in failed))
+        if options.engine == "zensical":
+            for lang in site.languages:
+                project = _zensical_project(work, lang)
+                os.replace(project / "site", staged / lang)
+                if options.docs_dir is not None:
+                    options.docs_dir.mkdir(parents=True, exist_ok=True)
+                    shutil.rmtree(options.docs_dir / lang, ignore_errors=True)
+                    shutil.move(project / "docs", options.docs_dir / lang)
         timings["mkdocs"] = time.perf_counter() - t0
         (staged / "index.html").write_bytes(_redirect(site))
         # Beside the language folders too: the schemas' `$id`s and the modeline `qtgov init` writes
@@ -419,6 +435,15 @@ def build(options: BuildOptions) -> BuildResult:
         None if model.git.available else model.git.error,
         timings,
     )
+
+
+def _zensical_project(work: Path, lang: str) -> Path:
+    """Where Zensical builds one language: its own folder in the working directory, holding the
+    Markdown and the pages. Zensical wants both inside the folder of its configuration, and a
+    clean build empties that folder's `.cache`, so the folder is never one of the user's (the
+    parent of `BuildOptions.docs_dir` and the output could be their home) nor shared by two languages
+    building side by side (one's emptying made the other panic)."""
+    return work / f"zensical-{lang}"
 
 
 def _epoch(model: SiteModel) -> int:

@@ -16,6 +16,8 @@ import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from qtgov.site.svglink import XLINK_NS, svg_link
+
 MAX_NODES = 40
 TYPES = ("market-boundary", "revenue-share", "talent", "contribution", "shareholding")
 IGNORED_STATUSES = frozenset({"cancelled", "rejected"})
@@ -103,7 +105,7 @@ def draw(
     out = [
         f'<svg class="qt-rel-svg" role="img" viewBox="0 0 {size + 2 * margin} {size}" width="{size + 2 * margin}" '
         f'height="{size}" '
-        f'xmlns="http://www.w3.org/2000/svg" aria-label="{e(title)}"><title>{e(title)}</title>'
+        f'xmlns="http://www.w3.org/2000/svg" {XLINK_NS} aria-label="{e(title)}"><title>{e(title)}</title>'
         '<defs><marker id="qt-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
         'orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" class="qt-rel-arrowhead"/></marker></defs>'
     ]
@@ -144,9 +146,12 @@ def draw(
         label = name(member)
         short = label if len(label) <= 14 else label[:13] + "…"
         out.append(
-            f'<a href="{e(href(member))}"><title>{e(label)}</title>'
-            f'<circle class="qt-rel-node" cx="{x:.1f}" cy="{y:.1f}" r="12"/>'
-            f'<text class="qt-rel-label" x="{lx:.1f}" y="{ly:.1f}" text-anchor="{anchor}">{e(short)}</text></a>'
+            svg_link(
+                href(member),
+                f"<title>{e(label)}</title>"
+                f'<circle class="qt-rel-node" cx="{x:.1f}" cy="{y:.1f}" r="12"/>'
+                f'<text class="qt-rel-label" x="{lx:.1f}" y="{ly:.1f}" text-anchor="{anchor}">{e(short)}</text>',
+            )
         )
     out.append("</svg>")
     return "".join(out)
