@@ -130,7 +130,7 @@ def test_project_page_summary_packages_and_timeline(public: Path) -> None:
     bars = re.findall(r'<g data-qt-package="([^"]+)">(.*?)</g>', svg.group(0), re.S)
     assert [b[0] for b in bars] == ["build", "run", "support"]
     assert all(b[1].count('<rect class="qt-tl-bar') == 1 for b in bars)
-    assert '<a href="../../members/acme/">' in bars[0][1] and ">Acme Cloud 艾克米云</text>" in bars[0][1]
+    assert '<a xlink:href="../../members/acme/">' in bars[0][1] and ">Acme Cloud 艾克米云</text>" in bars[0][1]
     assert "<a " not in bars[1][1] and ">beta (not public)</text>" in bars[1][1]
     # A tick for every month; a label where it fits (the year's first label carries the year, and
     # February would run into it).
@@ -371,7 +371,7 @@ def test_timeline_bars_are_placed_on_the_date_axis() -> None:
         (round(LABEL_WIDTH + 10 * scale, 1), round(10 * scale, 1)),
         (round(LABEL_WIDTH + 19 * scale, 1), round(scale, 1)),  # one day is one day wide
     ]
-    assert svg.count('<a href="../../members/acme/">') == 3
+    assert svg.count('<a xlink:href="../../members/acme/">') == 3
     assert re.findall(r'class="qt-tl-month"[^>]*>([^<]+)<', svg) == ["01/2025"]
 
 

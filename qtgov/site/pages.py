@@ -408,8 +408,10 @@ def _shown(model: SiteModel, agreements: Any) -> dict[str, Any]:
     return {"ids": shown, "hidden": len(ids) - len(shown)}
 
 
-def _timeline(site: Site, rows: list[dict[str, Any]]) -> dict[str, Md]:
-    """The packages on a date axis, per language (qtgov.site.timeline); empty without dates."""
+def _timeline(site: Site, rows: list[dict[str, Any]], page: str) -> dict[str, Md]:
+    """The packages on a date axis, per language (qtgov.site.timeline); empty without dates.
+    `page` is the project page's Markdown path, which the bars' links are relative to."""
+    from qtgov.site.svglink import page_href
     from qtgov.site.timeline import Bar, draw
 
     model = site.model
@@ -428,8 +430,7 @@ def _timeline(site: Site, rows: list[dict[str, Any]]) -> dict[str, Md]:
                     package=str(row["id"]),
                     title=i18n.pick(row["title"], lang, site.languages) or str(row["id"]),
                     assignee=name or f"{row['assignee']} {i18n.t('not_public', lang)}",
-                    # The same relative form as the market map's links (marketmap.draw's member_href).
-                    href=f"../../members/{row['assignee']}/" if member else None,
+                    href=page_href(page, f"members/{row['assignee']}.md") if member else None,
                     start=start,
                     end=end,
                     status=str(row["status"] or "planned"),
@@ -503,7 +504,7 @@ def project_page(site: Site, project: Record) -> PageSpec:
             "value": (
                 None if model.public or value is None else f"{value.get('amount', 0):,} {value.get('currency', '')}"
             ),
-            "timeline": _timeline(site, rows),
+            "timeline": _timeline(site, rows, f"projects/{project.id}.md"),
             "retrospectives": model.retrospectives_by_concern.get(("project", project.id), []),
             "findings": model.findings_by_path.get(project.path, []),
             "history": model.git.history.get(project.path, []),

@@ -11,6 +11,8 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from qtgov.site.svglink import XLINK_NS, svg_link
+
 LABEL_WIDTH = 170  # the package titles, left of the axis
 CHART_WIDTH = 520
 ROW_HEIGHT = 30
@@ -69,7 +71,7 @@ def draw(
     e = html.escape
     out = [
         f'<svg class="qt-tl-svg" role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-        f'xmlns="http://www.w3.org/2000/svg" aria-label="{e(title)}"><title>{e(title)}</title>'
+        f'xmlns="http://www.w3.org/2000/svg" {XLINK_NS} aria-label="{e(title)}"><title>{e(title)}</title>'
     ]
     # A tick for every month; a label where it does not run into the previous one. The year is
     # written on the first label and on each January's.
@@ -115,7 +117,7 @@ def draw(
             f'<text class="{cls}" x="{tx:.1f}" y="{y + ROW_HEIGHT / 2 + 4:g}" text-anchor="{anchor}">{e(name)}</text>'
         )
         if bar.href:
-            body = f'<a href="{e(bar.href)}">{body}</a>'
+            body = svg_link(bar.href, body)
         out.append(f'<g data-qt-package="{e(bar.package)}">{body}</g>')
     out.append("</svg>")
     return "".join(out)
