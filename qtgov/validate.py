@@ -56,10 +56,12 @@ def _rules_salt() -> str:
     return ",".join(f"{rule.id}:{int(rule.severity)}" for rule in checks())
 
 
-def validate(root: Path, *, use_cache: bool = True) -> Validation:
+def validate(root: Path, *, use_cache: bool = True, jobs: int | None = None) -> Validation:
+    """Every finding of the repository at `root`. `jobs` worker processes parse and check the
+    files that changed (default: `QTGOV_JOBS`, else one per CPU; 1 = none)."""
     root = Path(root)
     if not use_cache:
-        loaded = load_repository(root, use_cache=False)
+        loaded = load_repository(root, use_cache=False, jobs=jobs)
         return Validation(loaded.index, sort_findings(loaded.findings + run_checks(loaded.index)))
     from qtgov.records.cache import ResultCache
 
@@ -68,8 +70,8 @@ def validate(root: Path, *, use_cache: bool = True) -> Validation:
     hit = cache.get(root, digest)
     if hit is not None:
         findings, url = hit
-        return Validation(lambda: load_repository(root).index, findings, site_url=url)
-    loaded = load_repository(root)
+        return Validation(lambda: load_repository(root, jobs=jobs).index, findings, site_url=url)
+    loaded = load_repository(root, jobs=jobs)
     findings = sort_findings(loaded.findings + run_checks(loaded.index))
     validation = Validation(loaded.index, findings)
     cache.put(digest, findings, validation.site_url, loaded.index.observed)
