@@ -16,6 +16,7 @@ from qtgov.messages import msg
 from qtgov.records.cache import FileCache
 from qtgov.records.filework import compute_all, pool_size, resolve_jobs
 from qtgov.records.index import Index, Record
+from qtgov.records.statcache import StatIndex
 from qtgov.records.yamlload import LoadResult, read_raw
 
 ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{1,62}\Z")
@@ -200,13 +201,17 @@ def check_root(root: Path) -> None:
         raise RepositoryError(f"{root}: not an alliance repository (no {ALLIANCE_FILE} and no members/ directory)")
 
 
-def input_digest(root: Path) -> str:
+def input_digest(root: Path, stats: StatIndex | None = None) -> str:
     """A digest of everything `load_repository` reads: the layout findings, every record file's
     path and bytes (or why it cannot be read) and the charter pages' names. Equal digests give an
     equal index, so a run's findings can be reused (`cache.ResultCache`); files outside the
-    records that rules read are checked separately (`Index.observed`)."""
+    records that rules read are checked separately (`Index.observed`). A file whose `lstat` is
+    unchanged since it was last hashed is not read again (`statcache.StatIndex`; `stats` is
+    the one to use and save, else the repository's own is opened and saved)."""
     root = Path(root)
     check_root(root)
+    own = stats is None
+    index = StatIndex.open(root) if stats is None else stats
     digest = hashlib.sha256()
     for finding in _directory_findings(root) + hidden_records(root):
         digest.update(f"{finding!r}\n".encode("utf-8", "surrogateescape"))
@@ -216,13 +221,15 @@ def input_digest(root: Path) -> str:
         if name_findings:
             digest.update(b"bad name\n")
             continue
-        raw, read_findings = read_raw(root, relpath)
-        if raw is None:
+        content, read_findings = index.digest(root, relpath)
+        if content is None:
             digest.update(f"{read_findings!r}\n".encode("utf-8", "surrogateescape"))
         else:
-            digest.update(f"{len(raw)}\0".encode() + hashlib.sha256(raw).digest() + b"\n")
+            digest.update(f"{content[0]}\0".encode() + content[1] + b"\n")
     pages, page_findings = _charter_pages(root)
     digest.update(f"{pages!r}{page_findings!r}".encode("utf-8", "surrogateescape"))
+    if own:
+        index.save()
     return digest.hexdigest()
 
 
