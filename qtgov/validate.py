@@ -12,6 +12,7 @@ from pathlib import Path
 from qtgov.findings import Finding, failing, sort_findings, summarize
 from qtgov.records.index import Index
 from qtgov.records.repo import input_digest, load_repository
+from qtgov.rulecache import RecordRuleCache
 from qtgov.rules import checks
 
 
@@ -25,6 +26,8 @@ class Validation:
         self._index = index if isinstance(index, Index) else None
         self._load = None if isinstance(index, Index) else index
         self.findings = findings
+        # Records the per-record rules ran over (None: a hit of the whole-run cache, or no cache).
+        self.per_record_runs: int | None = None
         self.site_url = self._index.settings.url if self._index is not None else site_url
 
     @property
@@ -42,10 +45,17 @@ class Validation:
         return failing(self.findings, strict=strict)
 
 
-def run_checks(index: Index) -> list[Finding]:
-    """Every cross-record rule over an already loaded index."""
+def run_checks(
+    index: Index, *, record_rules: RecordRuleCache | None = None, digests: dict[str, str] | None = None
+) -> list[Finding]:
+    """Every cross-record rule over an already loaded index. With `record_rules` (and the
+    record files' `digests`), the per-record rules run only over the records that changed."""
     out: list[Finding] = []
-    for rule in checks():
+    rules = list(checks())
+    if record_rules is not None:
+        out.extend(record_rules.run(index, [r for r in rules if r.per_record], digests or {}))
+        rules = [r for r in rules if not r.per_record]
+    for rule in rules:
         assert rule.check is not None
         out.extend(rule.check(index))
     return out
@@ -72,7 +82,11 @@ def validate(root: Path, *, use_cache: bool = True, jobs: int | None = None) -> 
         findings, url = hit
         return Validation(lambda: load_repository(root, jobs=jobs).index, findings, site_url=url)
     loaded = load_repository(root, jobs=jobs)
-    findings = sort_findings(loaded.findings + run_checks(loaded.index))
+    record_rules = RecordRuleCache.open(root)
+    findings = sort_findings(
+        loaded.findings + run_checks(loaded.index, record_rules=record_rules, digests=loaded.digests)
+    )
     validation = Validation(loaded.index, findings)
+    validation.per_record_runs = record_rules.ran
     cache.put(digest, findings, validation.site_url, loaded.index.observed)
     return validation

@@ -32,6 +32,7 @@ class LoadedRepository:
     findings: list[Finding] = field(default_factory=list)
     workers: int = 0  # worker processes that parsed files (0: all in this process)
     computed: int = 0  # files parsed and checked (not answered by the per-file cache)
+    digests: dict[str, str] = field(default_factory=dict)  # sha256 of each record file read, by path
 
 
 # What a reported path may not contain: controls (a newline would forge a report line), bidi
@@ -248,11 +249,14 @@ def load_repository(root: Path, *, use_cache: bool = True, jobs: int | None = No
     slots: list[tuple[str, str, str | None, list[Finding], tuple[LoadResult, list[Finding]] | None]] = []
     tasks: list[tuple[str, str, bytes]] = []
     waiting: list[int] = []
+    digests: dict[str, str] = {}
     for kind, relpath in files:
         ident, name_findings = check_file_name(kind, relpath)
         loaded: tuple[LoadResult, list[Finding]] | None = None
         if not name_findings:
             raw, read_findings = read_raw(root, relpath)
+            if raw is not None:
+                digests[relpath] = hashlib.sha256(raw).hexdigest()
             if raw is None:
                 loaded = (LoadResult(None, read_findings), [])
             elif cache is not None and (hit := cache.get(relpath, raw)) is not None:
@@ -302,7 +306,7 @@ def load_repository(root: Path, *, use_cache: bool = True, jobs: int | None = No
         cache.save(keep={p for _, p in files})
     index.charter_pages, page_findings = _charter_pages(root)
     findings.extend(page_findings)
-    return LoadedRepository(index, findings, pool, computed)
+    return LoadedRepository(index, findings, pool, computed, digests)
 
 
 def _charter_pages(root: Path) -> tuple[list[str], list[Finding]]:
