@@ -51,7 +51,7 @@ def _break(root: Path) -> None:
 @pytest.fixture(scope="module")
 def broken(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("parallel") / "repo"
-    _generator().generate(root, members=30, agreements=60, claims_per_member=3, seed=5)
+    _generator().generate(root, members=80, agreements=150, claims_per_member=3, seed=5)
     _break(root)
     return root
 

@@ -27,10 +27,11 @@ from qtgov.records.cache import entry_of, result_of
 from qtgov.records.schemas import schema_findings
 from qtgov.records.yamlload import LoadResult, parse_bytes
 
-# Below this many files to compute, starting workers costs more than it saves (measured on the
-# project's 2-core machine: forking two workers and shipping the results back costs about as
-# much as parsing 60 files; see docs/design/performance.md).
-PARALLEL_MIN_FILES = 64
+# Below this many files to compute, starting workers costs more than it saves. Measured on the
+# project's shared 2-core machine (load average 9, best of 3, members and agreements of a
+# generated alliance): one process 170 ms and two workers 380 ms for 128 files, 806 ms and
+# 713 ms for 256 (docs/design/performance.md).
+PARALLEL_MIN_FILES = 200
 
 Task = tuple[str, str, bytes]  # kind, repository-relative path, the file's bytes
 
