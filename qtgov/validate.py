@@ -21,7 +21,12 @@ class Validation:
     findings came from the cache)."""
 
     def __init__(
-        self, index: Index | Callable[[], Index], findings: list[Finding], *, site_url: str | None = None
+        self,
+        index: Index | Callable[[], Index],
+        findings: list[Finding],
+        *,
+        site_url: str | None = None,
+        languages: tuple[str, ...] | None = None,
     ) -> None:
         self._index = index if isinstance(index, Index) else None
         self._load = None if isinstance(index, Index) else index
@@ -29,6 +34,14 @@ class Validation:
         # Records the per-record rules ran over (None: a hit of the whole-run cache, or no cache).
         self.per_record_runs: int | None = None
         self.site_url = self._index.settings.url if self._index is not None else site_url
+        self._languages = languages
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The alliance's languages (from the cache on a hit, without loading the records)."""
+        if self._index is None and self._languages is not None:
+            return self._languages
+        return self.index.settings.languages
 
     @property
     def index(self) -> Index:
@@ -79,8 +92,8 @@ def validate(root: Path, *, use_cache: bool = True, jobs: int | None = None) -> 
     digest = input_digest(root)
     hit = cache.get(root, digest)
     if hit is not None:
-        findings, url = hit
-        return Validation(lambda: load_repository(root, jobs=jobs).index, findings, site_url=url)
+        findings, url, languages = hit
+        return Validation(lambda: load_repository(root, jobs=jobs).index, findings, site_url=url, languages=languages)
     loaded = load_repository(root, jobs=jobs)
     record_rules = RecordRuleCache.open(root)
     findings = sort_findings(
@@ -88,5 +101,5 @@ def validate(root: Path, *, use_cache: bool = True, jobs: int | None = None) -> 
     )
     validation = Validation(loaded.index, findings)
     validation.per_record_runs = record_rules.ran
-    cache.put(digest, findings, validation.site_url, loaded.index.observed)
+    cache.put(digest, findings, validation.site_url, loaded.index.observed, loaded.index.settings.languages)
     return validation

@@ -137,3 +137,32 @@ def test_a_warm_run_after_a_same_size_change_reports_it(make_repo: Callable[...,
     assert warm.returncode == cold.returncode == 1
     assert warm.stdout == cold.stdout
     assert "unknown field 'nome'" in warm.stdout
+
+
+def test_a_hit_knows_the_alliance_languages_without_loading_the_records(
+    make_repo: Callable[..., Path], cached: Path
+) -> None:
+    from qtgov.validate import validate
+
+    root = make_repo()
+    first = validate(root)
+    second = validate(root)
+    # The report's default language falls back to the alliance's first language (no --lang,
+    # no QTGOV_LANG, no zh or en locale): a cached run answers it from the cache.
+    assert second.languages == first.index.settings.languages
+    assert second._index is None
+
+
+def test_a_warm_report_without_a_language_setting_is_the_cold_one(
+    make_repo: Callable[..., Path], tmp_path: Path
+) -> None:
+    from tests.conftest import ALLIANCE
+
+    root = make_repo({"charter/alliance.yaml": ALLIANCE.replace("languages: [en]", "languages: [zh, en]")})
+    env = {"QTGOV_NO_CACHE": "", "QTGOV_CACHE_DIR": str(tmp_path / "cache"), "QTGOV_LANG": "", "LANG": "C"}
+    env.update({"LC_ALL": "", "LC_MESSAGES": ""})
+    cold = run_qtgov("validate", "-C", root, env=env)
+    warm = run_qtgov("validate", "-C", root, env=env)
+    assert warm.stdout == cold.stdout and warm.returncode == cold.returncode == 0
+    assert warm.stdout.endswith("\n未发现问题\n")  # in the alliance's first language
+    assert run_qtgov("validate", "-C", root, "--no-cache", env=env).stdout == cold.stdout

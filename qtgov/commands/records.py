@@ -126,7 +126,7 @@ def validate(
         color=color(sys.stdout) and output is None,
         strict=strict,
         changed_paths=changed,
-        lang=resolve_lang(lang, lambda: validation.index.settings.languages),
+        lang=resolve_lang(lang, lambda: validation.languages),  # a cached run keeps them
         **({"help_base": help_base} if help_base else {}),
     )
     text = FORMATS[fmt](validation.findings, ctx)

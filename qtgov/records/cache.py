@@ -168,8 +168,10 @@ class ResultCache:
     def key(self, digest: str) -> str:
         return hashlib.sha256(self.salt.encode() + digest.encode()).hexdigest()
 
-    def get(self, root: Path, digest: str) -> tuple[list[Finding], str | None] | None:
-        """(findings, the alliance's site URL) of an earlier run on the same inputs, or None."""
+    def get(self, root: Path, digest: str) -> tuple[list[Finding], str | None, tuple[str, ...]] | None:
+        """(findings, the alliance's site URL, its languages) of an earlier run on the same
+        inputs, or None. The report needs the URL (help links) and the languages (the default
+        report language): kept here, a hit never loads the records."""
         from qtgov.records.index import path_state
 
         if self.path is None:
@@ -182,18 +184,29 @@ class ResultCache:
                 relpath, content = (observed[7:], False) if observed.startswith("exists:") else (observed, True)
                 if path_state(root, relpath, content=content) != state:
                     return None
-            findings = [_finding_from_json(v) for v in entry["findings"]]
             url = entry["url"]
+            languages = tuple(entry["languages"])
+            if not all(isinstance(lang, str) for lang in languages):
+                return None
+            findings = [_finding_from_json(v) for v in entry["findings"]]
         except (OSError, KeyError, TypeError, ValueError, IndexError, AttributeError):
             return None
-        return findings, url if isinstance(url, str) else None
+        return findings, url if isinstance(url, str) else None, languages
 
-    def put(self, digest: str, findings: list[Finding], url: str | None, observed: dict[str, str]) -> None:
+    def put(
+        self,
+        digest: str,
+        findings: list[Finding],
+        url: str | None,
+        observed: dict[str, str],
+        languages: tuple[str, ...] = (),
+    ) -> None:
         if self.path is None:
             return
         entry = {
             "key": self.key(digest),
             "url": url,
+            "languages": list(languages),
             "observed": observed,
             "findings": [_finding_to_json(f) for f in findings],
         }
