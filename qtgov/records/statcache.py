@@ -64,7 +64,7 @@ class StatIndex:
         (exactly those of `yamlload.read_raw`)."""
         self.seen.add(relpath)
         try:
-            st = os.lstat(root / relpath)
+            st = os.lstat(os.path.join(root, relpath))  # not Path's `/`: a fifth of a warm run at 3k
         except OSError:
             st = None
         if st is not None and stat.S_ISREG(st.st_mode) and st.st_size <= MAX_BYTES:
