@@ -185,3 +185,29 @@ def test_an_interrupted_run_leaves_no_workers_and_no_cache(large: Path, tmp_path
     left = [p.relative_to(cache).parts[0] for p in cache.rglob("*") if p.is_file()] if cache.exists() else []
     assert set(left) <= {"stat"}
     assert [p for p in cache.rglob(".tmp-*")] == []
+
+
+def test_a_few_changed_files_do_not_rewrite_the_per_file_cache(
+    broken: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "repo"
+    shutil.copytree(broken, root)
+    monkeypatch.setenv("QTGOV_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("QTGOV_NO_CACHE", raising=False)
+    files = load_repository(root, jobs=1)
+    assert files.computed > 200
+    (stored,) = (tmp_path / "cache").glob("*.json")
+    written = stored.read_bytes()
+    member = sorted((root / "members").glob("*.yaml"))[20]
+    member.write_text(member.read_text("utf-8").replace("\nclaims:", "\nclaimz:", 1), "utf-8")
+    changed = load_repository(root, jobs=1)
+    assert changed.computed == 1
+    assert stored.read_bytes() == written  # one file in 230: parsed again next time instead
+    assert changed.findings == load_repository(root, use_cache=False, jobs=1).findings
+    assert load_repository(root, jobs=1).computed == 1
+    # Enough changed files make it worth writing again.
+    for path in sorted((root / "members").glob("*.yaml"))[21:24]:
+        path.write_text(path.read_text("utf-8") + "# edited\n", "utf-8")
+    assert load_repository(root, jobs=1).computed == 4
+    assert stored.read_bytes() != written
+    assert load_repository(root, jobs=1).computed == 0

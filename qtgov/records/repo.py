@@ -302,11 +302,20 @@ def load_repository(root: Path, *, use_cache: bool = True, jobs: int | None = No
             continue
         if valid:
             getattr(index, f"{kind}s")[ident] = record
-    if cache is not None:
+    if cache is not None and computed >= _worth_saving(len(files)):
         cache.save(keep={p for _, p in files})
     index.charter_pages, page_findings = _charter_pages(root)
     findings.extend(page_findings)
     return LoadedRepository(index, findings, pool, computed, digests)
+
+
+def _worth_saving(files: int) -> int:
+    """How many freshly parsed files make rewriting the per-file cache worth it: one in a
+    hundred. The cache is one JSON file of every parsed document; after an edit of a few files
+    in a large repository, writing it all again costs more than parsing those few again on the
+    next miss (at 9,000 files: about 2 s against 2 ms a file). Files not saved are simply
+    parsed again; deleted files' entries are dropped at the next save."""
+    return max(1, files // 100)
 
 
 def _charter_pages(root: Path) -> tuple[list[str], list[Finding]]:
