@@ -5,6 +5,7 @@ workers nor a partial cache behind."""
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import shutil
 import signal
@@ -17,7 +18,8 @@ from types import ModuleType
 import pytest
 
 from qtgov.errors import UsageError
-from qtgov.records.filework import PARALLEL_MIN_FILES, pool_size, resolve_jobs
+from qtgov.records.cache import FileCache
+from qtgov.records.filework import PARALLEL_MIN_FILES, compute, pool_size, resolve_jobs
 from qtgov.records.repo import load_repository
 from qtgov.validate import validate
 from tests.conftest import ROOT, qtgov_env, run_qtgov
@@ -211,3 +213,16 @@ def test_a_few_changed_files_do_not_rewrite_the_per_file_cache(
     assert load_repository(root, jobs=1).computed == 4
     assert stored.read_bytes() != written
     assert load_repository(root, jobs=1).computed == 0
+
+
+def test_the_per_file_cache_is_written_as_json_dumps_would(broken: Path, tmp_path: Path) -> None:
+    cache = FileCache(tmp_path / "files.json", {})
+    load = load_repository(broken, use_cache=False, jobs=1)
+    assert load.findings
+    for relpath in sorted(load.digests)[:40]:
+        raw = (broken / relpath).read_bytes()
+        cache.put(relpath, raw, *compute("member" if relpath.startswith("members/") else "agreement", relpath, raw))
+    cache.entries['中文 \\ "quoted"'] = {"x": ["é", 1.5, None, True]}
+    cache.save()
+    expected = json.dumps(cache.entries, ensure_ascii=False, separators=(",", ":"))
+    assert (tmp_path / "files.json").read_text("utf-8") == expected
