@@ -52,6 +52,13 @@ from qtgov.messages import msg
 )
 @click.option("--no-cache", is_flag=True, help="Ignore and do not update the validation cache.")
 @click.option(
+    "--jobs",
+    "-j",
+    metavar="N",
+    help="Worker processes that parse and check changed files (default: QTGOV_JOBS, else one per CPU; "
+    "1 = none). The report is the same for any N.",
+)
+@click.option(
     "--lang",
     type=click.Choice(["zh", "en"]),
     default=None,
@@ -78,6 +85,7 @@ def validate(
     base: str | None,
     require_signed_commits: bool,
     no_cache: bool,
+    jobs: str | None,
     lang: str | None,
     contribution_clones: tuple[str, ...],
     output: Path | None,
@@ -89,10 +97,12 @@ def validate(
     qtgov could not run.
     """
     from qtgov.messages import resolve_lang
+    from qtgov.records.filework import check_jobs, jobs_from_env
     from qtgov.report import FORMATS, ReportContext
     from qtgov.validate import validate as run
 
     fmt = fmt or default_format()
+    workers = check_jobs(jobs) if jobs is not None else jobs_from_env()
     if base is not None:
         from qtgov.gitgov.gitcheck import validate_against_base
 
@@ -104,7 +114,7 @@ def validate(
     else:
         if require_signed_commits:
             raise UsageError("--require-signed-commits needs --base REF")
-        validation = run(repo, use_cache=not no_cache)
+        validation = run(repo, use_cache=not no_cache, jobs=workers)
         changed = frozenset()
     if contribution_clones:
         from qtgov.economics.contributions import parse_clone_settings
@@ -119,7 +129,7 @@ def validate(
         color=color(sys.stdout) and output is None,
         strict=strict,
         changed_paths=changed,
-        lang=resolve_lang(lang, lambda: validation.index.settings.languages),
+        lang=resolve_lang(lang, lambda: validation.languages),  # a cached run keeps them
         **({"help_base": help_base} if help_base else {}),
     )
     text = FORMATS[fmt](validation.findings, ctx)

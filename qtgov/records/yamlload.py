@@ -492,6 +492,8 @@ class _Composer:
         reading = ambiguity(value, key=key)
         if reading is not None:
             self.findings.append(_finding(self.relpath, mark.line, mark.column, "yaml-ambiguous", reading))
+        if value.isascii():
+            return  # look-alikes are never ASCII (punctuation_in_scalar); spares the line scan below
         start = event.start_mark.index
         line_start = max(self.text.rfind("\n", 0, start), self.text.rfind("\r", 0, start)) + 1
         starts_line = not self.text[line_start:start].strip(" ")

@@ -4,6 +4,13 @@ A rule is an id (stable, kebab-case), a default severity, a one-line title and a
 is its user documentation (it becomes the rule's handbook page, the `help` URL of its findings).
 Cross-record rules also have a `check(index)` generator; rules raised while loading or by other
 passes (overlaps, lifecycle against a base) are declared with the same metadata and no check.
+
+A check declared `per_record=True` promises that its findings about a record file depend only on
+that file and the charter's record files (`charter/alliance.yaml`, `charter/taxonomy/*.yaml`),
+that it reports only at that file or at a charter file, and that it reads no other file
+(`Index.observe`). A warm run then reuses its findings for every unchanged record and runs it
+only over the records that changed (`qtgov.rulecache`); break the promise and a warm run
+reports what a cold one would not.
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ class Rule:
     doc: str
     category: str
     check: Check | None = None
+    per_record: bool = False  # see the module's docstring
 
     def finding(
         self,
@@ -67,13 +75,16 @@ def declare(rule_id: str, severity: Severity, title: str, doc: str, category: st
     return rule
 
 
-def rule(rule_id: str, severity: Severity, title: str, category: str) -> Callable[[Check], Rule]:
-    """Decorator for a cross-record check; its docstring is the rule's documentation."""
+def rule(
+    rule_id: str, severity: Severity, title: str, category: str, *, per_record: bool = False
+) -> Callable[[Check], Rule]:
+    """Decorator for a cross-record check; its docstring is the rule's documentation.
+    `per_record`: the check looks at one record file at a time (see the module's docstring)."""
 
     def register(check: Check) -> Rule:
         if rule_id in RULES:
             raise ValueError(f"rule {rule_id} declared twice")
-        r = Rule(rule_id, severity, title, inspect.cleandoc(check.__doc__ or ""), category, check)
+        r = Rule(rule_id, severity, title, inspect.cleandoc(check.__doc__ or ""), category, check, per_record)
         RULES[rule_id] = r
         return r
 

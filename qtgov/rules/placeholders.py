@@ -44,7 +44,13 @@ def _where(record: Record, path: Path) -> tuple[int, int]:
     return mark.line, mark.column
 
 
-@rule("placeholder", Severity.WARNING, "Placeholders are replaced before a record is proposed", AUTHORING)
+@rule(
+    "placeholder",
+    Severity.WARNING,
+    "Placeholders are replaced before a record is proposed",
+    AUTHORING,
+    per_record=True,
+)
 def check_placeholders(index: Index) -> Iterator[Finding]:
     """
     `qtgov new` writes each record complete, except for what only its authors can decide: those

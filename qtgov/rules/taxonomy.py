@@ -90,7 +90,7 @@ def _check_paths(
             )
 
 
-@rule("taxonomy-path", Severity.ERROR, "Sector and segment paths exist in their taxonomy", TAXONOMY)
+@rule("taxonomy-path", Severity.ERROR, "Sector and segment paths exist in their taxonomy", TAXONOMY, per_record=True)
 def check_taxonomy_path(index: Index) -> Iterator[Finding]:
     """
     Every sector path of a declared focus area (claim) or an allocation must be a node of its
@@ -137,7 +137,7 @@ def check_taxonomy_path(index: Index) -> Iterator[Finding]:
             )
 
 
-@rule("region-code", Severity.ERROR, "Regions are ISO 3166 codes", TAXONOMY)
+@rule("region-code", Severity.ERROR, "Regions are ISO 3166 codes", TAXONOMY, per_record=True)
 def check_region_code(index: Index) -> Iterator[Finding]:
     """
     Regions of declared focus areas, allocations and a member's `jurisdiction` are `*`
@@ -163,8 +163,8 @@ def check_region_code(index: Index) -> Iterator[Finding]:
     for record, at, code, what in places:
         if not isinstance(code, str):
             continue
-        mark = record.mark(*at)
         if code in OLD_CN_CODES:
+            mark = record.mark(*at)  # only for a finding: a cached record's positions unpack on first use
             yield check_region_code.finding(
                 record.path,
                 mark.line,
@@ -179,6 +179,7 @@ def check_region_code(index: Index) -> Iterator[Finding]:
                 severity=Severity.INFO,
             )
         elif tree.resolve(code) is None:
+            mark = record.mark(*at)
             yield check_region_code.finding(
                 record.path,
                 mark.line,
