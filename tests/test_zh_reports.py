@@ -228,7 +228,7 @@ def test_every_history_event_has_a_chinese_sentence() -> None:
     assert said == [
         "成员 acme 已加入记录（状态 候选）",
         "状态 候选 → 正式（2025-01-01 加入）",
-        "新增业务声明 gpu",
+        "新增重点领域声明 gpu",
         "新增代表 acme-ann，有签署权",
         "old 的修订：协议起草",
         "状态 草稿 → 已签署",

@@ -375,7 +375,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     # the ownership page (docs/design/ownership.md)
     "ownership": ("持股与控制", "Ownership and control"),
     "ownership_intro": (
-        "根据 {date} 生效的已执行持股协议绘制：箭头从持有方指向发行方，数字为持有的股权比例。"
+        "根据 {date} 生效的已签署持股协议绘制：箭头从持有方指向发行方，数字为持有的股权比例。"
         "同一控制组（单独控制）的公司视为一个经济单位：它们之间的重叠标记为集团内部，"
         "R1 不标记组内的分配，审批法定人数中整个控制组只算一票。控制只在生效期间算数。",
         "Drawn from the executed shareholding agreements in force on {date}: arrows run from holder to "
@@ -494,7 +494,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     ),
     "howto_commands": ("命令", "Commands"),
     "howto_push": (
-        "把分支推送到联盟仓库并发起合并请求；命令打印的审批人批准后才能合并。",
+        "把分支推送到联盟仓库并发起拉取请求；命令打印的审批人批准后才能合并。",
         "Push the branch to the alliance repository and open a pull request; it is merged once the approvers "
         "the command printed have approved it.",
     ),
@@ -505,7 +505,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "secretary admits it.",
     ),
     "howto_join_new": (
-        "申请方写出成员记录：公司名称和第一位代表。代表的 GitHub 账号用于审批合并请求。",
+        "申请方写出成员记录：公司名称和第一位代表。代表的 GitHub 账号用于审批拉取请求。",
         "The applicant writes its member record: the company's name and its first representative, whose GitHub "
         "account approves pull requests.",
     ),
@@ -514,7 +514,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "Commit the record on a new branch, with the message and trailers the command printed.",
     ),
     "howto_join_admit": (
-        "枢纽同意后，枢纽秘书在同一个合并请求中接纳该成员：状态改为正式成员，"
+        "枢纽同意后，枢纽秘书在同一个拉取请求中接纳该成员：状态改为正式成员，"
         "加入日期为今天（用 --date 指定其他日期）。",
         "Once the hub agrees, the hub's secretary admits the member in the same pull request: status active, "
         "joined today (--date gives another day).",
@@ -596,7 +596,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "the charter needs the hub's approval.",
     ),
     "howto_review_record": (
-        "律师写下审查结果，并记下所审查内容的哈希；之后内容一旦改动，这次审查即失效。然后检查并提交，合并请求需要该律师批准。",
+        "律师写下审查结果，并记下所审查内容的哈希；之后内容一旦改动，这次审查即失效。然后检查并提交，拉取请求需要该律师批准。",
         "The counsel writes the outcome with the hash of the content reviewed; if the content changes later, the "
         "review no longer applies. Then check and commit; the pull request needs that counsel's approval.",
     ),
@@ -622,7 +622,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "agreement has a notice period, the command refuses while it has not run.",
     ),
     "howto_terminate_run": (
-        "终止并提交；合并请求需要每个当事方批准。",
+        "终止并提交；拉取请求需要每个当事方批准。",
         "Terminate it and commit; the pull request needs every party's approval.",
     ),
     "howto_leave": ("退出联盟", "Leave the alliance"),
