@@ -636,4 +636,27 @@ CATALOGUE: dict[str, str] = {
     "agreements cover it only for some pairs of them: {listed}": "协议只涵盖其中部分成员之间的重叠：{listed}",
     "no agreement between them covers it yet": "尚无任何协议涵盖，有待协调",
     "pairs within one control group need nothing": "同一控制集团内的成员之间无需协调",
+    # --- zhrest ---
+    # qtgov overlaps (text)
+    "conflict": "冲突",
+    "pending": "待定",
+    "blocked-review": "待审查",
+    "resolved": "已协调",
+    "shared": "共享",
+    "intra-group": "集团内",
+    "unknown": "无法比较",
+    "{title} (as of {day})": "{title}（截至 {day}）",
+    "No declared focus areas overlap.": "声明的重点领域之间没有重叠。",
+    "{label} {n}": "{label} {n}",
+    "1 pair of claims; {counts}": "1 对重点领域声明；{counts}",
+    "{n} pairs of claims; {counts}": "{n} 对重点领域声明；{counts}",
+    "Piece": "部分",
+    "Label": "标签",
+    "Holder": "持有方",
+    "Agreement": "协议",
+    "{member} claim {id}: {where}": "{member} 的重点领域声明 {id}：{where}",
+    # rules/overlaps.py: related locations and long lists
+    "{shown}; and {more} more": "{shown}；另有 {more} 处",
+    "the allocation to {holder} in {agreement}": "{agreement} 中给 {holder} 的分配",
+    "allocation {n} of {agreement}": "{agreement} 的第 {n} 项分配",
 }
