@@ -659,4 +659,15 @@ CATALOGUE: dict[str, str] = {
     "{shown}; and {more} more": "{shown}；另有 {more} 处",
     "the allocation to {holder} in {agreement}": "{agreement} 中给 {holder} 的分配",
     "allocation {n} of {agreement}": "{agreement} 的第 {n} 项分配",
+    # qtgov codeowners, qtgov contributions and the repository notes (stderr)
+    "qtgov cannot tell whether {path} is up to date": "无法判断 {path} 是否为最新",
+    "{path} was not written (it would leave out owners)": "没有写入 {path}（否则会漏掉负责人）",
+    "qtgov: {path} is out of date; run qtgov codeowners": "qtgov：{path} 已过时；请运行 qtgov codeowners",
+    "{path} is up to date": "{path} 已是最新",
+    "wrote {path}": "已写入 {path}",
+    "unchanged: {path}": "未改动：{path}",
+    "qtgov: using the alliance repository at {root}": "qtgov：使用位于 {root} 的联盟仓库",
+    "qtgov: `contributions --repo` is deprecated; name the project's clone with --project (-C names the alliance repository, as in every command)": "qtgov：`contributions --repo` 已弃用；请用 --project 指定项目的克隆（-C 指定联盟仓库，与所有命令一致）",
+    "some commits may be counted for no member": "部分提交可能不会计入任何成员",
+    "qtgov: the positional REPO argument is deprecated; use `{command}`": "qtgov：位置参数 REPO 已弃用；请使用 `{command}`",
 }
