@@ -565,5 +565,6 @@ def test_the_notes_on_stderr_follow_the_language_asked(alliance: Path, project: 
     done = run_qtgov(*args, "--project", project.root)
     assert done.returncode == 1
     assert done.stderr.splitlines()[-1] == (
-        "qtgov：有 1 个记录文件无法读取，因此部分提交可能不会计入任何成员；请先修复它（`qtgov validate` 会列出所有问题）"
+        "qtgov：有 1 个记录文件无法读取，因此部分提交可能不会计入任何成员；"
+        "请先修复它（`qtgov validate` 会列出所有问题）"
     )

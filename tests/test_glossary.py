@@ -26,7 +26,9 @@ REJECTED = {
 def _zh_texts() -> dict[str, str]:
     texts = {f"zh.py: {en}": zh for en, zh in CATALOGUE.items()}
     texts.update({f"i18n.py: {key}": zh for key, (zh, _en) in i18n._STRINGS.items()})
-    texts.update({f"i18n.py: {kind}.{key}": zh for kind, values in i18n._VALUES.items() for key, (zh, _en) in values.items()})
+    texts.update(
+        {f"i18n.py: {kind}.{key}": zh for kind, values in i18n._VALUES.items() for key, (zh, _en) in values.items()}
+    )
     texts.update({f"rules/zh/{p.name}": p.read_text(encoding="utf-8") for p in sorted((DOCS_DIR / "zh").glob("*.md"))})
     for path in sorted((ROOT / "schemas").glob("*.json")):
         texts[f"schemas/{path.name}"] = json.dumps(json.loads(path.read_text(encoding="utf-8")), ensure_ascii=False)

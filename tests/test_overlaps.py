@@ -938,15 +938,11 @@ def test_render_text(tmp_path: Path, lang: str) -> None:
     assert text.startswith(disclaimer.TEXT + "\n\n")
     assert text[len(disclaimer.TEXT) + 2 :].splitlines() == _TEXT[lang]
     dated = render_text(analyse(index, as_of=dt.date(2025, 7, 1)), lang).splitlines()
-    assert dated[disclaimer.TEXT.count("\n") + 2] == {
-        "en": "Overlaps to coordinate between declared focus areas (as of 2025-07-01)",
-        "zh": "声明的重点领域之间待协调的重叠（截至 2025-07-01）",
-    }[lang]
+    as_of = {"en": " (as of 2025-07-01)", "zh": "（截至 2025-07-01）"}
+    assert dated[disclaimer.TEXT.count("\n") + 2] == _TEXT[lang][0] + as_of[lang]
+    none = {"en": "No declared focus areas overlap.", "zh": "声明的重点领域之间没有重叠。"}
     empty = render_text(OverlapReport(), lang)
-    assert empty == disclaimer.TEXT + "\n\n" + _TEXT[lang][0] + "\n" + {
-        "en": "No declared focus areas overlap.\n",
-        "zh": "声明的重点领域之间没有重叠。\n",
-    }[lang]
+    assert empty == f"{disclaimer.TEXT}\n\n{_TEXT[lang][0]}\n{none[lang]}\n"
 
 
 # ------------------------------------------------------------------------------- rules

@@ -65,7 +65,9 @@ def _with_repository(command: F, *, positional: bool) -> F:
     @functools.wraps(command)
     def run(*args: Any, **kwargs: Any) -> Any:
         lang = kwargs.get("lang")
-        kwargs["repo"] = _repository(kwargs.pop("repo"), kwargs.pop("legacy_repo", None), lang if isinstance(lang, str) else None)
+        kwargs["repo"] = _repository(
+            kwargs.pop("repo"), kwargs.pop("legacy_repo", None), lang if isinstance(lang, str) else None
+        )
         return command(*args, **kwargs)
 
     option = click.option("--repo", "-C", "repo", default=None, metavar="PATH", type=_REPO_PATH, help=_REPO_HELP)

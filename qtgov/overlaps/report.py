@@ -211,7 +211,9 @@ def render_text(report: OverlapReport, lang: str = "en") -> str:
     if not report.entries:
         lines.append(render(msg("No declared focus areas overlap."), lang))
         return "\n".join(lines) + "\n"
-    counts = joined(", ", [msg("{label} {n}", label=_label_name(label), n=n) for label, n in report.summary().items() if n])
+    counts = joined(
+        ", ", [msg("{label} {n}", label=_label_name(label), n=n) for label, n in report.summary().items() if n]
+    )
     n = len(report.entries)
     if n == 1:
         head = msg("1 pair of claims; {counts}", counts=counts)
@@ -225,8 +227,12 @@ def render_text(report: OverlapReport, lang: str = "en") -> str:
         for claim in entry.claims:
             loc = claim.location
             where = f"{loc.path}:{loc.line}"
-            lines.append("  " + render(msg("{member} claim {id}: {where}", member=claim.member, id=claim.id, where=where), lang))
-        rows = [[p.text(), render(_label_name(p.label), lang), p.holder or "—", p.agreement or "—"] for p in entry.pieces]
+            lines.append(
+                "  " + render(msg("{member} claim {id}: {where}", member=claim.member, id=claim.id, where=where), lang)
+            )
+        rows = [
+            [p.text(), render(_label_name(p.label), lang), p.holder or "—", p.agreement or "—"] for p in entry.pieces
+        ]
         lines.extend(_table(header, rows))
     return "\n".join(lines) + "\n"
 

@@ -335,7 +335,11 @@ def check_claim_allocated_elsewhere(index: Index) -> Iterator[Finding]:
             related=[
                 _related(
                     allocation.location,
-                    msg("the allocation to {holder} in {agreement}", holder=allocation.holder, agreement=repr(agreement.id)),
+                    msg(
+                        "the allocation to {holder} in {agreement}",
+                        holder=allocation.holder,
+                        agreement=repr(agreement.id),
+                    ),
                 )
             ],
         )
