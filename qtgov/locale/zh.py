@@ -754,4 +754,27 @@ CATALOGUE: dict[str, str] = {
     "record files end in .yaml: rename {name}": "记录文件以 .yaml 结尾：请重命名 {name}",
     "file name {name} is not a lower-case slug (letters a-z, digits and '-', 2-63 characters)": "文件名 {name} 不是小写短名（字母 a-z、数字和 '-'，2 到 63 个字符）",
     "{stem} is reserved and cannot be a record id": "{stem} 是保留字，不能用作记录标识",
+    # schema_messages.py: type words and formats
+    "text": "文本",
+    "a whole number": "一个整数",
+    "true or false": "true 或 false",
+    "nothing": "空值",
+    "a real calendar day": "真实存在的日期",
+    "a date YYYY-MM-DD": "日期，格式为 YYYY-MM-DD",
+    "a valid email address": "有效的邮箱地址",
+    "an address such as name@example.com": "邮箱地址，例如 name@example.com",
+    "a valid URL": "有效的网址",
+    "an http(s) URL such as https://example.com": "http(s) 网址，例如 https://example.com",
+    "a valid ISO 8601 duration": "有效的 ISO 8601 时长",
+    "a duration such as P12M": "时长，例如 P12M",
+    "a valid {arg}": "有效的 {arg}",
+    # rules/ownership.py, rules/economics.py: periods and totals
+    "onwards": "起",
+    "to {day}": "至 {day}",
+    "{pct}% of its equity": "其股权的 {pct}%",
+    "{pct}% of its votes": "其表决权的 {pct}%",
+    # text a schema gives in both languages (description, x-description-zh): the English
+    # template shows `text` and formats `text_zh` to nothing; Chinese shows `text_zh`
+    "{text}{text_zh:.0}": "{text_zh}",
+    " ({clause})": "（{clause}）",
 }
