@@ -155,8 +155,8 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "atom_feed": ("订阅更新（Atom）", "Subscribe to updates (Atom)"),
     "map_state_open": ("重叠待协调", "overlap to coordinate"),
     "map_state_coordinated": ("重叠已协调", "overlap coordinated"),
-    "map_state_several": ("多家成员声明，互不重叠", "several members, no overlap"),
-    "map_state_one": ("一家成员声明", "one member's focus area"),
+    "map_state_several": ("多家成员的重点领域，互不重叠", "several members, no overlap"),
+    "map_state_one": ("一家成员的重点领域", "one member's focus area"),
     "map_truncated": (
         "图中只画出声明最多的行业和地区；其余见下表和 api/overlaps.json。",
         "The drawing shows the sectors and regions most members claim; the table below and api/overlaps.json "
@@ -184,7 +184,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "*(A passage about records that are not public is left out of the public edition.)*",
     ),
     "claims": ("声明的重点领域", "Declared focus areas"),
-    "claim": ("声明", "Claim"),
+    "claim": ("重点领域声明", "Claim"),
     "sector": ("行业", "Sector"),
     "region": ("地区", "Region"),
     "segment": ("客户群", "Segment"),
@@ -366,7 +366,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "no_overlaps": ("声明的重点领域之间没有重叠。", "No declared focus areas overlap."),
     "legend": ("标签说明", "Labels"),
     "members_pair": ("成员", "Members"),
-    "claims_pair": ("声明", "Claims"),
+    "claims_pair": ("重点领域声明", "Claims"),
     "flags_intro": (
         "标记是启发式提示：有标记不等于违法，没有标记也不等于合规。",
         "Flags are heuristics: a flag is not a finding of illegality, and no flag is not clearance.",
@@ -469,7 +469,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "contents": ("内容", "Contents"),
     "api_members": ("成员", "Members"),
     "api_agreements": ("协议", "Agreements"),
-    "api_overlaps": ("重叠（每对重叠的声明一条）", "Overlaps (one entry per overlapping pair of claims)"),
+    "api_overlaps": ("重叠（每对重叠的重点领域声明一条）", "Overlaps (one entry per overlapping pair of claims)"),
     "api_findings": ("检查结果（qtgov validate 格式）", "Findings (qtgov validate shape)"),
     "schemas": ("JSON Schema", "JSON Schemas"),
     "not_available": ("不可用", "not available"),
