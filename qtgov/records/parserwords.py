@@ -16,7 +16,7 @@ from collections.abc import Callable
 from qtgov.messages import msg
 
 # Phrases without parameters, libyaml's first, then PyYAML's where it words them differently.
-_FIXED = {
+_FIXED: dict[str, str] = {
     m: m
     for m in (
         msg("syntax error"),
@@ -113,7 +113,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Callable[..., str]], ...] = (
 )
 
 # What PyYAML names a token by, inside "but found '<scalar>'"; other text stays as it is.
-_TOKENS = {
+_TOKENS: dict[str, str] = {
     m: m
     for m in (
         msg("'<scalar>'"),
@@ -129,7 +129,7 @@ _TOKENS = {
 }
 
 # The context: what the parser was reading, after "while parsing" or "while scanning".
-_THINGS = {
+_THINGS: dict[str, str] = {
     m: m
     for m in (
         msg("a block collection"),
