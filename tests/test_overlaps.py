@@ -1184,3 +1184,11 @@ def test_rules_are_registered() -> None:
         "taxonomy-tree",
     ):
         assert rule_id in RULES and RULES[rule_id].doc and RULES[rule_id].check is not None
+
+
+def test_a_long_list_of_boxes_ends_with_how_many_more_in_both_languages() -> None:
+    said = overlap_rules._listed(["a × CN × * × …", "b × CN × * × …", "c × CN × * × …", "d × CN × * × …"])
+    assert said == "a × CN × * × …; b × CN × * × …; c × CN × * × …; and 1 more"
+    assert render(said, "zh") == "a × CN × * × …；b × CN × * × …；c × CN × * × …；另有 1 处"
+    assert overlap_rules._listed(["a", "b"]) == "a; b"
+    assert render(overlap_rules._listed(["a", "b"]), "zh") == "a；b"

@@ -44,7 +44,7 @@ def _severity(index: Index) -> Severity:
 
 
 def _listed(texts: Sequence[str]) -> str:
-    shown = "; ".join(texts[:MAX_LISTED])
+    shown = joined("; ", texts[:MAX_LISTED])
     more = len(texts) - MAX_LISTED
     return msg("{shown}; and {more} more", shown=shown, more=more) if more > 0 else shown
 
