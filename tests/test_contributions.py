@@ -552,3 +552,19 @@ def test_a_tolerance_in_percentage_points(make_repo: Callable[..., Path], projec
     assert deviations[("commits", "alpha")] == "-75/2"
     assert deviations[("reviews", "beta")] == "25"
     assert (q1["rebalancing_due"], code) == (False, 0)
+
+
+def test_the_notes_on_stderr_follow_the_language_asked(alliance: Path, project: Project) -> None:
+    args = ("contributions", "ct-proj", "-C", alliance, "--until", "2025-06-30", "--format", "json", "--lang", "zh")
+    old = run_qtgov(*args, "--repo", project.root)
+    assert (old.returncode, old.stderr) == (
+        0,
+        "qtgov：`contributions --repo` 已弃用；请用 --project 指定项目的克隆（-C 指定联盟仓库，与所有命令一致）\n",
+    )
+    (alliance / "members/beta.yaml").write_text("id: beta\nkind: [member\n", encoding="utf-8")
+    done = run_qtgov(*args, "--project", project.root)
+    assert done.returncode == 1
+    assert done.stderr.splitlines()[-1] == (
+        "qtgov：有 1 个记录文件无法读取，因此部分提交可能不会计入任何成员；"
+        "请先修复它（`qtgov validate` 会列出所有问题）"
+    )

@@ -70,3 +70,39 @@ def test_a_hand_written_codeowners_is_left_alone(tmp_path: Path) -> None:
     result = run_qtgov("codeowners", root)
     assert result.returncode == 2 and "--force" in result.stderr
     assert run_qtgov("codeowners", "--force", root).returncode == 0
+
+
+def test_codeowners_says_its_notes_in_the_language_asked(tmp_path: Path) -> None:
+    root = alliance(tmp_path)
+    wrote = run_qtgov("codeowners", "--lang", "zh", "-C", root)
+    assert (wrote.returncode, wrote.stdout) == (0, f"已写入 {root / '.github/CODEOWNERS'}\n")
+    assert run_qtgov("codeowners", "--lang", "zh", "-C", root).stdout == f"未改动：{root / '.github/CODEOWNERS'}\n"
+    assert run_qtgov("codeowners", "-C", root).stdout == f"unchanged: {root / '.github/CODEOWNERS'}\n"
+    assert run_qtgov("codeowners", "--check", "--lang", "zh", "-C", root).stdout == ".github/CODEOWNERS 已是最新\n"
+    assert run_qtgov("codeowners", "--check", "-C", root).stdout == ".github/CODEOWNERS is up to date\n"
+    path = root / "members/beta.yaml"
+    path.write_text(path.read_text("utf-8").replace("github: bob-gh", "github: bobby-gh"), "utf-8")
+    stale = run_qtgov("codeowners", "--check", "--lang", "zh", "-C", root)
+    assert (stale.returncode, stale.stderr) == (1, "qtgov：.github/CODEOWNERS 已过时；请运行 qtgov codeowners\n")
+    stale = run_qtgov("codeowners", "--check", "-C", root)
+    assert stale.stderr == "qtgov: .github/CODEOWNERS is out of date; run qtgov codeowners\n"
+    positional = run_qtgov("codeowners", "--check", "--lang", "zh", root)
+    assert positional.stderr.splitlines()[0] == f"qtgov：位置参数 REPO 已弃用；请使用 `qtgov codeowners -C {root}`"
+
+
+def test_codeowners_writes_nothing_when_a_record_file_cannot_be_read(tmp_path: Path) -> None:
+    root = alliance(tmp_path)
+    (root / "members/beta.yaml").write_text("id: beta\nkind: [member\n", encoding="utf-8")
+    zh = run_qtgov("codeowners", "--lang", "zh", "-C", root)
+    assert (zh.returncode, zh.stdout) == (1, "")
+    assert zh.stderr.splitlines()[-1] == (
+        "qtgov：有 1 个记录文件无法读取，因此没有写入 .github/CODEOWNERS（否则会漏掉负责人）；"
+        "请先修复它（`qtgov validate` 会列出所有问题）"
+    )
+    assert not (root / ".github/CODEOWNERS").exists()
+    en = run_qtgov("codeowners", "--check", "-C", root)
+    assert en.returncode == 1
+    assert en.stderr.splitlines()[-1] == (
+        "qtgov: 1 record file could not be read, so qtgov cannot tell whether .github/CODEOWNERS is up to date; "
+        "fix it first (`qtgov validate` lists every problem)"
+    )

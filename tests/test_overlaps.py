@@ -17,6 +17,7 @@ import pytest
 import yaml
 
 from qtgov.findings import Finding, Severity
+from qtgov.messages import render
 from qtgov.overlaps import OverlapReport, analyse, render_text
 from qtgov.records.index import Index
 from qtgov.records.repo import load_repository
@@ -454,6 +455,9 @@ def test_example_10_different_schemes_are_unknown(tmp_path: Path) -> None:
     assert [(f.path, f.rule, f.severity) for f in found] == [
         ("members/acme.yaml", "overlap-unknown", Severity.WARNING),
         ("members/beta.yaml", "overlap-unknown", Severity.WARNING),
+    ]
+    assert [(r.message, render(r.message, "zh")) for r in found[0].related] == [
+        ("beta's declared focus area 'cloud'", "beta 声明的重点领域 'cloud'"),
     ]
     assert findings(index, overlap_rules.check_overlap) == []
 
@@ -901,19 +905,44 @@ def test_json_shape(tmp_path: Path) -> None:
     json.dumps(data)  # serialisable as it is
 
 
+_TEXT = {
+    "en": [
+        "Overlaps to coordinate between declared focus areas",
+        "1 pair of claims; conflict 1",
+        "",
+        "acme ↔ beta",
+        "  acme claim compute: members/acme.yaml:9",
+        "  beta claim gpu-sh: members/beta.yaml:9",
+        "  Piece                                          Label     Holder  Agreement",
+        "  cloud/compute/gpu × CN-SH × edu × 2025-06-01…  conflict  —       —",
+    ],
+    "zh": [
+        "声明的重点领域之间待协调的重叠",
+        "1 对重点领域声明；冲突 1",
+        "",
+        "acme ↔ beta",
+        "  acme 的重点领域声明 compute：members/acme.yaml:9",
+        "  beta 的重点领域声明 gpu-sh：members/beta.yaml:9",
+        "  部分                                           标签  持有方  协议",
+        "  cloud/compute/gpu × CN-SH × edu × 2025-06-01…  冲突  —       —",
+    ],
+}
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_render_text(tmp_path: Path, lang: str) -> None:
     from qtgov import disclaimer
 
     index = build(tmp_path, EX2)
     text = render_text(analyse(index), lang)
-    assert text.startswith(disclaimer.TEXT)
-    assert "members/acme.yaml:9" in text and "members/beta.yaml:9" in text
-    assert "cloud/compute/gpu × CN-SH × edu × 2025-06-01…" in text
-    assert "conflict" in text
-    assert ("Overlaps to coordinate" in text) == (lang == "en")
+    assert text.startswith(disclaimer.TEXT + "\n\n")
+    assert text[len(disclaimer.TEXT) + 2 :].splitlines() == _TEXT[lang]
+    dated = render_text(analyse(index, as_of=dt.date(2025, 7, 1)), lang).splitlines()
+    as_of = {"en": " (as of 2025-07-01)", "zh": "（截至 2025-07-01）"}
+    assert dated[disclaimer.TEXT.count("\n") + 2] == _TEXT[lang][0] + as_of[lang]
+    none = {"en": "No declared focus areas overlap.", "zh": "声明的重点领域之间没有重叠。"}
     empty = render_text(OverlapReport(), lang)
-    assert empty.startswith(disclaimer.TEXT)
+    assert empty == f"{disclaimer.TEXT}\n\n{_TEXT[lang][0]}\n{none[lang]}\n"
 
 
 # ------------------------------------------------------------------------------- rules
@@ -993,6 +1022,8 @@ def test_claim_allocated_elsewhere(tmp_path: Path) -> None:
     )
     assert "cloud/compute/gpu × CN-SH × * × 2025-01-01…" in found.message
     assert found.related[0].path == "agreements/split.yaml"
+    assert found.related[0].message == "the allocation to beta in 'split'"
+    assert render(found.related[0].message, "zh") == "'split' 中给 beta 的分配"
 
 
 def test_claim_allocated_elsewhere_needs_a_party(tmp_path: Path) -> None:
@@ -1029,6 +1060,9 @@ def test_allocation_self_overlap(tmp_path: Path) -> None:
         "/terms/allocations/1",
     )
     assert "cloud/storage × CN-ZJ × smb" in found.message
+    assert [(r.path, r.message, render(r.message, "zh")) for r in found.related] == [
+        ("agreements/ag-x.yaml", "allocation 1 of 'ag-x'", "'ag-x' 的第 1 项分配"),
+    ]
 
 
 def test_allocation_contradiction(tmp_path: Path) -> None:
@@ -1051,6 +1085,9 @@ def test_allocation_contradiction(tmp_path: Path) -> None:
         ("agreements/ag-y.yaml", Severity.ERROR),
     ]
     assert "cloud/compute/gpu × CN-SH × * × 2025-06-01…" in found[0].message
+    assert [(r.message, render(r.message, "zh")) for r in found[0].related] == [
+        ("allocation 1 of 'ag-y'", "'ag-y' 的第 1 项分配"),
+    ]
 
 
 def test_allocation_pre_emptive(tmp_path: Path) -> None:
@@ -1147,3 +1184,11 @@ def test_rules_are_registered() -> None:
         "taxonomy-tree",
     ):
         assert rule_id in RULES and RULES[rule_id].doc and RULES[rule_id].check is not None
+
+
+def test_a_long_list_of_boxes_ends_with_how_many_more_in_both_languages() -> None:
+    said = overlap_rules._listed(["a × CN × * × …", "b × CN × * × …", "c × CN × * × …", "d × CN × * × …"])
+    assert said == "a × CN × * × …; b × CN × * × …; c × CN × * × …; and 1 more"
+    assert render(said, "zh") == "a × CN × * × …；b × CN × * × …；c × CN × * × …；另有 1 处"
+    assert overlap_rules._listed(["a", "b"]) == "a; b"
+    assert render(overlap_rules._listed(["a", "b"]), "zh") == "a；b"

@@ -16,6 +16,7 @@ from test_overlap_properties import CHAINS, DAYS, POINTS, contains, in_overlap, 
 from test_overlaps import T0, agreement, allocation, build, claim, findings, member, pieces
 
 from qtgov.economics.ownership import CHAIN_BUDGET, for_index, holding_from, ownership_on
+from qtgov.messages import render
 from qtgov.overlaps import analyse
 from qtgov.overlaps.engine import compute
 from qtgov.overlaps.geometry import POS, box_intersect
@@ -229,6 +230,10 @@ def test_totals_over_100_are_a_validate_finding(tmp_path: Path) -> None:
         "the holdings of charlie in force from 2025-03-01 onwards add up to 110% of its equity and 110% of its "
         "votes (a-c 70%, b-c 40%): a company's shares cannot add up to more than 100%; record the termination "
         "of a holding that ended, or correct the stake"
+    )
+    assert render(found[0].message, "zh") == (
+        "自 2025-03-01 起 生效的 charlie 持股合计为 其股权的 110% 和 其表决权的 110%（a-c 70%, b-c 40%）："
+        "一家公司的股份合计不能超过 100%；请记录已结束持股的终止，或更正持股比例"
     )
     assert [(r.path, r.line, r.column) for r in found[0].related] == [("agreements/a-c.yaml", 15, 15)]
     result = run_qtgov("validate", tmp_path, "--format", "json")

@@ -156,7 +156,7 @@ def test_the_default_is_the_alliance_s_first_language(make_repo: Any, qtgov: Any
     assert result.returncode == 0, result.stderr
     assert body(result.stdout) == ["2025-03-01 生效的协议：0 份"]
     overlaps = qtgov("overlaps", "-C", root, env=env)
-    assert body(overlaps.stdout) == ["声明的重点领域之间需要协调的重叠", "声明的重点领域没有重叠。"]
+    assert body(overlaps.stdout) == ["声明的重点领域之间待协调的重叠", "声明的重点领域之间没有重叠。"]
     assert body(qtgov("status", "--as-of", "2025-03-01", "-C", root, "--lang", "en", env=env).stdout) == [
         "In force on 2025-03-01: 0 agreement(s)",
     ]
@@ -228,7 +228,7 @@ def test_every_history_event_has_a_chinese_sentence() -> None:
     assert said == [
         "成员 acme 已加入记录（状态 候选）",
         "状态 候选 → 正式（2025-01-01 加入）",
-        "新增业务声明 gpu",
+        "新增重点领域声明 gpu",
         "新增代表 acme-ann，有签署权",
         "old 的修订：协议起草",
         "状态 草稿 → 已签署",

@@ -37,16 +37,17 @@ class _DeprecatedRepoArgument(click.Argument):
         return []
 
 
-def _repository(option: Path | None, positional: Path | None) -> Path:
+def _repository(option: Path | None, positional: Path | None, lang: str | None = None) -> Path:
     """The root a command works on, from -C/--repo or the deprecated positional form; says on
-    stderr when the positional form is used and when the root is not the directory given."""
+    stderr (in the command's `--lang`, else the environment's language) when the positional
+    form is used and when the root is not the directory given."""
+    from qtgov.messages import msg, render, resolve_lang
+
     ctx = click.get_current_context()
     if positional is not None:
-        click.echo(
-            f"qtgov: the positional REPO argument is deprecated; use `qtgov {ctx.info_name} -C "
-            f"{shlex.quote(str(positional))}`",
-            err=True,
-        )
+        command = f"qtgov {ctx.info_name} -C {shlex.quote(str(positional))}"
+        note = msg("qtgov: the positional REPO argument is deprecated; use `{command}`", command=command)
+        click.echo(render(note, resolve_lang(lang)), err=True)
         if option is not None and option.resolve() != positional.resolve():
             raise UsageError(f"two repositories given ({positional} and -C {option}); give only -C")
     from qtgov.records.repo import find_root
@@ -55,14 +56,18 @@ def _repository(option: Path | None, positional: Path | None) -> Path:
     root = find_root(start)
     if root != start:
         # Reports name paths relative to the root, so say which root that is.
-        click.echo(f"qtgov: using the alliance repository at {root}", err=True)
+        note = msg("qtgov: using the alliance repository at {root}", root=str(root))
+        click.echo(render(note, resolve_lang(lang)), err=True)
     return root
 
 
 def _with_repository(command: F, *, positional: bool) -> F:
     @functools.wraps(command)
     def run(*args: Any, **kwargs: Any) -> Any:
-        kwargs["repo"] = _repository(kwargs.pop("repo"), kwargs.pop("legacy_repo", None))
+        lang = kwargs.get("lang")
+        kwargs["repo"] = _repository(
+            kwargs.pop("repo"), kwargs.pop("legacy_repo", None), lang if isinstance(lang, str) else None
+        )
         return command(*args, **kwargs)
 
     option = click.option("--repo", "-C", "repo", default=None, metavar="PATH", type=_REPO_PATH, help=_REPO_HELP)

@@ -9,6 +9,8 @@ import click
 
 from qtgov import disclaimer
 from qtgov.commands.base import EXIT_FINDINGS, emit, json_text, lang_option, repo_option, report_lang, report_unreadable
+from qtgov.messages import msg
+from qtgov.messages import render as say
 
 
 @click.command()
@@ -58,13 +60,14 @@ alliance_option = click.option(
 )
 
 
-def _alliance_root(alliance: Path | None) -> Path:
+def _alliance_root(alliance: Path | None, lang: str | None = None) -> Path:
     from qtgov.records.repo import find_root
 
     start = alliance or Path(".")
     root = find_root(start)
     if root != start:
-        click.echo(f"qtgov: using the alliance repository at {root}", err=True)
+        note = msg("qtgov: using the alliance repository at {root}", root=str(root))
+        click.echo(say(note, report_lang(lang)), err=True)
     return root
 
 
@@ -109,11 +112,11 @@ def contributions(
 
     option = "--project"
     if legacy_clone is not None:
-        click.echo(
+        deprecated = msg(
             "qtgov: `contributions --repo` is deprecated; name the project's clone with --project "
-            "(-C names the alliance repository, as in every command)",
-            err=True,
+            "(-C names the alliance repository, as in every command)"
         )
+        click.echo(say(deprecated, report_lang(lang)), err=True)
         if clone is not None and clone != legacy_clone:
             raise UsageError(f"two clones given (--project {clone} and --repo {legacy_clone}); give only --project")
         clone, option = legacy_clone, "--repo"
@@ -121,7 +124,7 @@ def contributions(
         raise UsageError("--project CLONE is required: a local clone of the shared project")
     start = parse_day(since, "--since") if since else None
     end = parse_day(until, "--until") if until else None
-    loaded = load_repository(_alliance_root(alliance))
+    loaded = load_repository(_alliance_root(alliance, lang))
     index = loaded.index
     report = measure(index, clone_path(clone, option), agreement, since=start, until=end, window=window)
     if fmt == "json":
@@ -129,9 +132,9 @@ def contributions(
     else:
         emit(f"{disclaimer.TEXT}\n\n{render_text(report, lang or index.settings.languages[0])}")
     # Affiliations come from member files, commitments and exclusions from agreement files.
-    unreadable = report_unreadable(
-        loaded.findings, "some commits may be counted for no member", ("members/", "agreements/")
-    )
+    consequence = msg("some commits may be counted for no member")
+    language = report_lang(lang, lambda: index.settings.languages)
+    unreadable = report_unreadable(loaded.findings, consequence, ("members/", "agreements/"), language)
     latest = report.latest_whole
     if unreadable or (report.in_force and latest is not None and latest.due):
         sys.exit(EXIT_FINDINGS)

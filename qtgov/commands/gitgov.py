@@ -259,7 +259,8 @@ def provenance(
 @repo_argument
 @click.option("--check", is_flag=True, help="Do not write: exit 1 when .github/CODEOWNERS is out of date.")
 @click.option("--force", is_flag=True, help="Replace a CODEOWNERS file that qtgov did not write.")
-def codeowners(repo: Path, check: bool, force: bool) -> None:
+@lang_option
+def codeowners(repo: Path, check: bool, force: bool, lang: str | None) -> None:
     """Write .github/CODEOWNERS from the records, for review notifications only.
 
     CODEOWNERS cannot require one approval from each party; `qtgov review --check-approvals` is
@@ -267,31 +268,35 @@ def codeowners(repo: Path, check: bool, force: bool) -> None:
     When a record file cannot be read, nothing is written or judged (exit 1): a file computed
     without that record would drop its owners.
     """
-    from qtgov.gitgov.codeowners import CODEOWNERS_PATH, render, write
+    from qtgov.gitgov.codeowners import CODEOWNERS_PATH, write
+    from qtgov.gitgov.codeowners import render as render_codeowners
     from qtgov.records.repo import load_repository
 
     loaded = load_repository(repo)
     index = loaded.index
+    language = report_lang(lang, lambda: index.settings.languages)
     # Never write, or advise writing, a file computed from records that could not be read.
     consequence = (
-        f"qtgov cannot tell whether {CODEOWNERS_PATH} is up to date"
+        msg("qtgov cannot tell whether {path} is up to date", path=CODEOWNERS_PATH)
         if check
-        else f"{CODEOWNERS_PATH} was not written (it would leave out owners)"
+        else msg("{path} was not written (it would leave out owners)", path=CODEOWNERS_PATH)
     )
-    if report_unreadable(loaded.findings, consequence):
+    if report_unreadable(loaded.findings, consequence, lang=language):
         sys.exit(EXIT_FINDINGS)
     if check:
         try:
             current = (repo / CODEOWNERS_PATH).read_text("utf-8")
         except (OSError, UnicodeDecodeError):
             current = None
-        if current != render(index):
-            click.echo(f"qtgov: {CODEOWNERS_PATH} is out of date; run qtgov codeowners", err=True)
+        if current != render_codeowners(index):
+            note = msg("qtgov: {path} is out of date; run qtgov codeowners", path=CODEOWNERS_PATH)
+            click.echo(render(note, language), err=True)
             sys.exit(EXIT_FINDINGS)
-        click.echo(f"{CODEOWNERS_PATH} is up to date")
+        click.echo(render(msg("{path} is up to date", path=CODEOWNERS_PATH), language))
         return
     path, changed = write(repo, index, force=force)
-    click.echo(f"{'wrote' if changed else 'unchanged:'} {path}")
+    done = msg("wrote {path}", path=str(path)) if changed else msg("unchanged: {path}", path=str(path))
+    click.echo(render(done, language))
 
 
 COMMANDS = (

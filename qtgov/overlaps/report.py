@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from qtgov import __version__, disclaimer
+from qtgov.messages import joined, msg, render
 from qtgov.overlaps.geometry import NEG, POS, Box, NodeSet, box_text, day
 from qtgov.overlaps.model import Claim
 
@@ -168,32 +169,18 @@ class OverlapReport:
         }
 
 
-_HEAD = {
-    "en": {
-        "title": "Overlaps to coordinate between declared focus areas",
-        "as_of": "as of",
-        "none": "No declared focus areas overlap.",
-        "pairs": "pairs of claims",
-        "pair": "pair of claims",
-        "piece": "Piece",
-        "label": "Label",
-        "holder": "Holder",
-        "agreement": "Agreement",
-        "claim": "claim",
-    },
-    "zh": {
-        "title": "声明的重点领域之间需要协调的重叠",
-        "as_of": "截至",
-        "none": "声明的重点领域没有重叠。",
-        "pairs": "对声明",
-        "pair": "对声明",
-        "piece": "区块",
-        "label": "标签",
-        "holder": "持有方",
-        "agreement": "协议",
-        "claim": "声明",
-    },
-}
+def _label_name(label: str) -> str:
+    """A label's name for a reader (the English name is the label id, as JSON and findings say it)."""
+    names = {
+        "conflict": msg("conflict"),
+        "pending": msg("pending"),
+        "blocked-review": msg("blocked-review"),
+        "resolved": msg("resolved"),
+        "shared": msg("shared"),
+        "intra-group": msg("intra-group"),
+        "unknown": msg("unknown"),
+    }
+    return names.get(label, label)
 
 
 def _width(text: str) -> int:
@@ -214,27 +201,39 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]], indent: str = "
 
 def render_text(report: OverlapReport, lang: str = "en") -> str:
     """The overlaps as tables a secretariat can hand to the two members concerned: who, which
-    claims (file:line), and every piece with its label, holder and agreement."""
-    head = _HEAD.get(lang, _HEAD["en"])
+    claims (file:line), and every piece with its label, holder and agreement, in `lang` (record
+    ids, paths and boxes stay as they are)."""
     lines = [disclaimer.TEXT, ""]
-    title = head["title"]
+    title = msg("Overlaps to coordinate between declared focus areas")
     if report.as_of:
-        title += f" ({head['as_of']} {report.as_of.isoformat()})"
-    lines.append(title)
+        title = msg("{title} (as of {day})", title=title, day=report.as_of.isoformat())
+    lines.append(render(title, lang))
     if not report.entries:
-        lines.append(head["none"])
+        lines.append(render(msg("No declared focus areas overlap."), lang))
         return "\n".join(lines) + "\n"
-    counts = ", ".join(f"{label} {n}" for label, n in report.summary().items() if n)
+    counts = joined(
+        ", ", [msg("{label} {n}", label=_label_name(label), n=n) for label, n in report.summary().items() if n]
+    )
     n = len(report.entries)
-    lines.append(f"{n} {head['pair' if n == 1 else 'pairs']}; {counts}")
+    if n == 1:
+        head = msg("1 pair of claims; {counts}", counts=counts)
+    else:
+        head = msg("{n} pairs of claims; {counts}", n=n, counts=counts)
+    lines.append(render(head, lang))
+    header = [render(word, lang) for word in (msg("Piece"), msg("Label"), msg("Holder"), msg("Agreement"))]
     for entry in report.entries:
         lines.append("")
         lines.append(f"{entry.members[0]} ↔ {entry.members[1]}")
         for claim in entry.claims:
             loc = claim.location
-            lines.append(f"  {claim.member} {head['claim']} {claim.id}: {loc.path}:{loc.line}")
-        rows = [[p.text(), p.label, p.holder or "—", p.agreement or "—"] for p in entry.pieces]
-        lines.extend(_table([head["piece"], head["label"], head["holder"], head["agreement"]], rows))
+            where = f"{loc.path}:{loc.line}"
+            lines.append(
+                "  " + render(msg("{member} claim {id}: {where}", member=claim.member, id=claim.id, where=where), lang)
+            )
+        rows = [
+            [p.text(), render(_label_name(p.label), lang), p.holder or "—", p.agreement or "—"] for p in entry.pieces
+        ]
+        lines.extend(_table(header, rows))
     return "\n".join(lines) + "\n"
 
 

@@ -84,8 +84,11 @@ def hidden_records(root: Path) -> list[Finding]:
                 findings.append(
                     _name_finding(
                         f"{rel}/{name}",
-                        f"hidden file {display_path(name)!r} is not read as a record; rename it to "
-                        f"{display_path(shown)!r} or delete it",
+                        msg(
+                            "hidden file {name} is not read as a record; rename it to {shown} or delete it",
+                            name=repr(display_path(name)),
+                            shown=repr(display_path(shown)),
+                        ),
                     )
                 )
     return findings
@@ -160,25 +163,34 @@ def check_file_name(kind: str, relpath: str) -> tuple[str | None, list[Finding]]
     if display_path(name) != name:
         return None, [
             _name_finding(
-                relpath, f"file name '{display_path(name)}' has unprintable characters or bytes that are not UTF-8"
+                relpath,
+                msg(
+                    "file name '{name}' has unprintable characters or bytes that are not UTF-8",
+                    name=display_path(name),
+                ),
             )
         ]
     stem, dot, ext = name.rpartition(".")
     if kind == "retrospective" and dot and ext == "md":
         pass  # a Markdown retrospective: front matter and body (docs/design/projects.md)
     elif kind == "retrospective" and (not dot or ext != "yaml"):
-        return None, [_name_finding(relpath, f"retrospective files end in .yaml or .md: rename {name!r}")]
+        return None, [
+            _name_finding(relpath, msg("retrospective files end in .yaml or .md: rename {name}", name=repr(name)))
+        ]
     elif not dot or ext != "yaml":
-        return None, [_name_finding(relpath, f"record files end in .yaml: rename {name!r}")]
+        return None, [_name_finding(relpath, msg("record files end in .yaml: rename {name}", name=repr(name)))]
     if not ID_RE.match(stem):
         return None, [
             _name_finding(
                 relpath,
-                f"file name {name!r} is not a lower-case slug (letters a-z, digits and '-', 2-63 characters)",
+                msg(
+                    "file name {name} is not a lower-case slug (letters a-z, digits and '-', 2-63 characters)",
+                    name=repr(name),
+                ),
             )
         ]
     if stem in RESERVED_IDS and kind != "taxonomy":
-        return None, [_name_finding(relpath, f"{stem!r} is reserved and cannot be a record id")]
+        return None, [_name_finding(relpath, msg("{stem} is reserved and cannot be a record id", stem=repr(stem)))]
     return stem, []
 
 

@@ -9,6 +9,7 @@ value briefly, and, for a misspelt key or choice, offering the closest allowed n
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -18,21 +19,21 @@ from qtgov.messages import joined, msg
 _SHOW = 40
 
 _TYPE_WORDS = {
-    "string": "text",
-    "number": "a number",
-    "integer": "a whole number",
-    "boolean": "true or false",
-    "array": "a list",
-    "object": "a mapping of fields",
-    "null": "nothing",
+    "string": msg("text"),
+    "number": msg("a number"),
+    "integer": msg("a whole number"),
+    "boolean": msg("true or false"),
+    "array": msg("a list"),
+    "object": msg("a mapping of fields"),
+    "null": msg("nothing"),
 }
 
 # format keyword -> (what the value is not, what to give); the pattern has already matched.
 _FORMATS = {
-    "date": ("a real calendar day", "a date YYYY-MM-DD"),
-    "email": ("a valid email address", "an address such as name@example.com"),
-    "uri": ("a valid URL", "an http(s) URL such as https://example.com"),
-    "duration": ("a valid ISO 8601 duration", "a duration such as P12M"),
+    "date": (msg("a real calendar day"), msg("a date YYYY-MM-DD")),
+    "email": (msg("a valid email address"), msg("an address such as name@example.com")),
+    "uri": (msg("a valid URL"), msg("an http(s) URL such as https://example.com")),
+    "duration": (msg("a valid ISO 8601 duration"), msg("a duration such as P12M")),
 }
 
 
@@ -91,7 +92,7 @@ def expected(schema: Any) -> str:
         return msg("a valid value")
     desc = schema.get("description")
     if isinstance(desc, str) and (desc[:1].islower() or desc.startswith("*")):
-        return desc
+        return schema_text(desc, schema.get("x-description-zh"))
     if "enum" in schema:
         return choices(schema["enum"])
     if "const" in schema:
@@ -104,6 +105,16 @@ def expected(schema: Any) -> str:
     if isinstance(kinds, str):
         return _TYPE_WORDS.get(kinds, kinds)
     return msg("a valid value")
+
+
+def schema_text(text: str, text_zh: Any) -> str:
+    """Text a schema gives in both languages (`description` and `x-description-zh`), as a
+    message that says the one or the other; only the English when there is no Chinese."""
+    if not isinstance(text_zh, str) or not text_zh:
+        return text
+    # ".0" formats the Chinese to nothing in the English template (the catalogue's zh template
+    # is "{text_zh}"), so both travel as parameters, through the cache too.
+    return msg("{text}{text_zh:.0}", text=text, text_zh=text_zh)
 
 
 def _quote_hint(value: Any, wanted: Any, schema: dict[str, Any]) -> str:
@@ -144,7 +155,10 @@ def message(error: Any, path: Sequence[str | int]) -> str:
         desc = desc.split(":")[0].split(";")[0].split(" (")[0].rstrip(".") if isinstance(desc, str) else ""
         if desc[:2].istitle():  # "Who may read…" reads "who may read…"; "SSH keys…" stays
             desc = desc[0].lower() + desc[1:]
-        what = f" ({desc})" if desc else ""
+        desc_zh = prop.get("x-description-zh") if isinstance(prop, dict) else None
+        # The Chinese up to its first full-width colon, semicolon, bracket or full stop, as the English.
+        desc_zh = re.split("[：；（。]", desc_zh)[0] if isinstance(desc_zh, str) else None
+        what = msg(" ({clause})", clause=schema_text(desc, desc_zh)) if desc else ""
         where = "" if not path else msg(" in {name}", name=name)
         return msg("required field {missing} is missing{where}{what}", missing=repr(missing), where=where, what=what)
     if kw == "enum":
@@ -167,7 +181,7 @@ def message(error: Any, path: Sequence[str | int]) -> str:
             )
         return msg("{name} is {value}: give {schema}", name=name, value=show(value), schema=expected(schema))
     if kw == "format":
-        form, wanted = _FORMATS.get(arg, (f"a valid {arg}", f"a valid {arg}"))
+        form, wanted = _FORMATS.get(arg, (msg("a valid {arg}", arg=arg), msg("a valid {arg}", arg=arg)))
         return msg(
             "{name} is {value}, which is not {form}: give {wanted}",
             name=name,

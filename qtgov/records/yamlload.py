@@ -305,8 +305,7 @@ def _events(relpath: str, text: str) -> tuple[list[Any] | None, list[Finding]]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = _mark_of(relpath, mark)
-        problem = exc.problem or "syntax error"
-        if problem.startswith("exceeded maximum nesting depth"):
+        if (exc.problem or "").startswith("exceeded maximum nesting depth"):
             # libyaml's own limit (1,000 levels) can stop its scanner's look-ahead before the
             # 65th collection reaches us as an event; it is the same problem.
             return None, [
@@ -318,11 +317,7 @@ def _events(relpath: str, text: str) -> tuple[list[Any] | None, list[Finding]]:
                     msg("nesting deeper than {MAX_DEPTH} levels", MAX_DEPTH=MAX_DEPTH),
                 )
             ]
-        if exc.context:
-            started = ""
-            if exc.context_mark is not None and mark is not None and exc.context_mark.line != mark.line:
-                started = f" started at line {exc.context_mark.line + 1}, column {exc.context_mark.column + 1}"
-            problem = f"{problem} ({exc.context}{started})"
+        problem = _parser_problem(exc, mark)
         hint = _punctuation_near(text, mark, exc.context_mark)
         if hint is not None:
             # libyaml's message names a symptom, often a line later; the look-alike is the cause.
@@ -346,6 +341,17 @@ def _events(relpath: str, text: str) -> tuple[list[Any] | None, list[Finding]]:
     except yaml.YAMLError as exc:
         return None, [_finding(relpath, 1, 1, "yaml-syntax", str(exc).splitlines()[0] if str(exc) else "syntax error")]
     return events, []
+
+
+def _parser_problem(exc: yaml.MarkedYAMLError, mark: Any) -> str:
+    """The parser's problem and context in the catalogue's words (qtgov/records/parserwords.py);
+    the context says where it started when that is another line than the problem's."""
+    from qtgov.records.parserwords import parser_problem
+
+    started = None
+    if exc.context and exc.context_mark is not None and mark is not None and exc.context_mark.line != mark.line:
+        started = (exc.context_mark.line + 1, exc.context_mark.column + 1)
+    return parser_problem(exc.problem, exc.context, started)
 
 
 def _punctuation_near(text: str, mark: Any, context_mark: Any) -> tuple[int, int, str] | None:

@@ -141,7 +141,7 @@ def check_talent_time(index: Index) -> Iterator[Finding]:
         items = sorted(over.arrangements, key=lambda a: (a.start, a.agreement.id))
         last = items[-1]
         shares = ", ".join(f"{a.agreement.id} {_pct(a.pct)}" for a in items)
-        until = f"to {over.last_day}" if over.last_day else "onwards"
+        until = msg("to {day}", day=str(over.last_day)) if over.last_day else msg("onwards")
         mark = last.agreement.mark("terms", "time_share_pct")
         related = [
             Related(

@@ -44,9 +44,14 @@ def _severity(index: Index) -> Severity:
 
 
 def _listed(texts: Sequence[str]) -> str:
-    shown = "; ".join(texts[:MAX_LISTED])
+    shown = joined("; ", texts[:MAX_LISTED])
     more = len(texts) - MAX_LISTED
-    return f"{shown}; and {more} more" if more > 0 else shown
+    return msg("{shown}; and {more} more", shown=shown, more=more) if more > 0 else shown
+
+
+def _allocation_note(position: int, agreement: str) -> str:
+    """`allocation 2 of 'ag-x'` (1-based, as a reader counts the list)."""
+    return msg("allocation {n} of {agreement}", n=position + 1, agreement=repr(agreement))
 
 
 def _entered(model: Model, claim: Claim) -> tuple[int, int, str, str]:
@@ -242,7 +247,7 @@ def check_overlap_unknown(index: Index) -> Iterator[Finding]:
                     where=where,
                 ),
                 pointer=_pointer_claim(mine),
-                related=[_related(other.location, f"{other.member}'s declared focus area {other.id!r}")],
+                related=[_claim_related(other)],
             )
 
 
@@ -327,7 +332,16 @@ def check_claim_allocated_elsewhere(index: Index) -> Iterator[Finding]:
                 period_text=period_text(*interval),
             ),
             pointer=_pointer_claim(claim),
-            related=[_related(allocation.location, f"the allocation to {allocation.holder} in {agreement.id!r}")],
+            related=[
+                _related(
+                    allocation.location,
+                    msg(
+                        "the allocation to {holder} in {agreement}",
+                        holder=allocation.holder,
+                        agreement=repr(agreement.id),
+                    ),
+                )
+            ],
         )
 
 
@@ -375,7 +389,7 @@ def check_allocation_self_overlap(index: Index) -> Iterator[Finding]:
                     listed=_listed(sorted(set(texts))),
                 ),
                 pointer=_pointer_allocation(second),
-                related=[_related(first.location, f"allocation {p1 + 1} of {agreement.id!r}")],
+                related=[_related(first.location, _allocation_note(p1, agreement.id))],
             )
 
 
@@ -423,7 +437,7 @@ def check_allocation_contradiction(index: Index) -> Iterator[Finding]:
                     other_al=_holder_text(other_al),
                 ),
                 pointer=_pointer_allocation(al),
-                related=[_related(other_al.location, f"allocation {other_al.position + 1} of {other_ag.id!r}")],
+                related=[_related(other_al.location, _allocation_note(other_al.position, other_ag.id))],
             )
 
 

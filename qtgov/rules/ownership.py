@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from qtgov.dates import previous_day
 from qtgov.economics.ownership import for_index, over_total_periods, pct_text
 from qtgov.findings import Finding, Related, Severity
-from qtgov.messages import msg
+from qtgov.messages import joined, msg
 from qtgov.records.index import Index
 from qtgov.rules import rule
 
@@ -33,13 +33,13 @@ def check_ownership_total(index: Index) -> Iterator[Finding]:
     for start, end, over in over_total_periods(records.holdings):
         involved = sorted((by_id[a] for a in over.agreements), key=lambda h: (h.start, h.agreement))
         last = involved[-1]
-        until = f"until {previous_day(end).isoformat()}" if end else "onwards"
+        until = msg("until {day}", day=previous_day(end).isoformat()) if end else msg("onwards")
         parts = ", ".join(f"{h.agreement} {pct_text(h.equity)}%" for h in involved)
         what = []
         if over.equity > 100:
-            what.append(f"{pct_text(over.equity)}% of its equity")
+            what.append(msg("{pct}% of its equity", pct=pct_text(over.equity)))
         if over.voting > 100:
-            what.append(f"{pct_text(over.voting)}% of its votes")
+            what.append(msg("{pct}% of its votes", pct=pct_text(over.voting)))
         yield check_ownership_total.finding(
             last.path,
             last.line,
@@ -51,7 +51,7 @@ def check_ownership_total(index: Index) -> Iterator[Finding]:
                 issuer=over.issuer,
                 isoformat=start.isoformat(),
                 until=until,
-                what=" and ".join(what),
+                what=joined(" and ", what),
                 parts=parts,
             ),
             pointer="/terms/equity_pct",

@@ -155,8 +155,8 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "atom_feed": ("订阅更新（Atom）", "Subscribe to updates (Atom)"),
     "map_state_open": ("重叠待协调", "overlap to coordinate"),
     "map_state_coordinated": ("重叠已协调", "overlap coordinated"),
-    "map_state_several": ("多家成员声明，互不重叠", "several members, no overlap"),
-    "map_state_one": ("一家成员声明", "one member's focus area"),
+    "map_state_several": ("多家成员的重点领域，互不重叠", "several members, no overlap"),
+    "map_state_one": ("一家成员的重点领域", "one member's focus area"),
     "map_truncated": (
         "图中只画出声明最多的行业和地区；其余见下表和 api/overlaps.json。",
         "The drawing shows the sectors and regions most members claim; the table below and api/overlaps.json "
@@ -184,7 +184,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "*(A passage about records that are not public is left out of the public edition.)*",
     ),
     "claims": ("声明的重点领域", "Declared focus areas"),
-    "claim": ("声明", "Claim"),
+    "claim": ("重点领域声明", "Claim"),
     "sector": ("行业", "Sector"),
     "region": ("地区", "Region"),
     "segment": ("客户群", "Segment"),
@@ -366,7 +366,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "no_overlaps": ("声明的重点领域之间没有重叠。", "No declared focus areas overlap."),
     "legend": ("标签说明", "Labels"),
     "members_pair": ("成员", "Members"),
-    "claims_pair": ("声明", "Claims"),
+    "claims_pair": ("重点领域声明", "Claims"),
     "flags_intro": (
         "标记是启发式提示：有标记不等于违法，没有标记也不等于合规。",
         "Flags are heuristics: a flag is not a finding of illegality, and no flag is not clearance.",
@@ -375,7 +375,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     # the ownership page (docs/design/ownership.md)
     "ownership": ("持股与控制", "Ownership and control"),
     "ownership_intro": (
-        "根据 {date} 生效的已执行持股协议绘制：箭头从持有方指向发行方，数字为持有的股权比例。"
+        "根据 {date} 生效的已签署持股协议绘制：箭头从持有方指向发行方，数字为持有的股权比例。"
         "同一控制组（单独控制）的公司视为一个经济单位：它们之间的重叠标记为集团内部，"
         "R1 不标记组内的分配，审批法定人数中整个控制组只算一票。控制只在生效期间算数。",
         "Drawn from the executed shareholding agreements in force on {date}: arrows run from holder to "
@@ -469,7 +469,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "contents": ("内容", "Contents"),
     "api_members": ("成员", "Members"),
     "api_agreements": ("协议", "Agreements"),
-    "api_overlaps": ("重叠（每对重叠的声明一条）", "Overlaps (one entry per overlapping pair of claims)"),
+    "api_overlaps": ("重叠（每对重叠的重点领域声明一条）", "Overlaps (one entry per overlapping pair of claims)"),
     "api_findings": ("检查结果（qtgov validate 格式）", "Findings (qtgov validate shape)"),
     "schemas": ("JSON Schema", "JSON Schemas"),
     "not_available": ("不可用", "not available"),
@@ -494,7 +494,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     ),
     "howto_commands": ("命令", "Commands"),
     "howto_push": (
-        "把分支推送到联盟仓库并发起合并请求；命令打印的审批人批准后才能合并。",
+        "把分支推送到联盟仓库并发起拉取请求；命令打印的审批人批准后才能合并。",
         "Push the branch to the alliance repository and open a pull request; it is merged once the approvers "
         "the command printed have approved it.",
     ),
@@ -505,7 +505,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "secretary admits it.",
     ),
     "howto_join_new": (
-        "申请方写出成员记录：公司名称和第一位代表。代表的 GitHub 账号用于审批合并请求。",
+        "申请方写出成员记录：公司名称和第一位代表。代表的 GitHub 账号用于审批拉取请求。",
         "The applicant writes its member record: the company's name and its first representative, whose GitHub "
         "account approves pull requests.",
     ),
@@ -514,7 +514,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "Commit the record on a new branch, with the message and trailers the command printed.",
     ),
     "howto_join_admit": (
-        "枢纽同意后，枢纽秘书在同一个合并请求中接纳该成员：状态改为正式成员，"
+        "枢纽同意后，枢纽秘书在同一个拉取请求中接纳该成员：状态改为正式成员，"
         "加入日期为今天（用 --date 指定其他日期）。",
         "Once the hub agrees, the hub's secretary admits the member in the same pull request: status active, "
         "joined today (--date gives another day).",
@@ -596,7 +596,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "the charter needs the hub's approval.",
     ),
     "howto_review_record": (
-        "律师写下审查结果，并记下所审查内容的哈希；之后内容一旦改动，这次审查即失效。然后检查并提交，合并请求需要该律师批准。",
+        "律师写下审查结果，并记下所审查内容的哈希；之后内容一旦改动，这次审查即失效。然后检查并提交，拉取请求需要该律师批准。",
         "The counsel writes the outcome with the hash of the content reviewed; if the content changes later, the "
         "review no longer applies. Then check and commit; the pull request needs that counsel's approval.",
     ),
@@ -622,7 +622,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "agreement has a notice period, the command refuses while it has not run.",
     ),
     "howto_terminate_run": (
-        "终止并提交；合并请求需要每个当事方批准。",
+        "终止并提交；拉取请求需要每个当事方批准。",
         "Terminate it and commit; the pull request needs every party's approval.",
     ),
     "howto_leave": ("退出联盟", "Leave the alliance"),
