@@ -12,8 +12,8 @@ from pathlib import Path
 from qtgov.findings import Finding, failing, sort_findings, summarize
 from qtgov.records.index import Index
 from qtgov.records.repo import input_digest, load_repository
-from qtgov.rulecache import RecordRuleCache
 from qtgov.rules import checks
+from qtgov.rules.cache import RecordRuleCache
 
 
 class Validation:

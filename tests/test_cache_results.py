@@ -138,3 +138,25 @@ def test_cached_run_loads_the_index_only_when_asked(
     assert second._index is None  # a hit: nothing was parsed
     assert second.site_url == first.site_url
     assert sorted(second.index.members) == sorted(first.index.members)
+
+
+def test_the_caches_are_keyed_by_the_state_of_qtgovs_own_files(tmp_path: Path) -> None:
+    """Findings computed by other code (an edited checkout between two releases: a rule whose
+    message changed, say) must not be served: every cache key carries the package's files' state."""
+    import os
+
+    from qtgov.records.cache import code_id
+
+    package = tmp_path / "qtgov"
+    (package / "rules").mkdir(parents=True)
+    module = package / "rules" / "overlaps.py"
+    module.write_text("RULE = 1\n", encoding="utf-8")
+    (package / "rules" / "note.txt").write_text("not code\n", encoding="utf-8")
+    first = code_id(package)
+    assert code_id(package) == first
+    os.utime(module, ns=(module.stat().st_atime_ns, module.stat().st_mtime_ns + 1_000_000_000))
+    from qtgov.records import cache
+
+    cache._code_id.cache_clear()  # a new process would compute it afresh
+    assert code_id(package) != first
+    assert code_id() == code_id()  # the real package: stable within a run

@@ -1,4 +1,4 @@
-"""Per-record rules' findings kept per record file (qtgov/rulecache.py): after a one-file change
+"""Per-record rules' findings kept per record file (qtgov/rules/cache.py): after a one-file change
 the warm report is byte-identical to a --no-cache one, and the per-record rules ran over the
 changed file only."""
 

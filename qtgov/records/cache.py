@@ -8,6 +8,7 @@ under $QTGOV_CACHE_DIR or the user's cache directory; QTGOV_NO_CACHE=1 disables 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -103,13 +104,33 @@ def result_of(relpath: str, entry: dict[str, Any]) -> tuple[LoadResult, list[Fin
     return LoadResult(doc, load), schema
 
 
+def code_id(package: Path | None = None) -> str:
+    """The state of qtgov's own files (each module's, rule document's and schema's path, size and
+    modification time): part of every cache key, so that findings computed by other code — an
+    edited checkout between two releases — are never served. Stats only, about 300 files."""
+    return _code_id(package or Path(__file__).resolve().parent.parent)
+
+
+@functools.lru_cache(maxsize=4)
+def _code_id(package: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".md", ".json") and "__pycache__" not in path.parts:
+            try:
+                st = path.stat()
+            except OSError:
+                continue
+            digest.update(f"{path.relative_to(package).as_posix()}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+    return digest.hexdigest()[:16]
+
+
 class FileCache:
     def __init__(self, path: Path | None, entries: dict[str, Any]) -> None:
         self.path = path
         self.entries = entries
         # LOADER_RULES: the loader's findings change between releases too (a cached file would
         # otherwise keep the findings of an older loader).
-        self.salt = f"{_FORMAT}\0{__version__}\0{LOADER_RULES}\0{fingerprint()}\0"
+        self.salt = f"{_FORMAT}\0{__version__}\0{code_id()}\0{LOADER_RULES}\0{fingerprint()}\0"
         self.dirty = False
 
     @classmethod
@@ -173,7 +194,7 @@ class ResultCache:
 
     def __init__(self, path: Path | None, salt: str) -> None:
         self.path = path
-        self.salt = f"{_FORMAT}\0{__version__}\0{LOADER_RULES}\0{fingerprint()}\0{salt}\0"
+        self.salt = f"{_FORMAT}\0{__version__}\0{code_id()}\0{LOADER_RULES}\0{fingerprint()}\0{salt}\0"
 
     @classmethod
     def open(cls, root: Path, salt: str) -> ResultCache:

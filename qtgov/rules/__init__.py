@@ -9,7 +9,7 @@ A check declared `per_record=True` promises that its findings about a record fil
 that file and the charter's record files (`charter/alliance.yaml`, `charter/taxonomy/*.yaml`),
 that it reports only at that file or at a charter file, and that it reads no other file
 (`Index.observe`). A warm run then reuses its findings for every unchanged record and runs it
-only over the records that changed (`qtgov.rulecache`); break the promise and a warm run
+only over the records that changed (`qtgov.rules.cache`); break the promise and a warm run
 reports what a cold one would not.
 """
 

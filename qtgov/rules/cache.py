@@ -24,7 +24,7 @@ from typing import Any
 
 from qtgov import __version__
 from qtgov.findings import Finding
-from qtgov.records.cache import _finding_from_json, _finding_to_json, cache_dir, write_atomically
+from qtgov.records.cache import _finding_from_json, _finding_to_json, cache_dir, code_id, write_atomically
 from qtgov.records.index import Index, Record
 from qtgov.records.repo import ALLIANCE_FILE, TAXONOMY_DIR
 from qtgov.records.schemas import fingerprint
@@ -62,7 +62,7 @@ class RecordRuleCache:
     def run(self, index: Index, rules: list[Rule], digests: dict[str, str]) -> list[Finding]:
         """Every finding of `rules` (all per-record) over `index`, running them only over the
         records whose key changed; saves the cache."""
-        salt = hashlib.sha256(f"{_FORMAT}\0{__version__}\0{LOADER_RULES}\0{fingerprint()}\0".encode())
+        salt = hashlib.sha256(f"{_FORMAT}\0{__version__}\0{code_id()}\0{LOADER_RULES}\0{fingerprint()}\0".encode())
         for r in rules:
             salt.update(f"{r.id}:{int(r.severity)}\0".encode())
         for relpath in sorted(digests):
