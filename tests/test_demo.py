@@ -81,8 +81,15 @@ def test_every_record_loads_and_is_schema_valid() -> None:
     assert files == set(index.agreements) and all(a.valid for a in index.agreements.values())
     files = {p.stem for p in (DEMO / "projects").glob("*.yaml")}
     assert files == set(index.projects) and all(p.valid for p in index.projects.values())
-    files = {p.stem for p in (DEMO / "retrospectives").glob("*.yaml")}
-    assert files == set(index.retrospectives) == {"course-bundle-2025", "zj-data-platform-infra"}
+    files = {p.stem for p in (DEMO / "retrospectives").glob("*.*")}
+    assert (
+        files
+        == set(index.retrospectives)
+        == {"course-bundle-2025", "gpu-shanghai-first-year", "zj-data-platform-infra"}
+    )
+    # One in each form: the Markdown one is public, so the public demo handbook shows that path.
+    assert index.retrospectives["gpu-shanghai-first-year"].path == "retrospectives/gpu-shanghai-first-year.md"
+    assert index.retrospectives["gpu-shanghai-first-year"].get("visibility") == "public"
     assert all(r.valid for r in index.retrospectives.values())
 
 
@@ -310,3 +317,21 @@ def test_status_lists_open_packages_and_their_due_days(qtgov: Qtgov) -> None:
         "  zj-data-platform/analytics       planned          from 2026-04-01 until and including 2026-08-31  "
         "lanting-consulting",
     ]
+
+
+def test_the_public_demo_handbook_shows_the_markdown_retrospective(tmp_path: Path) -> None:
+    from qtgov.site.pipeline import BuildOptions, build
+
+    out = tmp_path / "site"
+    build(BuildOptions(DEMO, out=out, audience="public", languages=("zh",)))
+    page = (out / "zh" / "retrospectives" / "gpu-shanghai-first-year" / "index.html").read_text("utf-8")
+    article = page.split("<article", 1)[1].split("</article>", 1)[0]
+    assert "上海 GPU 市场边界协议一年复盘（虚构）" in article
+    # The body's Markdown, its headings under the page's own, marked with the body's language.
+    assert re.search(r"<h3[^>]*>发生了什么</h3>", article) and re.search(r"<h3[^>]*>我们学到了什么</h3>", article)
+    assert "<li>双方各自定价，从未交换价格或客户名单。</li>" in article
+    assert 'lang="zh"' in article
+    agreement = (out / "zh" / "agreements" / "mb-gpu-shanghai" / "index.html").read_text("utf-8")
+    assert 'href="../../retrospectives/gpu-shanghai-first-year/"' in agreement
+    listing = (out / "zh" / "retrospectives" / "index.html").read_text("utf-8")
+    assert "gpu-shanghai-first-year/" in listing and "zj-data-platform-infra" not in listing
