@@ -5,6 +5,7 @@ origin shows the project rules."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import subprocess
@@ -299,7 +300,7 @@ def test_project_findings_on_the_demo() -> None:
     # Data and Xinghe Cloud bid jointly for databases in Guangdong, which both declare.
     assert found == [
         ("projects/gd-bank-migration.yaml", 17, "r10-bid-coordination"),
-        ("projects/zj-data-platform.yaml", 45, "project-package-overlap"),
+        ("projects/zj-data-platform.yaml", 43, "project-package-overlap"),
     ]
 
 
@@ -335,3 +336,20 @@ def test_the_public_demo_handbook_shows_the_markdown_retrospective(tmp_path: Pat
     assert 'href="../../retrospectives/gpu-shanghai-first-year/"' in agreement
     listing = (out / "zh" / "retrospectives" / "index.html").read_text("utf-8")
     assert "gpu-shanghai-first-year/" in listing and "zj-data-platform-infra" not in listing
+
+
+def test_the_public_demo_project_shows_no_values_and_names_no_left_out_member(tmp_path: Path) -> None:
+    from qtgov.site.pipeline import BuildOptions, build
+
+    out = tmp_path / "site"
+    build(BuildOptions(DEMO, out=out, audience="public", languages=("en",)))
+    page = (out / "en" / "projects" / "zj-data-platform" / "index.html").read_text("utf-8")
+    article = html.unescape(page.split("<article", 1)[1].split("</article>", 1)[0])
+    assert "Data platform for a provincial agency (fictional)" in article
+    assert not (out / "en" / "projects" / "gd-bank-migration").exists()
+    # Lanting Consulting is an alliance-only member: its package is shown as not public, and the
+    # overlap finding that names it (and the note that names it) stay out of the public edition.
+    assert "lanting-consulting (not public)" in article
+    assert "Lanting" not in article and "project-package-overlap" not in article
+    record = json.loads((out / "en" / "api" / "projects" / "zj-data-platform.json").read_text("utf-8"))["record"]
+    assert "value" not in record and all("value" not in p for p in record["packages"])
