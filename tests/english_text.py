@@ -48,7 +48,13 @@ def record_texts(root: Path) -> list[str]:
         except yaml.YAMLError:
             continue
     for path in sorted(root.rglob("*.md")):
-        for line in path.read_text(encoding="utf-8").splitlines():
+        text = path.read_text(encoding="utf-8")
+        if text.startswith("---\n") and "\n---\n" in text[3:]:  # a Markdown record's front matter
+            try:
+                walk(yaml.safe_load(text[4 : text.index("\n---\n", 3)]))
+            except yaml.YAMLError:
+                pass
+        for line in text.splitlines():
             text = line.strip().lstrip("#>-*| ").strip()
             if text:
                 out.add(text)

@@ -136,7 +136,9 @@ def test_new_retrospective_refuses_and_writes_nothing(tmp_path: Path) -> None:
         return result.stderr
 
     base = ("--author", "acme", "--concerns-project", "big")
-    assert refused("old", *base) == "qtgov: retrospective 'old' already exists (retrospectives/old.md); nothing written\n"
+    assert (
+        refused("old", *base) == "qtgov: retrospective 'old' already exists (retrospectives/old.md); nothing written\n"
+    )
     assert refused("old", *base, "--markdown").endswith("(retrospectives/old.md); nothing written\n")
     assert refused("new-one", "--author", "acmee", "--concerns-project", "big") == (
         "qtgov: 'acmee' is not a member (did you mean 'acme'?); nothing written\n"
@@ -145,8 +147,7 @@ def test_new_retrospective_refuses_and_writes_nothing(tmp_path: Path) -> None:
         "qtgov: unknown project 'bigg' (--concerns-project); nothing written\n"
     )
     assert refused("new-one", "--author", "acme") == (
-        "qtgov: give what it looks back on: --concerns-project or --concerns-agreement (repeatable); "
-        "nothing written\n"
+        "qtgov: give what it looks back on: --concerns-project or --concerns-agreement (repeatable); nothing written\n"
     )
     assert refused("new-one", "--concerns-project", "big") == (
         "qtgov: --author is required: the member that writes it (repeatable); nothing written\n"

@@ -452,7 +452,9 @@ def new_retrospective(start: Path, opts: NewRetrospective) -> common.Outcome:
         text = f"---\n{front}---\n{body}"
         plain = {**plain, "body": body, "lang": _default_language(index)}
     else:
-        text, plain = common.render("retrospective", relpath, yaml_value(data), header=_modeline("retrospective") + header)
+        text, plain = common.render(
+            "retrospective", relpath, yaml_value(data), header=_modeline("retrospective") + header
+        )
     common.schema_check("retrospective", relpath, text, "--title")
     common.write_all(root, {relpath: text}, new=True)
     what = ", ".join([*(f"project {p}" for p in projects), *(f"agreement {a}" for a in agreements)])
