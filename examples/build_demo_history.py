@@ -502,7 +502,7 @@ class Builder:
         # Projects and retrospectives are recorded on the last day, before that day's other pull requests, so that the
         # last merge stays the last signature (tests/test_new_user.py reviews it).
         for folder, what in (("projects", "project"), ("retrospectives", "retrospective")):
-            for src in sorted((self.source / folder).glob("*.yaml")):
+            for src in sorted(p for p in (self.source / folder).glob("*.*") if p.suffix in (".yaml", ".md")):
                 rel, text = f"{folder}/{src.name}", src.read_text("utf-8")
                 step = (self.hub_person(last), f"Record {what} {src.stem}", lambda rel=rel, text=text: self.write(rel, text))
                 self.schedule(last, -1, f"{what}/{src.stem}", [step])

@@ -8,6 +8,7 @@ only: ids such as `mb-gpu-shanghai`, paths and codes are not words)."""
 
 from __future__ import annotations
 
+import contextlib
 import html
 import re
 from collections.abc import Iterable, Iterator
@@ -48,7 +49,11 @@ def record_texts(root: Path) -> list[str]:
         except yaml.YAMLError:
             continue
     for path in sorted(root.rglob("*.md")):
-        for line in path.read_text(encoding="utf-8").splitlines():
+        text = path.read_text(encoding="utf-8")
+        if text.startswith("---\n") and "\n---\n" in text[3:]:  # a Markdown record's front matter
+            with contextlib.suppress(yaml.YAMLError):
+                walk(yaml.safe_load(text[4 : text.index("\n---\n", 3)]))
+        for line in text.splitlines():
             text = line.strip().lstrip("#>-*| ").strip()
             if text:
                 out.add(text)

@@ -5,6 +5,7 @@ origin shows the project rules."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import subprocess
@@ -81,8 +82,15 @@ def test_every_record_loads_and_is_schema_valid() -> None:
     assert files == set(index.agreements) and all(a.valid for a in index.agreements.values())
     files = {p.stem for p in (DEMO / "projects").glob("*.yaml")}
     assert files == set(index.projects) and all(p.valid for p in index.projects.values())
-    files = {p.stem for p in (DEMO / "retrospectives").glob("*.yaml")}
-    assert files == set(index.retrospectives) == {"course-bundle-2025", "zj-data-platform-infra"}
+    files = {p.stem for p in (DEMO / "retrospectives").glob("*.*")}
+    assert (
+        files
+        == set(index.retrospectives)
+        == {"course-bundle-2025", "gpu-shanghai-first-year", "zj-data-platform-infra"}
+    )
+    # One in each form: the Markdown one is public, so the public demo handbook shows that path.
+    assert index.retrospectives["gpu-shanghai-first-year"].path == "retrospectives/gpu-shanghai-first-year.md"
+    assert index.retrospectives["gpu-shanghai-first-year"].get("visibility") == "public"
     assert all(r.valid for r in index.retrospectives.values())
 
 
@@ -292,7 +300,7 @@ def test_project_findings_on_the_demo() -> None:
     # Data and Xinghe Cloud bid jointly for databases in Guangdong, which both declare.
     assert found == [
         ("projects/gd-bank-migration.yaml", 17, "r10-bid-coordination"),
-        ("projects/zj-data-platform.yaml", 45, "project-package-overlap"),
+        ("projects/zj-data-platform.yaml", 43, "project-package-overlap"),
     ]
 
 
@@ -310,3 +318,38 @@ def test_status_lists_open_packages_and_their_due_days(qtgov: Qtgov) -> None:
         "  zj-data-platform/analytics       planned          from 2026-04-01 until and including 2026-08-31  "
         "lanting-consulting",
     ]
+
+
+def test_the_public_demo_handbook_shows_the_markdown_retrospective(tmp_path: Path) -> None:
+    from qtgov.site.pipeline import BuildOptions, build
+
+    out = tmp_path / "site"
+    build(BuildOptions(DEMO, out=out, audience="public", languages=("zh",)))
+    page = (out / "zh" / "retrospectives" / "gpu-shanghai-first-year" / "index.html").read_text("utf-8")
+    article = page.split("<article", 1)[1].split("</article>", 1)[0]
+    assert "上海 GPU 市场边界协议一年复盘（虚构）" in article
+    # The body's Markdown, its headings under the page's own, marked with the body's language.
+    assert re.search(r"<h3[^>]*>发生了什么</h3>", article) and re.search(r"<h3[^>]*>我们学到了什么</h3>", article)
+    assert "<li>双方各自定价，从未交换价格或客户名单。</li>" in article
+    assert 'lang="zh"' in article
+    agreement = (out / "zh" / "agreements" / "mb-gpu-shanghai" / "index.html").read_text("utf-8")
+    assert 'href="../../retrospectives/gpu-shanghai-first-year/"' in agreement
+    listing = (out / "zh" / "retrospectives" / "index.html").read_text("utf-8")
+    assert "gpu-shanghai-first-year/" in listing and "zj-data-platform-infra" not in listing
+
+
+def test_the_public_demo_project_shows_no_values_and_names_no_left_out_member(tmp_path: Path) -> None:
+    from qtgov.site.pipeline import BuildOptions, build
+
+    out = tmp_path / "site"
+    build(BuildOptions(DEMO, out=out, audience="public", languages=("en",)))
+    page = (out / "en" / "projects" / "zj-data-platform" / "index.html").read_text("utf-8")
+    article = html.unescape(page.split("<article", 1)[1].split("</article>", 1)[0])
+    assert "Data platform for a provincial agency (fictional)" in article
+    assert not (out / "en" / "projects" / "gd-bank-migration").exists()
+    # Lanting Consulting is an alliance-only member: its package is shown as not public, and the
+    # overlap finding that names it (and the note that names it) stay out of the public edition.
+    assert "lanting-consulting (not public)" in article
+    assert "Lanting" not in article and "project-package-overlap" not in article
+    record = json.loads((out / "en" / "api" / "projects" / "zj-data-platform.json").read_text("utf-8"))["record"]
+    assert "value" not in record and all("value" not in p for p in record["packages"])

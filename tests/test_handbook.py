@@ -343,6 +343,24 @@ def test_public_build_has_no_non_public_material_or_personal_data(public_site: P
     assert not (public_site / "zh" / "agreements" / "hidden").exists()
 
 
+def test_public_findings_never_name_a_non_public_member_even_by_bare_id(public_site: Path) -> None:
+    """The rules on projects name members without quotes ("… to beta, outside its declared focus
+    areas …"): on a public project the public edition drops a finding naming a member it leaves
+    out, as it drops one quoting a left-out id (the packages table says "beta (not public)"
+    by design, without any finding's detail)."""
+    for lang in ("en", "zh"):
+        data = json.loads((public_site / lang / "api" / "findings.json").read_text("utf-8"))
+        messages = [f["message"] for f in data["findings"]]
+        messages += [r["message"] for f in data["findings"] for r in f.get("related") or []]
+        assert [m for m in messages if re.search(r"(?<![\w-])beta(?![\w-])", m)] == []
+        project = (public_site / lang / "projects" / "public-proj" / "index.html").read_text("utf-8")
+        findings = project.split('id="findings"', 1)[1].split("<h2", 1)[0]
+        assert "project-package-overlap" not in findings and "beta" not in findings
+        assert "r10-bid-coordination" in findings  # hub and acme bid together: both public
+        validation = (public_site / lang / "validation" / "index.html").read_text("utf-8")
+        assert "beta" not in validation
+
+
 def test_alliance_build_contains_the_internal_records(alliance_repo: Path, tmp_path: Path) -> None:
     out = tmp_path / "site"
     build(BuildOptions(alliance_repo, out=out, audience="alliance", languages=("en",)))

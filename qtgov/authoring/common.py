@@ -20,7 +20,7 @@ from qtgov.records.index import Index
 from qtgov.records.repo import ID_RE, RESERVED_IDS, find_root, load_repository
 from qtgov.rules.placeholders import TODO_KEY
 
-DIRS = {"member": "members", "agreement": "agreements", "project": "projects"}
+DIRS = {"member": "members", "agreement": "agreements", "project": "projects", "retrospective": "retrospectives"}
 
 
 @dataclass
@@ -217,9 +217,9 @@ def schema_check(kind: str, relpath: str, text: str, option: str) -> None:
     """UsageError, before anything is written, when the record would not match its schema (the
     only way a command writes such a record is by taking a value it was given, e.g. --terms)."""
     from qtgov.records.schemas import iter_schema_findings
-    from qtgov.records.yamlload import parse_text
+    from qtgov.records.yamlload import parse_bytes
 
-    doc = parse_text(relpath, text).document
+    doc = parse_bytes(relpath, text.encode("utf-8")).document  # YAML, or a Markdown retrospective
     if doc is None:
         return
     for finding in iter_schema_findings(kind, doc):

@@ -1,5 +1,6 @@
-"""`qtgov new member`, `qtgov new agreement` and `qtgov new project`: a record that validates,
-with placeholders for what only its authors can decide (docs/design/authoring.md)."""
+"""`qtgov new member`, `qtgov new agreement`, `qtgov new project` and `qtgov new retrospective`:
+a record that validates, with placeholders for what only its authors can decide
+(docs/design/authoring.md)."""
 
 from __future__ import annotations
 
@@ -372,6 +373,105 @@ def new_project(start: Path, opts: NewProject) -> common.Outcome:
             f"(r5-sensitive-data) in a{'n' if visibility == 'alliance' else ''} {visibility} record",
             "fill in the placeholders (qtgov validate lists them)",
         ],
+        root=root,
+    )
+    return common.finish(outcome, {relpath: plain})
+
+
+@dataclass(frozen=True)
+class NewRetrospective:
+    ident: str
+    #: The members that write it (one at least)
+    authors: tuple[str, ...]
+    title: str | None = None
+    title_en: str | None = None
+    projects: tuple[str, ...] = ()
+    agreements: tuple[str, ...] = ()
+    date: dt.date | None = None  # default: today
+    #: Write retrospectives/ID.md (front matter and a Markdown body) instead of YAML
+    markdown: bool = False
+    visibility: str | None = None  # default: public in a public repository, else alliance
+
+
+def new_retrospective(start: Path, opts: NewRetrospective) -> common.Outcome:
+    """Write retrospectives/ID.yaml (or .md) with its authors and what it concerns, and
+    placeholders for its text; nothing when anything is wrong (docs/design/projects.md)."""
+    root, index = common.repository(start)
+    common.check_new_id("retrospective", opts.ident)
+    authors = list(dict.fromkeys(opts.authors))
+    if not authors:
+        raise UsageError("--author is required: the member that writes it (repeatable); nothing written")
+    if not opts.projects and not opts.agreements:
+        raise UsageError(
+            "give what it looks back on: --concerns-project or --concerns-agreement (repeatable); nothing written"
+        )
+    if opts.visibility == "restricted":
+        # The schema asks for its text and visibility-restricted forbids it: such a
+        # retrospective is written in a private repository instead (docs/design/projects.md).
+        raise UsageError(
+            "--visibility restricted: a restricted retrospective may not carry its text, so it belongs in a "
+            "private repository; use public or alliance; nothing written"
+        )
+    visibility = _visibility(index, opts.visibility, "retrospective")
+    common.members_known(index, authors)
+    projects, agreements = list(dict.fromkeys(opts.projects)), list(dict.fromkeys(opts.agreements))
+    for kind, ids, known in (("project", projects, index.projects), ("agreement", agreements, index.agreements)):
+        for ident in ids:
+            if ident not in known:
+                raise UsageError(f"unknown {kind} {ident!r} (--concerns-{kind}); nothing written")
+    yaml_path = common.record_path(root, "retrospective", opts.ident)
+    md_path = yaml_path.removesuffix(".yaml") + ".md"
+    common.inside(root, md_path)
+    existing = index.retrospectives.get(opts.ident)
+    taken = [existing.path] if existing is not None else [p for p in (yaml_path, md_path) if (root / p).exists()]
+    if taken:  # in either form: one id, one retrospective
+        raise UsageError(f"retrospective {opts.ident!r} already exists ({taken[0]}); nothing written")
+    relpath = md_path if opts.markdown else yaml_path
+    concerns: dict[str, Any] = {}
+    if projects:
+        concerns["projects"] = projects
+    if agreements:
+        concerns["agreements"] = agreements
+    data: dict[str, Any] = {
+        "id": opts.ident,
+        "title": _title(index, opts.title, opts.title_en, "retrospective"),
+        "date": (opts.date or dt.date.today()).isoformat(),
+        "authors": authors,
+        "visibility": visibility,
+        "concerns": concerns,
+    }
+    body = "TODO: what happened and what the alliance learned, in Markdown.\n"
+    if not opts.markdown:
+        data["happened"] = "TODO: what happened"
+        data["learned"] = "TODO: what the alliance learned"
+    header = "# Written by qtgov new retrospective: replace every TODO.\n"
+    from qtgov.authoring.yamldoc import yaml_value
+
+    if opts.markdown:
+        front, plain = common.render("retrospective", yaml_path, yaml_value(data), header=header)
+        text = f"---\n{front}---\n{body}"
+        plain = {**plain, "body": body, "lang": _default_language(index)}
+    else:
+        text, plain = common.render(
+            "retrospective", relpath, yaml_value(data), header=_modeline("retrospective") + header
+        )
+    common.schema_check("retrospective", relpath, text, "--title")
+    common.write_all(root, {relpath: text}, new=True)
+    what = ", ".join([*(f"project {p}" for p in projects), *(f"agreement {a}" for a in agreements)])
+    notes = ["fill in the placeholders (qtgov validate lists them)"]
+    if visibility == "public":
+        notes.insert(
+            0,
+            "a public retrospective is published: validate reports any naming of a non-public record in its "
+            "text (prose-visibility)",
+        )
+    outcome = common.Outcome(
+        changed=[f"{relpath}: new retrospective {opts.ident} by {', '.join(authors)}, on {what}"],
+        paths=[relpath],
+        branch=f"retrospective/{opts.ident}",
+        subject=f"Retrospective {opts.ident}",
+        trailers=[("Qtgov-Record", relpath), ("Qtgov-Event", "retrospective recorded")],
+        notes=notes,
         root=root,
     )
     return common.finish(outcome, {relpath: plain})

@@ -154,7 +154,7 @@ def _report(outcome: Outcome) -> None:
 
 @click.group()
 def new() -> None:
-    """Write a new member, agreement or project record."""
+    """Write a new member, agreement, project or retrospective record."""
 
 
 @new.command("member")
@@ -262,6 +262,69 @@ def new_project(
         brought_by=brought_by,
         title=title,
         title_en=title_en,
+        visibility=visibility,
+    )
+    _report(run(repo, options))
+
+
+@new.command("retrospective")
+@click.argument("retrospective_id", metavar="ID")
+@click.option("--author", "authors", multiple=True, metavar="MEMBER", help="A member that writes it (repeatable).")
+@click.option("--title", help="Its title, in the alliance's default language (default: a placeholder).")
+@click.option("--title-en", "title_en", help="Its English title.")
+@click.option(
+    "--concerns-project", "projects", multiple=True, metavar="PROJECT", help="A project it looks back on (repeatable)."
+)
+@click.option(
+    "--concerns-agreement",
+    "agreements",
+    multiple=True,
+    metavar="AGREEMENT",
+    help="An agreement it looks back on (repeatable).",
+)
+@click.option("--date", "date_", metavar="DATE", help="The day it is written (default: today).")
+@click.option("--markdown", is_flag=True, help="Write retrospectives/ID.md: front matter, then the text in Markdown.")
+@click.option(
+    "--visibility",
+    type=click.Choice(["public", "alliance"]),
+    help="Who may read it (default: public in a public repository, else alliance).",
+)
+@repo_option
+def new_retrospective(
+    retrospective_id: str,
+    authors: tuple[str, ...],
+    title: str | None,
+    title_en: str | None,
+    projects: tuple[str, ...],
+    agreements: tuple[str, ...],
+    date_: str | None,
+    markdown: bool,
+    visibility: str | None,
+    repo: Path,
+) -> None:
+    """Write retrospectives/ID.yaml (or .md with --markdown): a retrospective (复盘) of projects
+    or agreements.
+
+    Its text is left as placeholders (what happened, what was learned) for its authors to
+    write. Refuses an id that exists (in either form), unknown members, projects or agreements,
+    or a path outside the repository, writing nothing.
+    """
+    from qtgov.authoring.common import parse_date
+    from qtgov.authoring.new import NewRetrospective
+    from qtgov.authoring.new import new_retrospective as run
+
+    if not authors and sys.stdin.isatty():
+        authors = (click.prompt("Author (a member id)").strip(),)
+    title = _ask(title, "--title", "Title (blank: a placeholder)", optional=True)
+    options = NewRetrospective(
+        retrospective_id,
+        authors,
+        title=title,
+        title_en=title_en,
+        projects=projects,
+        agreements=agreements,
+        date=parse_date(date_, "--date") if date_ else None,
+        markdown=markdown,
         visibility=visibility,
     )
     _report(run(repo, options))

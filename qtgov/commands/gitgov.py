@@ -152,8 +152,8 @@ def sign(agreement: str, member: str, representative: str, date_: str | None, me
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @lang_option
 def history(record_id: str | None, repo: Path, fmt: str, lang: str | None) -> None:
-    """The timeline of a member or agreement (ID; `alliance` for the settings), or without ID the
-    changelog of every record, newest first.
+    """The timeline of a member, agreement, project or retrospective (ID; `alliance` for the
+    settings), or without ID the changelog of every record, newest first.
 
     Each entry: the date of the main-line merge that brought it in, the commit and author that
     made it, and what changed in governance terms.
@@ -181,7 +181,15 @@ def history(record_id: str | None, repo: Path, fmt: str, lang: str | None) -> No
     # The text names people and records as the records name them today (JSON keeps the ids).
     index = load_repository(repo).index
     language = report_lang(lang, lambda: index.settings.languages)
-    names = record_names(index.members, index.agreements, language, index.settings.languages, index.settings.counsel)
+    names = record_names(
+        index.members,
+        index.agreements,
+        language,
+        index.settings.languages,
+        index.settings.counsel,
+        projects=index.projects,
+        retrospectives=index.retrospectives,
+    )
     if record_id is not None:
         emit(render_text(timeline, language, names))
     else:

@@ -5,7 +5,8 @@ version diffs. Everything returned is a plain value:
 
 - `record_histories(root)` -> {path: RecordHistory} for every record file ever on the main line;
 - `timelines(root, index)` -> {path: [HistoryEntry, newest first]} (what record pages show);
-- `history_of(root, record_id)` -> RecordHistory of one member or agreement;
+- `history_of(root, record_id)` -> RecordHistory of one member, agreement, project or
+  retrospective;
 - `changelog(histories)` -> every entry of every record, newest first;
 - `read_versions(root, blob_ids)` -> {blob id: text} to diff two versions of a record.
 
@@ -57,7 +58,7 @@ class HistoryEntry:
     handbook shows `author` (the commit's name) and never publishes the address."""
 
     path: str
-    kind: str  # member | agreement | alliance | taxonomy
+    kind: str  # member | agreement | project | retrospective | alliance | taxonomy
     record: str
     date: str  # committer date of the main-line (first-parent) commit that brought it in
     merge: str  # that main-line commit
@@ -206,7 +207,7 @@ class Ref(str):
     the English `summary` carry, unchanged) and what it is, so that a report can say the name
     or title instead (`named`). A representative's `owner` is the member they act for."""
 
-    kind: str  # member | agreement | person | counsel
+    kind: str  # member | agreement | project | retrospective | person | counsel
     owner: str | None
 
     def __new__(cls, ident: str, kind: str, owner: str | None = None) -> Ref:
@@ -234,6 +235,8 @@ def _person(ident: Any, member: Any) -> str:
 def named(text: str, name_of: Callable[[Ref], str | None]) -> str:
     """`text` (an event summary, a provenance reason) with each `Ref` in it replaced by the name
     `name_of` gives (the id stays when it gives none); still a `msg`, to render in a language."""
+    if isinstance(text, Ref):  # an item of a list of members (a Joined)
+        return name_of(text) or text
     if isinstance(text, Joined):
         return joined(text.separator, (named(item, name_of) for item in text.items))
     if not isinstance(text, Message) or not text.template:
@@ -267,20 +270,24 @@ def record_names(
     lang: str,
     order: Iterable[str] = (),
     counsel: Iterable[Any] = (),
+    *,
+    projects: Mapping[str, Any] | None = None,
+    retrospectives: Mapping[str, Any] | None = None,
 ) -> Callable[[Ref], str | None]:
     """The `name_of` for `named` from records (anything with `.get`, such as index records):
-    members by name, agreements by title, representatives and counsel by name. Pass only the
-    records the reader may see: the others keep their ids."""
+    members by name, agreements, projects and retrospectives by title, representatives and
+    counsel by name. Pass only the records the reader may see: the others keep their ids."""
     languages = tuple(order)
+    titled = {"agreement": agreements, "project": projects or {}, "retrospective": retrospectives or {}}
     counsel_names = {c.get("id"): c.get("name") for c in counsel if isinstance(c, Mapping)}
 
     def name_of(ref: Ref) -> str | None:
         if ref.kind == "member":
             member = members.get(str(ref))
             return pick_text(member.get("name"), lang, languages) if member is not None else None
-        if ref.kind == "agreement":
-            agreement = agreements.get(str(ref))
-            return pick_text(agreement.get("title"), lang, languages) if agreement is not None else None
+        if ref.kind in titled:
+            record = titled[ref.kind].get(str(ref))
+            return pick_text(record.get("title"), lang, languages) if record is not None else None
         if ref.kind == "person":
             owner = members.get(ref.owner or "")
             for rep in (owner.get("representatives") or []) if owner is not None else []:
@@ -751,7 +758,7 @@ def record_histories(
 def histories_from_log(repo: Any, log: Any, *, paths: Iterable[str] | None = None) -> dict[str, RecordHistory]:
     """`record_histories` over an already read `qtgov.gitgov.git.Log` (shared with provenance)."""
     wanted = set(paths) if paths is not None else None
-    by_path = log.by_path(("charter", "members", "agreements"))
+    by_path = log.by_path(("charter", "members", "agreements", "projects", "retrospectives"))
     line = set(log.first_parent)
     line_pos = {sha: i for i, sha in enumerate(reversed(log.first_parent))}  # 0 = oldest
     topo = log.position()
@@ -818,21 +825,32 @@ def histories_from_log(repo: Any, log: Any, *, paths: Iterable[str] | None = Non
 
 
 def history_of(root: Path, record_id: str) -> RecordHistory:
-    """The timeline of one member or agreement (by id), or of `charter/alliance.yaml` for
-    `alliance`. Raises UsageError when no such record ever existed on the main line."""
+    """The timeline of one member, agreement, project or retrospective (by id; a retrospective
+    in either form, `.yaml` or `.md`, and across a change of form), or of
+    `charter/alliance.yaml` for `alliance`. Raises UsageError when no such record ever existed
+    on the main line."""
     from qtgov.errors import UsageError
 
     if record_id == "alliance":
         candidates = [ALLIANCE_FILE]
     elif ID_RE.match(record_id):
-        candidates = [f"members/{record_id}.yaml", f"agreements/{record_id}.yaml"]
+        candidates = [
+            f"{folder}/{record_id}.{ext}"
+            for folder, ext in (
+                ("members", "yaml"),
+                ("agreements", "yaml"),
+                ("projects", "yaml"),
+                ("retrospectives", "yaml"),
+                ("retrospectives", "md"),
+            )
+        ]
     else:
         raise UsageError(f"{record_id!r} is not a record id")
     histories = record_histories(root, paths=candidates)
     found = [histories[p] for p in candidates if p in histories and histories[p].entries]
     if not found:
-        raise UsageError(f"no member or agreement {record_id!r} in the history of {root}")
-    if len(found) > 1:  # a member and an agreement sharing an id: show both, members first
+        raise UsageError(f"no member, agreement, project or retrospective {record_id!r} in the history of {root}")
+    if len(found) > 1:  # records sharing an id, or both forms of a retrospective: one timeline
         entries = sorted((e for h in found for e in h.entries), key=lambda e: (e.date, e.path))
         return RecordHistory(found[0].path, found[0].kind, record_id, tuple(entries))
     return found[0]

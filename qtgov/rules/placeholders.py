@@ -65,6 +65,7 @@ def check_placeholders(index: Index) -> Iterator[Finding]:
     placeholder remains.
     """
     records = [*index.members.values(), *index.agreements.values(), *index.projects.values()]
+    records += index.retrospectives.values()  # no status: a warning until replaced
     early_status = {"agreement": ("draft",), "project": ("bid",)}
     for record in sorted(records, key=lambda r: r.path):
         status = record.get("status")
@@ -74,6 +75,7 @@ def check_placeholders(index: Index) -> Iterator[Finding]:
             line, column = _where(record, path)
             field = "/".join(str(p) for p in path if p != TODO_KEY) or "the record"
             what = note if not note.startswith(TODO_TEXT) else note.removeprefix(TODO_TEXT).lstrip(" :") or "a value"
+            what = what.strip().partition("\n")[0] or "a value"  # a Markdown body: its first line
             yield check_placeholders.finding(
                 record.path,
                 line,

@@ -29,6 +29,11 @@ BLOCKING_RULES = frozenset({"record-id", "reference", "alliance-file"})
 #: Overlap labels that still need coordinating (open overlaps).
 OPEN_LABELS = ("conflict", "pending", "blocked-review")
 _QUOTED_ID = re.compile(r"['\"`]([a-z0-9][a-z0-9-]{1,62})['\"`]")
+#: Any id-shaped whole word: the rules on projects and retrospectives name the members they are
+#: about (an assignee, the bidders, another member with a declared focus area) without quotes.
+_BARE_ID = re.compile(r"(?<![A-Za-z0-9_-])([a-z0-9][a-z0-9-]{1,62})(?![A-Za-z0-9_-])")
+#: Files whose findings are read for bare ids as well as quoted ones.
+_BARE_ID_PATHS = ("projects/", "retrospectives/")
 NOT_PUBLIC_LABEL = "coordinated-not-public"
 #: Rules whose messages quote a project's or package's value (sensitive): kept out of a public
 #: edition even on a public project (docs/design/projects.md).
@@ -152,7 +157,8 @@ class SiteModel:
 
     def finding_visible(self, finding: Finding) -> bool:
         """In a public edition: every file it points at is public, and its message names no
-        record the edition leaves out."""
+        record the edition leaves out (for a project or retrospective, not even by a bare id, as
+        its rules name members without quotes)."""
         if not self.public:
             return True
         if finding.rule in VALUE_RULES:
@@ -162,7 +168,8 @@ class SiteModel:
             return False
         hidden = self.hidden_ids
         texts = [finding.message, *(r.message for r in finding.related)]
-        return not any(word in hidden for text in texts for word in _QUOTED_ID.findall(text))
+        ids = _BARE_ID if finding.path.startswith(_BARE_ID_PATHS) else _QUOTED_ID
+        return not any(word in hidden for text in texts for word in ids.findall(text))
 
     @functools.cached_property
     def visible_findings(self) -> list[Finding]:
