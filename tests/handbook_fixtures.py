@@ -270,7 +270,7 @@ def make_alliance(
         ),
         "retrospectives/older-retro.yaml": retrospective("older-retro", "Older retro", "public", "2025-03-01", None),
         "retrospectives/hidden-concern.yaml": retrospective(
-            "hidden-concern", "About a hidden project", "public", "2025-05-01", "[projsecretid]", agreements=False
+            "hidden-concern", "About an unlisted project", "public", "2025-05-01", "[projsecretid]", agreements=False
         ),
         "retrospectives/secret-retro.yaml": retrospective(
             "secret-retro", "RETROSECRETMARKER", "alliance", "2025-08-01", "[projsecretid]"

@@ -231,14 +231,14 @@ def test_retrospectives_newest_first(public: Path, internal: Path) -> None:
     rows = _rows(_article(_page(public / "en", "retrospectives")))
     assert rows == [
         ["10 July 2025", "Public retro", "Hub Technology", "Public project; Public boundary; 1 more not public"],
-        ["1 May 2025", "About a hidden project", "Hub Technology", "1 record(s) not public"],
+        ["1 May 2025", "About an unlisted project", "Hub Technology", "1 record(s) not public"],
         ["1 March 2025", "Older retro", "Hub Technology", "Public boundary"],
     ]
     alliance = _rows(_article(_page(internal / "en", "retrospectives")))
     assert [r[:2] for r in alliance] == [
         ["1 August 2025", "RETROSECRETMARKER"],
         ["10 July 2025", "Public retro"],
-        ["1 May 2025", "About a hidden project"],
+        ["1 May 2025", "About an unlisted project"],
         ["1 March 2025", "Older retro"],
     ]
     assert alliance[1][3] == "Public project; PROJECTSECRETMARKER; Public boundary"

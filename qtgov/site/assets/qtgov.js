@@ -48,7 +48,36 @@
     box.hidden = false;
     apply();
   }
+  /* Search (Material for MkDocs): a result whose page title is the query, or starts with it,
+     comes first. The engine ranks by how often the query's words occur, so a page that merely
+     mentions a member could outrank the member's own page. The other results keep its order. */
+  function normal(text) { return (text || "").replace(/[\u200b\s]+/g, " ").trim().toLowerCase(); }
+  function setupSearch() {
+    var list = document.querySelector(".md-search-result__list");
+    var input = document.querySelector("input.md-search__input");
+    if (!list || !input || !window.MutationObserver) { return; }
+    function rank(item, query) {
+      var heading = item.querySelector("h1");
+      var title = normal(heading ? heading.textContent : "");
+      return title === query ? 0 : (title.indexOf(query) === 0 ? 1 : 2);
+    }
+    function reorder() {
+      var query = normal(input.value);
+      if (!query) { return; }
+      var items = Array.prototype.slice.call(list.children);
+      var ranked = items.map(function (item, i) { return [rank(item, query), i, item]; });
+      ranked.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; });
+      for (var i = 0; i < ranked.length; i++) {
+        if (ranked[i][2] !== items[i]) {
+          for (var j = 0; j < ranked.length; j++) { list.appendChild(ranked[j][2]); }
+          return;
+        }
+      }
+    }
+    new MutationObserver(reorder).observe(list, { childList: true });
+  }
   function init() {
+    setupSearch();
     var boxes = document.querySelectorAll("[data-qt-filter]");
     for (var i = 0; i < boxes.length; i++) { setup(boxes[i]); }
     var cardBoxes = document.querySelectorAll("[data-qt-cards]");
