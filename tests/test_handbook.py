@@ -346,8 +346,7 @@ def test_public_build_has_no_non_public_material_or_personal_data(public_site: P
 def test_public_findings_never_name_a_non_public_member_even_by_bare_id(public_site: Path) -> None:
     """The rules on projects name members without quotes ("… to beta, outside its declared focus
     areas …"): on a public project the public edition drops a finding naming a member it leaves
-    out, as it drops one quoting a left-out id (the packages table says "beta (not public)"
-    by design, without any finding's detail)."""
+    out, as it drops one quoting a left-out id."""
     for lang in ("en", "zh"):
         data = json.loads((public_site / lang / "api" / "findings.json").read_text("utf-8"))
         messages = [f["message"] for f in data["findings"]]
@@ -359,6 +358,22 @@ def test_public_findings_never_name_a_non_public_member_even_by_bare_id(public_s
         assert "r10-bid-coordination" in findings  # hub and acme bid together: both public
         validation = (public_site / lang / "validation" / "index.html").read_text("utf-8")
         assert "beta" not in validation
+
+
+def test_public_pages_never_identify_a_left_out_member_or_agreement(public_site: Path) -> None:
+    """A member or agreement the public edition leaves out is never identified, not even by its
+    id (which says who is in the alliance, or which market was divided): where a public record
+    refers to one, the page says "a member (not public)"."""
+    ids = re.compile(r"(?<![\w-])(beta|hub-acme)(?![\w-])")
+    found = {
+        (path, m.group(1))
+        for path, data in _files(public_site).items()
+        for m in ids.finditer(data.decode("utf-8", "replace"))
+    }
+    assert sorted(found) == []
+    project = (public_site / "en" / "projects" / "public-proj" / "index.html").read_text("utf-8")
+    assert "a member (not public)" in project
+    assert "一名成员（未公开）" in (public_site / "zh" / "projects" / "public-proj" / "index.html").read_text("utf-8")
 
 
 def test_alliance_build_contains_the_internal_records(alliance_repo: Path, tmp_path: Path) -> None:

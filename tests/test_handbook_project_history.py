@@ -125,7 +125,7 @@ def test_changelog_and_feed_carry_only_the_edition_s_records(public: Path, inter
         ["3 May 2025", "Public retro", "learned changed"],
         ["2 April 2025", "Public project", "status in-progress → delivered"],
     ]
-    assert ["1 March 2025", "About a hidden project", "retrospective added (by Hub Technology)"] in rows
+    assert ["1 March 2025", "About an unlisted project", "retrospective added (by Hub Technology)"] in rows
     assert len(rows) == 12  # no event of an alliance-only or restricted record
     internal_rows = _rows(_page(internal / "en", "changelog"))
     assert ["2 April 2025", "PROJECTSECRETMARKER", "status won → in-progress"] in internal_rows

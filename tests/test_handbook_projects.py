@@ -102,7 +102,7 @@ def test_project_page_summary_packages_and_timeline(public: Path) -> None:
     article = _article(page)
     assert _text(article.split('<h2 id="details"')[0]).endswith(
         "Hub Technology delivers Public project for Some client (subcontract), from 1 January 2025 until "
-        "31 December 2025; 3 packages are delivered by Acme Cloud 艾克米云; beta (not public); Hub Technology."
+        "31 December 2025; 3 packages are delivered by Acme Cloud 艾克米云; a member (not public); Hub Technology."
     )
     assert 'href="../../api/projects/public-proj.json"' in article
     packages = _section(article, "packages")
@@ -118,7 +118,7 @@ def test_project_page_summary_packages_and_timeline(public: Path) -> None:
             "—",
             "Public boundary",
         ],
-        ["run", "Run", "beta (not public)", "1 July 2025", "31 December 2025", "planned", "build", "—"],
+        ["run", "Run", "a member (not public)", "1 July 2025", "31 December 2025", "planned", "build", "—"],
         ["support", hostile, "Hub Technology", "1 March 2025", "30 September 2025", "in progress", "—", "—"],
     ]
     assert '<a href="../../members/acme/">Acme Cloud 艾克米云</a>' in packages
@@ -131,7 +131,7 @@ def test_project_page_summary_packages_and_timeline(public: Path) -> None:
     assert [b[0] for b in bars] == ["build", "run", "support"]
     assert all(b[1].count('<rect class="qt-tl-bar') == 1 for b in bars)
     assert '<a xlink:href="../../members/acme/">' in bars[0][1] and ">Acme Cloud 艾克米云</text>" in bars[0][1]
-    assert "<a " not in bars[1][1] and ">beta (not public)</text>" in bars[1][1]
+    assert "<a " not in bars[1][1] and ">a member (not public)</text>" in bars[1][1]
     # A tick for every month; a label where it fits (the year's first label carries the year, and
     # February would run into it).
     months = re.findall(r'class="qt-tl-month"[^>]*>([^<]+)<', svg.group(0))

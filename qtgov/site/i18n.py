@@ -312,6 +312,9 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "supersedes": ("取代", "Supersedes"),
     "diff_with": ("与 {id} 的差异", "Changes from {id}"),
     "not_public": ("（未公开）", "(not public)"),
+    "member_not_public": ("一名成员（未公开）", "a member (not public)"),
+    "agreement_not_public": ("一份协议（未公开）", "an agreement (not public)"),
+    "person_not_public": ("一名代表（未公开）", "a representative (not public)"),
     # contribution pages (docs/design/economics.md)
     "contributions": ("贡献度量", "Contributions measured"),
     "contributions_title": ("{name}：贡献度量", "{name}: contributions measured"),

@@ -25,7 +25,7 @@ from qtgov.site import i18n, marketmap, relations
 from qtgov.site.charter import CharterPage, Prose, charter_pages, load_prose
 from qtgov.site.escaping import Md, html_attr, html_text, md, md_inline, plain
 from qtgov.site.model import SiteModel
-from qtgov.site.render import render, render_to
+from qtgov.site.render import edition_names, render, render_to
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 DEADLINE_WINDOW = dt.timedelta(days=365)
@@ -113,6 +113,7 @@ def base_context(site: Site) -> dict[str, Any]:
         "agreements_by_id": {a.id: a for a in model.agreements},
         "projects_by_id": {p.id: p for p in model.projects},
         "retrospectives_by_id": {r.id: r for r in model.retrospectives},
+        "hidden_ids": model.hidden_ids,
         "rule_ids": frozenset(r.id for r in all_rules()),
         "page_for_path": page_for_path,
         "taxonomy_name": _taxonomy_names(model),
@@ -429,7 +430,7 @@ def _timeline(site: Site, rows: list[dict[str, Any]], page: str) -> dict[str, Md
                 Bar(
                     package=str(row["id"]),
                     title=i18n.pick(row["title"], lang, site.languages) or str(row["id"]),
-                    assignee=name or f"{row['assignee']} {i18n.t('not_public', lang)}",
+                    assignee=name or i18n.t("member_not_public", lang),
                     href=page_href(page, f"members/{row['assignee']}.md") if member else None,
                     start=start,
                     end=end,
@@ -1115,7 +1116,9 @@ def atom_feed(site: Site, lang: str, events: list[dict[str, Any]]) -> str:
         lines.append(f'  <link rel="alternate" href={quoteattr(f"{base}/{lang}/changelog/")}/>')
     from qtgov.gitgov.history import named, record_names
 
-    name_of = record_names(members, {a.id: a for a in model.agreements}, lang, site.languages)
+    name_of = edition_names(
+        record_names(members, {a.id: a for a in model.agreements}, lang, site.languages), model.hidden_ids, lang
+    )
     for e in events[:FEED_ENTRIES]:
         args = dict(e["args"])
         if isinstance(args.get("summary"), messages.Message):  # a history event, as the changelog shows it
@@ -1289,8 +1292,19 @@ def _project_data(site: Site, project: Record) -> dict[str, Any]:
         if key in data:
             data[key] = _withheld_text(site, data[key])
     data["agreements"] = [a for a in data.get("agreements") or [] if model.agreement_visible(str(a))]
+    # A member this edition leaves out is not identified: its id becomes null ("not public").
+    hidden = model.hidden_ids
+    for key in ("prime", "brought_by"):
+        if data.get(key) in hidden:
+            data[key] = None
+    if isinstance(data.get("bidders"), list):
+        data["bidders"] = [b if b not in hidden else None for b in data["bidders"]]
+    if isinstance(data.get("client"), dict) and data["client"].get("member") in hidden:
+        data["client"] = {"member": None}
     for package in data.get("packages") or []:
         if isinstance(package, dict):
+            if package.get("assignee") in hidden:
+                package["assignee"] = None
             package.pop("value", None)
             package.pop("share", None)
             if "agreements" in package:

@@ -128,7 +128,33 @@ def _named(ctx: Any, text: str) -> str:
 
     lang = _lang(ctx)
     name_of = record_names(ctx["members_by_id"], ctx["agreements_by_id"], lang, ctx["languages"])
-    return messages.render(named(text, name_of), lang)
+    return messages.render(named(text, edition_names(name_of, ctx.get("hidden_ids", ()), lang)), lang)
+
+
+_HIDDEN_KEYS = {
+    "member": "member_not_public",
+    "agreement": "agreement_not_public",
+    "project": "not_public",
+    "retrospective": "not_public",
+}
+
+
+def edition_names(name_of: Any, hidden: Any, lang: str) -> Any:
+    """`name_of` for `named` in an edition: what it names stays named; a record the edition leaves
+    out becomes "a member (not public)" (never its id), and so does a representative of such a
+    member."""
+
+    def named_here(ref: Any) -> str | None:
+        found = name_of(ref)
+        if found is not None:
+            return str(found)
+        if ref.kind in _HIDDEN_KEYS and str(ref) in hidden:
+            return i18n.t(_HIDDEN_KEYS[ref.kind], lang)
+        if ref.kind == "person" and (ref.owner or "") in hidden:
+            return i18n.t("person_not_public", lang)
+        return None
+
+    return named_here
 
 
 @jinja2.pass_context
@@ -290,19 +316,28 @@ def _text(value: Any) -> str:
     return md_inline(value if isinstance(value, str) else str(value))
 
 
+def _hidden(ctx: Any, record_id: Any, key: str) -> str:
+    """A record this edition has no page for: one it leaves out is neither named nor identified
+    ("a member (not public)": its id would say who is in the alliance); an id no record has (a
+    mistake the validation page reports) is shown as written."""
+    if str(record_id) in ctx.get("hidden_ids", ()):
+        return _text(i18n.t(key, _lang(ctx)))
+    return f"{_text(record_id)} {_text(i18n.t('not_public', _lang(ctx)))}"
+
+
 def member_link_str(ctx: Any, member_id: Any, text: Any = None) -> str:
-    """`[name](members/<id>.md)`, or the id and "(not public)" when this edition has no page."""
+    """`[name](members/<id>.md)`; a member this edition leaves out is "a member (not public)"."""
     lang = _lang(ctx)
     member = ctx["members_by_id"].get(member_id)
     if member is None:
-        return f"{_text(member_id)} {_text(i18n.t('not_public', lang))}"
+        return _hidden(ctx, member_id, "member_not_public")
     label = text if text is not None else i18n.pick(member.get("name"), lang, ctx["languages"]) or member_id
     return f"[{_text(label)}]({relative(str(ctx['page_path']), f'members/{slug(member_id)}.md')})"
 
 
 def agreement_link_str(ctx: Any, agreement_id: Any, text: Any = None) -> str:
     if agreement_id not in ctx["agreements_by_id"]:
-        return f"{_text(agreement_id)} {_text(i18n.t('not_public', _lang(ctx)))}"
+        return _hidden(ctx, agreement_id, "agreement_not_public")
     if text is not None:
         label = text
     else:  # the title people know it by, in the page's language; the id only when it has none
