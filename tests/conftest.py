@@ -14,6 +14,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -187,3 +188,19 @@ def read_only(path: Path, *args: str) -> list[str]:
         if p.is_dir():
             p.chmod(0o555)
     return list(args)
+
+
+def bench_generator() -> ModuleType:
+    """benchmarks/generate.py as a module (it is a script, not part of the package): tests that
+    need a realistic generated alliance call `bench_generator().generate(root, members=…)`."""
+    import importlib.util
+
+    name = "qtgov_bench_generate"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module

@@ -3,33 +3,21 @@ of a cold one, after any one-file change, and a new qtgov version or rule set is
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
 from qtgov.findings import Finding, Severity
 from qtgov.validate import validate
-from tests.conftest import ROOT, run_qtgov
-
-
-def _generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("qtgov_bench_generate_cache", ROOT / "benchmarks" / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+from tests.conftest import bench_generator, run_qtgov
 
 
 @pytest.fixture(scope="module")
 def alliance(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("alliance") / "repo"
-    _generator().generate(root, members=25, agreements=60, claims_per_member=4, seed=3)
+    bench_generator().generate(root, members=25, agreements=60, claims_per_member=4, seed=3)
     return root
 
 

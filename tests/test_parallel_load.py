@@ -4,7 +4,6 @@ workers nor a partial cache behind."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import shutil
@@ -13,7 +12,6 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
@@ -22,16 +20,7 @@ from qtgov.records.cache import FileCache
 from qtgov.records.filework import PARALLEL_MIN_FILES, compute, pool_size, resolve_jobs
 from qtgov.records.repo import load_repository
 from qtgov.validate import validate
-from tests.conftest import ROOT, qtgov_env, run_qtgov
-
-
-def _generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("qtgov_bench_generate_parallel", ROOT / "benchmarks" / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+from tests.conftest import bench_generator, qtgov_env, run_qtgov
 
 
 def _break(root: Path) -> None:
@@ -53,7 +42,7 @@ def _break(root: Path) -> None:
 @pytest.fixture(scope="module")
 def broken(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("parallel") / "repo"
-    _generator().generate(root, members=80, agreements=150, claims_per_member=3, seed=5)
+    bench_generator().generate(root, members=80, agreements=150, claims_per_member=3, seed=5)
     _break(root)
     return root
 
@@ -146,7 +135,7 @@ def _alive(pid: int) -> bool:
 @pytest.fixture(scope="module")
 def large(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("parallel-large") / "repo"
-    _generator().generate(root, members=400, agreements=800, claims_per_member=4, seed=6)
+    bench_generator().generate(root, members=400, agreements=800, claims_per_member=4, seed=6)
     return root
 
 

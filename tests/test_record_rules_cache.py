@@ -4,32 +4,20 @@ changed file only."""
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
 from qtgov.rules import all_rules
 from qtgov.validate import validate
-from tests.conftest import ROOT, run_qtgov
-
-
-def _generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("qtgov_bench_generate_rules", ROOT / "benchmarks" / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+from tests.conftest import bench_generator, run_qtgov
 
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("record-rules") / "repo"
-    _generator().generate(root, members=20, agreements=40, claims_per_member=3, seed=8)
+    bench_generator().generate(root, members=20, agreements=40, claims_per_member=3, seed=8)
     return root
 
 
