@@ -622,8 +622,8 @@ def check_r1(index: Index) -> Iterator[Finding]:
     **What to do.** Prefer `holder: shared` with a `cooperation` note: all parties may operate
     and work through overlaps to coordinate without a restraint. Where a restraint is truly needed,
     make it ancillary to a real collaboration, as narrow in scope and time as it can be, and have
-    counsel review it: an allocation resolves nothing until its `legal_review` is approved (§4
-    `blocked-review`). With `legal.strict: true` a HIGH flag without an approved review is an
+    counsel review it: an allocation resolves nothing until its `legal_review` is approved (the
+    overlap stays `blocked-review`). With `legal.strict: true` a HIGH flag without an approved review is an
     error. An approved review keeps the flag visible with "acknowledged: reviewed by … on …".
 
     Flags are heuristics that make risk visible so that people look at it: a flag is not a
