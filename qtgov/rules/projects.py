@@ -375,6 +375,20 @@ def _others_claiming(
     return out
 
 
+def _undeclared_packages(index: Index) -> Iterator[tuple[Record, int, dict[str, Any], Record, Any, Any, Any]]:
+    """(project, position, package, assignee, box, start, end) for every package in a box that its
+    assignee declares no focus area covering on the package's dates (the two market rules' case)."""
+    for project in _projects(index):
+        for i, package in _packages(project):
+            member = _assignee(index, package)
+            box = _package_box(project, package)
+            if member is None or box is None:
+                continue
+            start, end = _span(project, package)
+            if not _covering_claims(index, member, box, start, end):
+                yield project, i, package, member, box, start, end
+
+
 @rule("project-assignee-claim", Severity.WARNING, "A package's assignee declares a focus area covering it", PROJECTS)
 def check_assignee_claim(index: Index) -> Iterator[Finding]:
     """
@@ -386,30 +400,21 @@ def check_assignee_claim(index: Index) -> Iterator[Finding]:
     another member declares a focus area covering the box, `project-package-overlap` reports
     it instead.
     """
-    for project in _projects(index):
-        for i, package in _packages(project):
-            member = _assignee(index, package)
-            box = _package_box(project, package)
-            if member is None or box is None:
-                continue
-            start, end = _span(project, package)
-            if _covering_claims(index, member, box, start, end):
-                continue
-            if _covering_claims(index, member, box, start, end, field="capabilities"):
-                continue
-            if _others_claiming(index, member.id, box, start, end):
-                continue
-            yield check_assignee_claim.finding(
-                *_at(project, "packages", i, "assignee"),
-                msg(
-                    "package {id} is in {box}, which none of {member}'s declared focus areas covers on the "
-                    "package's dates",
-                    id=repr(package.get("id")),
-                    box=box.text(),
-                    member=member.id,
-                ),
-                pointer=_pointer("packages", i, "assignee"),
-            )
+    for project, i, package, member, box, start, end in _undeclared_packages(index):
+        if _covering_claims(index, member, box, start, end, field="capabilities"):
+            continue
+        if _others_claiming(index, member.id, box, start, end):
+            continue
+        yield check_assignee_claim.finding(
+            *_at(project, "packages", i, "assignee"),
+            msg(
+                "package {id} is in {box}, which none of {member}'s declared focus areas covers on the package's dates",
+                id=repr(package.get("id")),
+                box=box.text(),
+                member=member.id,
+            ),
+            pointer=_pointer("packages", i, "assignee"),
+        )
 
 
 @rule(
@@ -438,66 +443,58 @@ def check_package_overlap(index: Index) -> Iterator[Finding]:
     and a capability must not become a way to hand out work in someone else's declared area
     without anyone noticing. Capabilities never make overlaps or antitrust flags of their own.
     """
-    for project in _projects(index):
-        for i, package in _packages(project):
-            member = _assignee(index, package)
-            box = _package_box(project, package)
-            if member is None or box is None:
-                continue
-            start, end = _span(project, package)
-            if _covering_claims(index, member, box, start, end):
-                continue
-            others = _others_claiming(index, member.id, box, start, end)
-            if not others:
-                continue
-            names = ", ".join(sorted({m.id for m, _, _ in others}))
-            capable = _covering_claims(index, member, box, start, end, field="capabilities")
-            if capable:
-                position, capability = capable[0]
-                mark = member.mark("capabilities", position)
-                yield check_package_overlap.finding(
-                    *_at(project, "packages", i, "assignee"),
-                    msg(
-                        "package {id} gives work in {box} to {member}, which records a capability covering it but "
-                        "declares no focus area there, while a declared focus area of {names} covers it: an overlap "
-                        "to coordinate with them, not a verdict",
-                        id=repr(package.get("id")),
-                        box=box.text(),
-                        member=member.id,
-                        names=names,
-                    ),
-                    pointer=_pointer("packages", i, "assignee"),
-                    related=[
-                        Related(
-                            member.path,
-                            mark.line,
-                            mark.column,
-                            msg(
-                                "{member}'s capability {capability}",
-                                member=member.id,
-                                capability=repr(capability.get("id")),
-                            ),
-                        ),
-                        *[_claim_related(index, m, pos, c) for m, pos, c in others],
-                    ],
-                )
-                continue
+    for project, i, package, member, box, start, end in _undeclared_packages(index):
+        others = _others_claiming(index, member.id, box, start, end)
+        if not others:
+            continue
+        names = ", ".join(sorted({m.id for m, _, _ in others}))
+        capable = _covering_claims(index, member, box, start, end, field="capabilities")
+        if capable:
+            position, capability = capable[0]
+            mark = member.mark("capabilities", position)
             yield check_package_overlap.finding(
                 *_at(project, "packages", i, "assignee"),
                 msg(
-                    "package {id} gives work in {box} to {member}, outside its declared focus areas, while "
-                    "{names} declares a focus area covering it: an overlap to coordinate with them, not a verdict"
-                    if len({m.id for m, _, _ in others}) == 1
-                    else "package {id} gives work in {box} to {member}, outside its declared focus areas, while "
-                    "{names} declare a focus area covering it: an overlap to coordinate with them, not a verdict",
+                    "package {id} gives work in {box} to {member}, which records a capability covering it but "
+                    "declares no focus area there, while a declared focus area of {names} covers it: an overlap "
+                    "to coordinate with them, not a verdict",
                     id=repr(package.get("id")),
                     box=box.text(),
                     member=member.id,
                     names=names,
                 ),
                 pointer=_pointer("packages", i, "assignee"),
-                related=[_claim_related(index, m, pos, c) for m, pos, c in others],
+                related=[
+                    Related(
+                        member.path,
+                        mark.line,
+                        mark.column,
+                        msg(
+                            "{member}'s capability {capability}",
+                            member=member.id,
+                            capability=repr(capability.get("id")),
+                        ),
+                    ),
+                    *[_claim_related(index, m, pos, c) for m, pos, c in others],
+                ],
             )
+            continue
+        yield check_package_overlap.finding(
+            *_at(project, "packages", i, "assignee"),
+            msg(
+                "package {id} gives work in {box} to {member}, outside its declared focus areas, while "
+                "{names} declares a focus area covering it: an overlap to coordinate with them, not a verdict"
+                if len({m.id for m, _, _ in others}) == 1
+                else "package {id} gives work in {box} to {member}, outside its declared focus areas, while "
+                "{names} declare a focus area covering it: an overlap to coordinate with them, not a verdict",
+                id=repr(package.get("id")),
+                box=box.text(),
+                member=member.id,
+                names=names,
+            ),
+            pointer=_pointer("packages", i, "assignee"),
+            related=[_claim_related(index, m, pos, c) for m, pos, c in others],
+        )
 
 
 @rule("r10-bid-coordination", Severity.WARNING, "R10 Joint bid between members in the same market", ANTITRUST)
