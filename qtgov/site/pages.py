@@ -25,7 +25,7 @@ from qtgov.site import i18n, marketmap, relations
 from qtgov.site.charter import CharterPage, Prose, charter_pages, load_prose
 from qtgov.site.escaping import Md, html_attr, html_text, md, md_inline, plain
 from qtgov.site.model import SiteModel
-from qtgov.site.render import edition_names, render, render_to
+from qtgov.site.render import edition_text, render, render_to
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 DEADLINE_WINDOW = dt.timedelta(days=365)
@@ -1114,15 +1114,11 @@ def atom_feed(site: Site, lang: str, events: list[dict[str, Any]]) -> str:
     ]
     if base:
         lines.append(f'  <link rel="alternate" href={quoteattr(f"{base}/{lang}/changelog/")}/>')
-    from qtgov.gitgov.history import named, record_names
-
-    name_of = edition_names(
-        record_names(members, {a.id: a for a in model.agreements}, lang, site.languages), model.hidden_ids, lang
-    )
+    agreements = {a.id: a for a in model.agreements}
     for e in events[:FEED_ENTRIES]:
         args = dict(e["args"])
         if isinstance(args.get("summary"), messages.Message):  # a history event, as the changelog shows it
-            args["summary"] = messages.render(named(args["summary"], name_of), lang)
+            args["summary"] = edition_text(args["summary"], members, agreements, model.hidden_ids, lang, site.languages)
         if "member" in args:
             member = members.get(str(args["member"]))
             args["member"] = i18n.pick(member.get("name"), lang, site.languages) if member else args["member"]

@@ -122,13 +122,9 @@ def _say(ctx: Any, text: str) -> str:
 @jinja2.pass_context
 def _named(ctx: Any, text: str) -> str:
     """Generated text that mentions records (a history event, a provenance note) in the page's
-    language, naming the members, agreements and representatives this edition shows; the
-    others keep their ids."""
-    from qtgov.gitgov.history import named, record_names
-
-    lang = _lang(ctx)
-    name_of = record_names(ctx["members_by_id"], ctx["agreements_by_id"], lang, ctx["languages"])
-    return messages.render(named(text, edition_names(name_of, ctx.get("hidden_ids", ()), lang)), lang)
+    language, as this edition may say it (`edition_text`)."""
+    members, agreements = ctx["members_by_id"], ctx["agreements_by_id"]
+    return edition_text(text, members, agreements, ctx.get("hidden_ids", ()), _lang(ctx), ctx["languages"])
 
 
 _HIDDEN_KEYS = {
@@ -139,10 +135,14 @@ _HIDDEN_KEYS = {
 }
 
 
-def edition_names(name_of: Any, hidden: Any, lang: str) -> Any:
-    """`name_of` for `named` in an edition: what it names stays named; a record the edition leaves
-    out becomes "a member (not public)" (never its id), and so does a representative of such a
-    member."""
+def edition_text(text: Any, members: Any, agreements: Any, hidden: Any, lang: str, languages: Any) -> str:
+    """`text` (a catalogue message) rendered in `lang`, naming the members, agreements and
+    representatives the edition shows (`members`, `agreements`); a record it leaves out (`hidden`)
+    becomes "a member (not public)" (never its id), and so does a representative of such a
+    member. The pages and the Atom feed say it the same way."""
+    from qtgov.gitgov.history import named, record_names
+
+    name_of = record_names(members, agreements, lang, languages)
 
     def named_here(ref: Any) -> str | None:
         found = name_of(ref)
@@ -154,7 +154,7 @@ def edition_names(name_of: Any, hidden: Any, lang: str) -> Any:
             return i18n.t("person_not_public", lang)
         return None
 
-    return named_here
+    return messages.render(named(text, named_here), lang)
 
 
 @jinja2.pass_context
